@@ -1,0 +1,267 @@
+/**
+ * The import itself: for each input, read rows (io), build canonical records (pure), write them as one
+ * batch (store). Returns plain results; src/cli/commands/import.ts formats them.
+ */
+import { basename, extname } from "node:path";
+import { StoreError } from "../../errors.js";
+import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
+import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
+import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
+import type { Terminal } from "../../io/terminal.js";
+import { writeAudit } from "../../store/audit.js";
+import {
+  type BatchCounts,
+  BatchWriter,
+  findRunningImport,
+  findSameFileImport,
+  recordDuplicateBatch,
+  rollBackAbandonedBatches,
+} from "../../store/imports.js";
+import { type Db, openStore } from "../../store/open.js";
+
+export interface RejectLimit {
+  text: string;
+  count?: number;
+  percent?: number;
+}
+
+export interface ImportOptions {
+  files: string[];
+  read: ReadOptions;
+  mappings: ExplicitMappings;
+  source: string | undefined;
+  dryRun: boolean;
+  maxRejects: RejectLimit | undefined;
+  storePath: string;
+  busyTimeoutMs: number;
+  /** Rows per transaction: large enough to be fast, small enough to let a concurrent import in. */
+  chunkRows?: number;
+  /** Rows shown by --dry-run. */
+  sampleRows?: number;
+}
+
+export interface ImportIo {
+  terminal: Terminal;
+  stdin?: AsyncIterable<Uint8Array>;
+}
+
+export interface FileResult {
+  file: string;
+  source: string;
+  status: "imported" | "duplicate" | "dry-run";
+  batchId: number | undefined;
+  format: string;
+  encoding: string;
+  encodingBy: string;
+  delimiter: string | undefined;
+  counts: BatchCounts;
+  durationMs: number;
+  /** The first few rejects, for the summary; all of them are in the store's rejects table. */
+  rejects: { line: number; reason: string }[];
+  warnings: string[];
+  mapping: ColumnMapping[];
+  sample: CanonicalRecord[];
+  gateFailed: boolean;
+  duplicateOf?: number;
+}
+
+export interface ImportResult {
+  store: string | undefined;
+  files: FileResult[];
+  totals: BatchCounts;
+  gateFailed: boolean;
+}
+
+const DEFAULT_CHUNK_ROWS = 20_000;
+const SHOWN_REJECTS = 5;
+
+export function defaultSource(file: string): string {
+  if (file === "-") return "stdin";
+  const name = basename(file);
+  return name.slice(0, name.length - extname(name).length) || name;
+}
+
+export async function runImport(options: ImportOptions, io: ImportIo): Promise<ImportResult> {
+  const files: FileResult[] = [];
+  let db: Db | undefined;
+  let storePath: string | undefined;
+  try {
+    for (const file of options.files) {
+      if (!options.dryRun && db === undefined) {
+        const opened = openStore(options.storePath, { create: true, busyTimeoutMs: options.busyTimeoutMs });
+        db = opened.db;
+        storePath = opened.path;
+        const removed = rollBackAbandonedBatches(db);
+        if (removed > 0) io.terminal.warn(`rolled back ${removed} unfinished import(s) left by a process that was killed`);
+      }
+      files.push(await importFile(file, options, io, db));
+    }
+    const totals = sumCounts(files);
+    const gateFailed = files.some((f) => f.gateFailed);
+    if (db) writeAudit(db, "import", options.files, "ok", { totals, batches: files.map((f) => f.batchId) });
+    return { store: storePath, files, totals, gateFailed };
+  } catch (error) {
+    if (db) {
+      try {
+        writeAudit(db, "import", options.files, "failed", { error: (error as Error).message });
+      } catch {
+        // the store itself may be what failed; the original error matters more
+      }
+    }
+    throw error;
+  } finally {
+    db?.close();
+  }
+}
+
+async function importFile(file: string, options: ImportOptions, io: ImportIo, db: Db | undefined): Promise<FileResult> {
+  const started = performance.now();
+  const opened = await openInput(file, options.read, io.stdin);
+  const { info } = opened;
+  const source = options.source ?? defaultSource(file);
+  const result: FileResult = {
+    file: info.name,
+    source,
+    status: options.dryRun ? "dry-run" : "imported",
+    batchId: undefined,
+    format: info.format,
+    encoding: info.encoding,
+    encodingBy: info.encodingBy,
+    delimiter: info.delimiter,
+    counts: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 },
+    durationMs: 0,
+    rejects: [],
+    warnings: [],
+    mapping: [],
+    sample: [],
+    gateFailed: false,
+  };
+  const batchStart = {
+    source,
+    path: info.path ?? "-",
+    sha256: info.sha256,
+    format: info.format,
+    encoding: info.encoding,
+    delimiter: info.delimiter,
+  };
+
+  if (db && info.sha256) {
+    const previous = findSameFileImport(db, source, info.sha256);
+    if (previous) {
+      result.status = "duplicate";
+      result.duplicateOf = previous.id;
+      result.batchId = recordDuplicateBatch(db, batchStart, previous);
+      result.counts.read = previous.rows;
+      result.counts.unchanged = previous.rows;
+      result.durationMs = performance.now() - started;
+      return result;
+    }
+    const running = findRunningImport(db, source, info.sha256);
+    if (running) {
+      throw new StoreError(
+        `${info.name} is already being imported into source "${source}" by process ${running.pid}`,
+        "wait for that import to finish",
+      );
+    }
+  }
+
+  const mapper = new ColumnMapper(options.mappings);
+  const plans = new PlanCache(mapper);
+  let csvPlan: RowPlan | undefined;
+  let csvColumns: ColumnMapping[] | undefined;
+  const writer = db ? new BatchWriter(db, batchStart) : undefined;
+  result.batchId = writer?.batchId;
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  const sampleRows = options.sampleRows ?? 5;
+  const progress = await io.terminal.progress(`importing ${info.name}`);
+  const meter = progressMeter(info.name, info.size, progress.update);
+  let rows = 0;
+
+  try {
+    await streamRows(
+      opened,
+      {
+        columns(headers, warnings) {
+          result.warnings.push(...warnings.map((w) => `${info.name}:1: ${w}`));
+          const csvMapper = ColumnMapper.forHeaders(headers, options.mappings);
+          csvPlan = planRow(headers, csvMapper);
+          csvColumns = headers.map((header) => csvMapper.map(header));
+          result.warnings.push(...csvMapper.warnings.map((w) => `${info.name}: ${w}`));
+        },
+        row(line, columns, values, raw) {
+          const record = buildRecord(csvPlan ?? plans.get(columns), line, values, raw);
+          rows++;
+          if (!writer) {
+            result.sample.push(record);
+            if (result.sample.length >= sampleRows) throw new StopReading();
+            return;
+          }
+          writer.add(record);
+          if (writer.pending >= chunkRows) writer.flush();
+        },
+        reject(line, raw, reason) {
+          rows++;
+          if (result.rejects.length < SHOWN_REJECTS) result.rejects.push({ line, reason });
+          writer?.addReject({ line, raw, reason });
+          if (writer && writer.pending >= chunkRows) writer.flush();
+        },
+      },
+      (bytes) => meter(bytes, rows),
+    );
+    result.mapping = csvColumns ?? mapper.all();
+    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])));
+  } catch (error) {
+    if (writer) writer.abort();
+    throw error;
+  } finally {
+    progress.stop();
+  }
+
+  if (writer) result.counts = { ...writer.counts };
+  result.warnings.push(...mapper.warnings.map((w) => `${info.name}: ${w}`));
+  if (result.counts.read === 0 && result.sample.length === 0) {
+    result.warnings.push(`${info.name}: ${info.empty ? "the file is empty" : "no data rows (only a header?)"}: nothing imported`);
+  }
+  result.gateFailed = !options.dryRun && exceedsLimit(result.counts, options.maxRejects);
+  result.durationMs = performance.now() - started;
+  return result;
+}
+
+export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined): boolean {
+  if (!limit || counts.rejected === 0) return false;
+  if (limit.count !== undefined) return counts.rejected > limit.count;
+  if (limit.percent !== undefined) return (counts.rejected / Math.max(counts.read, 1)) * 100 > limit.percent;
+  return false;
+}
+
+function sumCounts(files: readonly FileResult[]): BatchCounts {
+  const totals: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
+  for (const { counts, status } of files) {
+    if (status === "dry-run") continue;
+    totals.read += counts.read;
+    totals.new += counts.new;
+    totals.changed += counts.changed;
+    totals.unchanged += counts.unchanged;
+    totals.rejected += counts.rejected;
+  }
+  return totals;
+}
+
+/** Live progress text: rows, rows/s and, when the size is known, percent and ETA. Updates at most 5 times a second. */
+function progressMeter(name: string, size: number | undefined, update: (text: string) => void) {
+  const started = performance.now();
+  let last = 0;
+  return (bytes: number, rows: number) => {
+    const now = performance.now();
+    if (now - last < 200) return;
+    last = now;
+    const seconds = (now - started) / 1000;
+    const rate = Math.round(rows / Math.max(seconds, 0.001));
+    let text = `${name}: ${rows.toLocaleString("en-US")} rows, ${rate.toLocaleString("en-US")} rows/s`;
+    if (size && bytes > 0) {
+      const eta = (seconds * (size - bytes)) / bytes;
+      text += `, ${Math.floor((bytes / size) * 100)}%, ETA ${Math.ceil(eta)} s`;
+    }
+    update(text);
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Declares every command and its options (commander). Each command's module is imported only when that
+ * command runs, so `roster --help` stays fast.
+ */
+import { Command, Option } from "commander";
+import type { Streams } from "../io/terminal.js";
+
+export interface CliContext {
+  streams: Streams;
+  /** Set once the global options are resolved, so store errors can name the file. */
+  storePath: string | undefined;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Reading options shared by import, validate, normalize, dedupe and report (DESIGN.md §1). */
+export function addReadingOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--format <format>", "input format (default: from the extension, else sniffed)").choices(["csv", "tsv", "json", "jsonl"]),
+    )
+    .option("--encoding <name>", "auto | utf-8 | utf-16le | utf-16be | gb18030 | gbk | latin1", "auto")
+    .option("--delimiter <char>", "CSV field delimiter (default: sniffed from the first lines); 'tab' or \\t for tabs")
+    .option("--map <COLUMN=FIELD>", "map a column to a canonical field (repeatable); FIELD 'attributes' keeps it out", collect)
+    .option("--source <name>", "source name recorded with every row (default: the file name without extension)");
+}
+
+export function buildProgram(context: CliContext): Command {
+  const { streams } = context;
+  const program = new Command("roster")
+    .description("Keep a customer list clean: import, validate, normalize, dedupe and merge CSV/JSON exports in one SQLite store.")
+    .version("0.1.0", "-V, --version")
+    .option("--store <path>", "store file (default: $ROSTER_STORE, else roster.yml's store, else ./roster.db)")
+    .option("--config <path>", "config file (default: ./roster.yml if present)")
+    .option("--json", "print one JSON result object on stdout")
+    .option("-q, --quiet", "only warnings and errors on stderr")
+    .option("-v, --verbose", "more detail on stderr; stack traces for internal errors")
+    .option("--no-color", "no colours (also off with NO_COLOR, TERM=dumb, CI, or when stderr is not a terminal)")
+    .option("--country <CC>", "default country (ISO 3166-1 alpha-2) for phones and addresses")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => streams.stdout.write(text),
+      writeErr: (text) => streams.stderr.write(text),
+    })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster import customers.csv            import into ./roster.db (created on first use)
+  $ roster import --source shop orders.jsonl
+  $ roster --store /data/crm.db import exports/*.csv --max-rejects 1%
+
+Exit codes: 0 done, 1 quality gate failed, 2 usage/config error, 3 input unreadable, 4 store unavailable, 70 bug.`,
+    );
+
+  program
+    .command("init")
+    .description("create the store (and, with --config-template, a commented roster.yml)")
+    .option("--config-template", "also write a commented roster.yml in the current directory (not overwritten)")
+    .addHelpText("after", "\nExamples:\n  $ roster init\n  $ roster --store /data/crm.db init --config-template")
+    .action(async (_options, command: Command) => {
+      const { initCommand } = await import("./commands/init.js");
+      await initCommand(command.optsWithGlobals(), context);
+    });
+
+  addReadingOptions(
+    program
+      .command("import")
+      .description("read CSV, TSV, JSON arrays, JSON Lines or stdin into the store")
+      .argument("<file...>", "files to import; - reads stdin")
+      .option("--dry-run", "show the column mapping and the first rows; write nothing")
+      .option("--max-rejects <N|P%>", "exit 1 when more rows than this are rejected (a count, or a percentage of rows read)"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster import customers.csv
+  $ roster import crm.csv shop.jsonl web.json
+  $ roster import --dry-run --map "Handy=phone" export.csv
+  $ iconv -f gbk -t utf-8 export.csv | roster import --source crm -
+  $ roster import --encoding latin1 --delimiter ';' legacy.txt
+  $ roster import --max-rejects 0.5% --json nightly.csv > import.json`,
+    )
+    .action(async (files: string[], _options, command: Command) => {
+      const { importCommand } = await import("./commands/import.js");
+      await importCommand(files, command.optsWithGlobals(), context);
+    });
+
+  return program;
+}

@@ -1,0 +1,289 @@
+/**
+ * Opening an input (file or stdin), deciding its encoding, format and delimiter, and streaming its rows.
+ *
+ * Files are read twice: a first pass hashes them (sha256, so a re-import of the same file is skipped before
+ * anything is written) and checks every byte for the encoding rule in encoding.ts; the second pass streams
+ * rows. stdin can only be read once, so its encoding is decided from the first 64 KiB and any later
+ * undecodable bytes turn their rows into rejects.
+ */
+import { createHash } from "node:crypto";
+import { type FileHandle, open } from "node:fs/promises";
+import { resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { cleanHeaders } from "../fields/mapping.js";
+import { CsvParser } from "./csv-parser.js";
+import { createDecoder, detectBom, type Encoding, EncodingScanner } from "./encoding.js";
+import { flattenRecord, JsonArrayParser, JsonLinesParser, JsonStructureError } from "./json-parser.js";
+import { describeBinary, describeNonTabularText, type Format, formatFromExtension, sniffDelimiter, sniffFormat } from "./sniff.js";
+
+export interface ReadOptions {
+  format?: Format | undefined;
+  encoding: Encoding | "auto";
+  delimiter?: string | undefined;
+  /** Bytes per read. Tests use tiny values to split multi-byte characters across reads. */
+  chunkSize?: number | undefined;
+}
+
+export interface InputInfo {
+  /** As the user named it; `<stdin>` for `-`. Used in every message. */
+  name: string;
+  /** Absolute path, or undefined for stdin. */
+  path: string | undefined;
+  size: number | undefined;
+  /** Known up front for files; for stdin only after streaming. */
+  sha256: string | undefined;
+  encoding: Encoding;
+  encodingBy: "bom" | "detected" | "flag";
+  format: Format;
+  delimiter: string | undefined;
+  empty: boolean;
+  /** Byte offset of the first byte invalid in the chosen encoding (only possible when --encoding forced it). */
+  undecodableFrom: number | undefined;
+}
+
+export interface RowSink {
+  /** CSV only: the cleaned header row, before any row. */
+  columns?(headers: readonly string[], warnings: readonly string[]): void;
+  row(line: number, columns: readonly string[], values: readonly string[], raw: string | undefined): void;
+  reject(line: number, raw: string, reason: string): void;
+}
+
+export interface StreamResult {
+  sha256: string;
+  bytes: number;
+}
+
+const SAMPLE_BYTES = 65536;
+const DEFAULT_CHUNK = 1 << 20;
+
+type Opened = { info: InputInfo; chunks: () => AsyncIterable<Uint8Array> };
+
+/** Inspect an input and return how to stream it. Throws InputError for anything that cannot be read. */
+export async function openInput(name: string, options: ReadOptions, stdin?: AsyncIterable<Uint8Array>): Promise<Opened> {
+  return name === "-" ? openStdin(options, stdin ?? (process.stdin as AsyncIterable<Uint8Array>)) : openFile(name, options);
+}
+
+async function openFile(name: string, options: ReadOptions): Promise<Opened> {
+  const path = resolve(name);
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
+  const handle = await openForReading(name, path);
+  let size: number;
+  let head: Buffer;
+  const hash = createHash("sha256");
+  const scanner = new EncodingScanner();
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new InputError(`${name}: is a directory, not a file`);
+    size = stats.size;
+    head = Buffer.alloc(0);
+    for await (const chunk of readChunks(handle, chunkSize)) {
+      if (head.length < SAMPLE_BYTES) head = Buffer.concat([head, chunk.subarray(0, SAMPLE_BYTES - head.length)]);
+      hash.update(chunk);
+      scanner.push(chunk);
+    }
+    scanner.end();
+  } finally {
+    await handle.close();
+  }
+  const sha256 = hash.digest("hex");
+  const encoding = decideEncoding(name, head, options, scanner, true);
+  const { format, delimiter } = decideFormat(name, head, encoding.encoding, options, path);
+  const undecodableFrom =
+    encoding.encoding === "utf-8"
+      ? scanner.firstBadUtf8
+      : encoding.encoding === "gb18030" || encoding.encoding === "gbk"
+        ? scanner.firstBadGb18030
+        : undefined;
+  const info: InputInfo = { name, path, size, sha256, ...encoding, format, delimiter, empty: size === 0, undecodableFrom };
+  const chunks = async function* () {
+    const again = await openForReading(name, path);
+    try {
+      yield* readChunks(again, chunkSize);
+    } finally {
+      await again.close();
+    }
+  };
+  return { info, chunks };
+}
+
+async function openStdin(options: ReadOptions, stdin: AsyncIterable<Uint8Array>): Promise<Opened> {
+  const iterator = stdin[Symbol.asyncIterator]();
+  const buffered: Uint8Array[] = [];
+  let headLength = 0;
+  let done = false;
+  while (headLength < SAMPLE_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    buffered.push(next.value);
+    headLength += next.value.length;
+  }
+  const head = Buffer.concat(buffered).subarray(0, SAMPLE_BYTES);
+  const scanner = new EncodingScanner();
+  scanner.push(head.subarray(0, head.length - (done ? 0 : 3))); // the sample may end mid-character
+  if (done) scanner.end();
+  const encoding = decideEncoding("<stdin>", head, options, scanner, done);
+  const { format, delimiter } = decideFormat("<stdin>", head, encoding.encoding, options, undefined);
+  const info: InputInfo = {
+    name: "<stdin>",
+    path: undefined,
+    size: undefined,
+    sha256: undefined,
+    ...encoding,
+    format,
+    delimiter,
+    empty: headLength === 0,
+    undecodableFrom: undefined,
+  };
+  const chunks = async function* () {
+    yield* buffered;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+  return { info, chunks };
+}
+
+async function openForReading(name: string, path: string): Promise<FileHandle> {
+  try {
+    return await open(path, "r");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(`${name}: no such file`);
+    if (code === "EACCES" || code === "EPERM") throw new InputError(`${name}: permission denied`, "check the file's permissions");
+    if (code === "EISDIR") throw new InputError(`${name}: is a directory, not a file`);
+    throw new InputError(`${name}: cannot open: ${(error as Error).message}`);
+  }
+}
+
+async function* readChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+function decideEncoding(
+  name: string,
+  head: Uint8Array,
+  options: ReadOptions,
+  scanner: EncodingScanner,
+  wholeInputScanned: boolean,
+): Pick<InputInfo, "encoding" | "encodingBy"> {
+  const bom = detectBom(head);
+  if (options.encoding !== "auto") {
+    checkNotBinary(name, head, options.encoding);
+    return { encoding: options.encoding, encodingBy: "flag" };
+  }
+  if (bom) return { encoding: bom.encoding, encodingBy: "bom" };
+  checkNotBinary(name, head, undefined);
+  if (scanner.firstBadUtf8 === undefined) return { encoding: "utf-8", encodingBy: "detected" };
+  if (scanner.firstBadGb18030 === undefined) return { encoding: "gb18030", encodingBy: "detected" };
+  const where = wholeInputScanned ? "" : " (in the first 64 KiB)";
+  throw new InputError(
+    `${name}: cannot tell the text encoding${where}: byte offset ${scanner.firstBadUtf8} is not valid UTF-8 and byte offset ${scanner.firstBadGb18030} is not valid GB18030`,
+    "pass --encoding with the file's encoding (e.g. --encoding latin1, gbk, utf-16le)",
+  );
+}
+
+function checkNotBinary(name: string, head: Uint8Array, forced: Encoding | undefined): void {
+  if (forced === "utf-16le" || forced === "utf-16be" || detectBom(head)) return;
+  const binary = describeBinary(head);
+  if (binary) throw new InputError(`${name}: not CSV or JSON: it looks like ${binary}`);
+}
+
+function decideFormat(name: string, head: Uint8Array, encoding: Encoding, options: ReadOptions, path: string | undefined) {
+  const sample = createDecoder(encoding).decode(head, { stream: true });
+  const nonTabular = describeNonTabularText(sample);
+  if (nonTabular && !options.format) throw new InputError(`${name}: not CSV or JSON: it looks like ${nonTabular}`);
+  const format = options.format ?? sniffFormat(sample, path ? formatFromExtension(path) : undefined);
+  const delimiter =
+    format === "csv" ? (options.delimiter ?? sniffDelimiter(sample)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
+  return { format, delimiter };
+}
+
+/** Thrown by a sink to stop reading early (dry runs). */
+export class StopReading extends Error {}
+
+/** Stream an opened input's rows into a sink. Structural failures throw InputError naming file and line. */
+export async function streamRows(opened: Opened, sink: RowSink, onBytes?: (bytesRead: number) => void): Promise<StreamResult> {
+  const { info } = opened;
+  const hash = createHash("sha256");
+  const decoder = createDecoder(info.encoding);
+  // Undecodable bytes become U+FFFD; rows holding one are rejected once such bytes have been seen.
+  // (A U+FFFD that the file really contains, as in csv-spectrum, is data and kept.)
+  // Files were fully scanned when opened; stdin is scanned as it streams.
+  const scanner = info.encoding === "utf-8" && info.path === undefined ? new EncodingScanner() : undefined;
+  scanner?.stopGb18030();
+  let badBytesSeen = info.undecodableFrom !== undefined;
+  const undecodable = (text: string) => badBytesSeen && text.includes("\uFFFD");
+  const parser = createParser(info, sink, undecodable);
+  let bytes = 0;
+  try {
+    for await (const chunk of opened.chunks()) {
+      bytes += chunk.length;
+      hash.update(chunk);
+      if (scanner) {
+        scanner.push(chunk);
+        if (scanner.firstBadUtf8 !== undefined) badBytesSeen = true;
+      }
+      parser.push(decoder.decode(chunk, { stream: true }));
+      onBytes?.(bytes);
+    }
+    parser.push(decoder.decode());
+    parser.end();
+  } catch (error) {
+    if (error instanceof StopReading) return { sha256: "", bytes };
+    if (error instanceof JsonStructureError) throw new InputError(`${info.name}:${error.line}: ${error.message}`);
+    throw error;
+  }
+  return { sha256: hash.digest("hex"), bytes };
+}
+
+interface Parser {
+  push(text: string): void;
+  end(): void;
+}
+
+const UNDECODABLE = "undecodable bytes (shown as \uFFFD): the row is not valid in the file's encoding";
+
+function createParser(info: InputInfo, sink: RowSink, undecodable: (text: string) => boolean): Parser {
+  if (info.format === "json" || info.format === "jsonl") {
+    const jsonSink = {
+      record(value: Record<string, unknown>, raw: string, line: number) {
+        if (undecodable(raw)) return sink.reject(line, raw, UNDECODABLE);
+        const [columns, values] = flattenRecord(value);
+        sink.row(line, columns, values, raw);
+      },
+      reject: (raw: string, line: number, reason: string) => sink.reject(line, raw, reason),
+    };
+    return info.format === "json" ? new JsonArrayParser(jsonSink) : new JsonLinesParser(jsonSink);
+  }
+  const delimiter = info.delimiter ?? ",";
+  let headers: string[] | undefined;
+  return new CsvParser(delimiter, {
+    record(fields, line) {
+      if (headers === undefined) {
+        const cleaned = cleanHeaders(fields);
+        headers = cleaned.headers;
+        sink.columns?.(headers, cleaned.warnings);
+        return;
+      }
+      for (const field of fields) {
+        if (undecodable(field)) return sink.reject(line, fields.join(delimiter), UNDECODABLE);
+      }
+      sink.row(line, headers, fields, undefined);
+    },
+    reject(raw, line, reason) {
+      if (headers === undefined) throw new InputError(`${info.name}:${line}: the header row cannot be read: ${reason}`);
+      sink.reject(line, raw, reason);
+    },
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * Terminal output decisions, made once per process and passed down (DESIGN.md §1).
+ * chalk ignores NO_COLOR and ora colours its symbols even on a redirected stream, so neither is trusted
+ * to decide on its own: we build a chalk instance with an explicit level and only create spinners when
+ * progress is allowed.
+ */
+import { Chalk, type ChalkInstance } from "chalk";
+
+export interface Streams {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface OutputFlags {
+  color?: boolean; // commander's --no-color sets this to false
+  quiet?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+}
+
+/** Colour only for a TTY, and never with NO_COLOR, TERM=dumb, CI or --no-color. */
+export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, flags: OutputFlags): boolean {
+  if (flags.color === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.TERM === "dumb") return false;
+  if (isCi(env)) return false;
+  return stream.isTTY === true;
+}
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== "" && ci !== "0" && ci.toLowerCase() !== "false";
+}
+
+export interface Progress {
+  update(text: string): void;
+  stop(): void;
+}
+
+const noProgress: Progress = { update() {}, stop() {} };
+
+/** Everything a command writes besides its data: messages on stderr, shaped by the flags. */
+export class Terminal {
+  readonly color: ChalkInstance;
+  /** Spinners and live counters: stderr is a TTY, colour rules allow it, not quiet, not --json. */
+  readonly progressAllowed: boolean;
+
+  constructor(
+    readonly streams: Streams,
+    readonly flags: OutputFlags,
+  ) {
+    const useColor = colorAllowed(streams.stderr, streams.env, flags);
+    this.color = new Chalk({ level: useColor ? 1 : 0 });
+    this.progressAllowed = useColor && !flags.quiet;
+  }
+
+  /** A summary or note: suppressed by --quiet. */
+  info(message: string): void {
+    if (!this.flags.quiet) this.streams.stderr.write(`${message}\n`);
+  }
+
+  /** Only with --verbose. */
+  detail(message: string): void {
+    if (this.flags.verbose) this.streams.stderr.write(`${this.color.dim(message)}\n`);
+  }
+
+  /** Warnings are shown even with --quiet: a cron log should still carry them. */
+  warn(message: string): void {
+    this.streams.stderr.write(`${this.color.yellow("warning:")} ${message}\n`);
+  }
+
+  error(message: string, hint?: string): void {
+    this.streams.stderr.write(`${this.color.red("error:")} ${message}\n`);
+    if (hint) this.streams.stderr.write(`  ${hint}\n`);
+  }
+
+  /** Data or a --json result on stdout. */
+  out(text: string): void {
+    this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /** A spinner with live text on a TTY; a no-op elsewhere (cron logs stay clean). ora loads lazily. */
+  async progress(text: string): Promise<Progress> {
+    if (!this.progressAllowed) return noProgress;
+    const { default: ora } = await import("ora");
+    const spinner = ora({ text, stream: this.streams.stderr as NodeJS.WritableStream, isEnabled: true }).start();
+    return {
+      update: (next) => {
+        spinner.text = next;
+      },
+      stop: () => spinner.stop(),
+    };
+  }
+}

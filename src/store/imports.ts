@@ -1,0 +1,261 @@
+/**
+ * Writing an import into the store. A batch is written in chunks, each its own BEGIN IMMEDIATE
+ * transaction, so a long import neither holds the write lock for minutes nor keeps everything in memory.
+ * The batch stays 'importing' until its last chunk; a batch left 'importing' by a process that no longer
+ * exists (killed) is rolled back by the next import, so a partial batch never survives.
+ */
+import { hostname } from "node:os";
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import type { Db } from "./open.js";
+
+export interface RecordRow {
+  line: number;
+  /** Canonical values in CANONICAL_FIELDS order (source_id first), trimmed, null when empty. */
+  values: (string | null)[];
+  raw: string;
+  rowHash: string;
+  attributes: string | null;
+}
+
+export interface RejectRow {
+  line: number;
+  raw: string;
+  reason: string;
+}
+
+export interface BatchCounts {
+  read: number;
+  new: number;
+  changed: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface BatchStart {
+  source: string;
+  path: string;
+  sha256: string | undefined;
+  format: string;
+  encoding: string;
+  delimiter: string | undefined;
+}
+
+const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "row_hash", "raw", ...CANONICAL_FIELDS, "attributes"];
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Roll back batches whose importer died on this host. Returns how many were removed. */
+export function rollBackAbandonedBatches(db: Db): number {
+  const host = hostname();
+  const running = db.prepare("SELECT id, pid, host FROM batches WHERE status = 'importing'").all() as {
+    id: number;
+    pid: number;
+    host: string;
+  }[];
+  let removed = 0;
+  for (const batch of running) {
+    if (batch.host !== host || isProcessAlive(batch.pid)) continue;
+    db.transaction(() => deleteBatch(db, batch.id)).immediate();
+    removed++;
+  }
+  return removed;
+}
+
+function deleteBatch(db: Db, batchId: number): void {
+  const batch = db.prepare("SELECT first_record_id FROM batches WHERE id = ?").get(batchId) as
+    | { first_record_id: number | null }
+    | undefined;
+  if (!batch) return;
+  if (batch.first_record_id !== null) {
+    const first = batch.first_record_id;
+    db.prepare(
+      "UPDATE records SET superseded_by = NULL WHERE superseded_by IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)",
+    ).run(first, batchId);
+    db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, batchId);
+  }
+  db.prepare("DELETE FROM rejects WHERE batch_id = ?").run(batchId);
+  db.prepare("UPDATE batches SET duplicate_of = NULL WHERE duplicate_of = ?").run(batchId);
+  db.prepare("DELETE FROM batches WHERE id = ?").run(batchId);
+}
+
+export interface PreviousImport {
+  id: number;
+  importedAt: string;
+  rows: number;
+}
+
+/** The last complete import of the same bytes into the same source, if any. */
+export function findSameFileImport(db: Db, source: string, sha256: string): PreviousImport | undefined {
+  return db
+    .prepare(
+      `SELECT id, imported_at AS importedAt, rows_new + rows_changed + rows_unchanged AS rows
+       FROM batches WHERE sha256 = ? AND source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`,
+    )
+    .get(sha256, source) as PreviousImport | undefined;
+}
+
+/** A live import of the same bytes into the same source (another process), if any. */
+export function findRunningImport(db: Db, source: string, sha256: string): { id: number; pid: number } | undefined {
+  const rows = db
+    .prepare("SELECT id, pid, host FROM batches WHERE sha256 = ? AND source = ? AND status = 'importing'")
+    .all(sha256, source) as { id: number; pid: number; host: string }[];
+  return rows.find((row) => row.host !== hostname() || isProcessAlive(row.pid));
+}
+
+/** Record a skipped re-import of identical bytes: every import is one batches row. */
+export function recordDuplicateBatch(db: Db, start: BatchStart, previous: PreviousImport): number {
+  const now = new Date().toISOString();
+  const result = db
+    .prepare(
+      `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, duplicate_of, pid, host,
+         imported_at, finished_at, rows_read, rows_unchanged)
+       VALUES (?, ?, ?, ?, ?, ?, 'duplicate', ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      start.source,
+      start.path,
+      start.sha256 ?? null,
+      start.format,
+      start.encoding,
+      start.delimiter ?? null,
+      previous.id,
+      process.pid,
+      hostname(),
+      now,
+      now,
+      previous.rows,
+      previous.rows,
+    );
+  return Number(result.lastInsertRowid);
+}
+
+/** Writes one batch. Call add/addReject per row, flush when `pending` is large, then finish or abort. */
+export class BatchWriter {
+  readonly batchId: number;
+  readonly counts: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
+  private records: RecordRow[] = [];
+  private rejects: RejectRow[] = [];
+  private firstRecordId: number | null = null;
+  /** No current rows of this source existed before: every row is new and lookups are skipped (fast path). */
+  private readonly fresh: boolean;
+  private readonly insertRecord;
+  private readonly insertReject;
+  private readonly findCurrent;
+  private readonly supersede;
+  private readonly updateCounts;
+  private readonly flushChunk: () => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly start: BatchStart,
+  ) {
+    this.fresh = db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined;
+    this.batchId = Number(
+      db
+        .prepare(
+          `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, pid, host, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)`,
+        )
+        .run(
+          start.source,
+          start.path,
+          start.sha256 ?? null,
+          start.format,
+          start.encoding,
+          start.delimiter ?? null,
+          process.pid,
+          hostname(),
+          new Date().toISOString(),
+        ).lastInsertRowid,
+    );
+    this.insertRecord = db.prepare(
+      `INSERT INTO records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
+    );
+    this.insertReject = db.prepare("INSERT INTO rejects (batch_id, line, raw, reason) VALUES (?, ?, ?, ?)");
+    this.findCurrent = db.prepare(
+      "SELECT id, row_hash AS rowHash FROM records WHERE source = ? AND record_key = ? AND superseded_by IS NULL AND batch_id <> ?",
+    );
+    this.supersede = db.prepare("UPDATE records SET superseded_by = ? WHERE id = ?");
+    this.updateCounts = db.prepare(
+      `UPDATE batches SET rows_read = ?, rows_new = ?, rows_changed = ?, rows_unchanged = ?, rows_rejected = ?,
+         first_record_id = coalesce(first_record_id, ?) WHERE id = ?`,
+    );
+    this.flushChunk = db.transaction(() => this.writePending()).immediate;
+  }
+
+  get pending(): number {
+    return this.records.length + this.rejects.length;
+  }
+
+  add(row: RecordRow): void {
+    this.counts.read++;
+    this.records.push(row);
+  }
+
+  addReject(row: RejectRow): void {
+    this.counts.read++;
+    this.counts.rejected++;
+    this.rejects.push(row);
+  }
+
+  flush(): void {
+    if (this.pending > 0) this.flushChunk();
+  }
+
+  /** Write what is left and mark the batch complete, recording the column mapping it used. */
+  finish(mapping: Record<string, string>): void {
+    this.db
+      .transaction(() => {
+        this.writePending();
+        this.db
+          .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ? WHERE id = ?")
+          .run(new Date().toISOString(), JSON.stringify(mapping), this.batchId);
+      })
+      .immediate();
+  }
+
+  /** Remove everything this batch wrote (a whole-file failure mid-way: never half-write). */
+  abort(): void {
+    this.records = [];
+    this.rejects = [];
+    this.db.transaction(() => deleteBatch(this.db, this.batchId)).immediate();
+  }
+
+  private writePending(): void {
+    const { batchId, start, counts } = this;
+    for (const row of this.records) {
+      const sourceId = row.values[0] ?? null;
+      const recordKey = sourceId ?? `#${row.rowHash}`;
+      let previous: { id: number; rowHash: string }[] = [];
+      if (!this.fresh) {
+        previous = this.findCurrent.all(start.source, recordKey, batchId) as { id: number; rowHash: string }[];
+        if (previous.some((p) => p.rowHash === row.rowHash)) {
+          counts.unchanged++;
+          continue;
+        }
+      }
+      const id = Number(
+        this.insertRecord.run(batchId, start.source, recordKey, row.line, row.rowHash, row.raw, ...row.values, row.attributes)
+          .lastInsertRowid,
+      );
+      if (this.firstRecordId === null) this.firstRecordId = id;
+      if (previous.length > 0) {
+        for (const p of previous) this.supersede.run(id, p.id);
+        counts.changed++;
+      } else {
+        counts.new++;
+      }
+    }
+    for (const reject of this.rejects) this.insertReject.run(batchId, reject.line, reject.raw, reject.reason);
+    this.updateCounts.run(counts.read, counts.new, counts.changed, counts.unchanged, counts.rejected, this.firstRecordId, batchId);
+    this.records = [];
+    this.rejects = [];
+  }
+}

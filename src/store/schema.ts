@@ -1,0 +1,93 @@
+/**
+ * Store schema, as migrations keyed on PRAGMA user_version (DESIGN.md §4). Each entry moves the schema from
+ * version i to i+1; later issues append entries, never edit shipped ones.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: import (issue #2)
+  `
+  CREATE TABLE batches (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT NOT NULL,
+    path            TEXT NOT NULL,           -- absolute path, or '-' for stdin
+    sha256          TEXT,                    -- of the file's bytes
+    format          TEXT NOT NULL,           -- csv | tsv | json | jsonl
+    encoding        TEXT NOT NULL,
+    delimiter       TEXT,
+    status          TEXT NOT NULL CHECK (status IN ('importing', 'complete', 'duplicate')),
+    duplicate_of    INTEGER REFERENCES batches(id),
+    mapping         TEXT,                    -- JSON: column -> canonical field
+    pid             INTEGER NOT NULL,        -- the importing process, to recognise an abandoned batch
+    host            TEXT NOT NULL,
+    first_record_id INTEGER,                 -- lets a rollback find the batch's records by primary key range
+    imported_at     TEXT NOT NULL,
+    finished_at     TEXT,
+    rows_read       INTEGER NOT NULL DEFAULT 0,
+    rows_new        INTEGER NOT NULL DEFAULT 0,
+    rows_changed    INTEGER NOT NULL DEFAULT 0,
+    rows_unchanged  INTEGER NOT NULL DEFAULT 0,
+    rows_rejected   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX batches_by_sha ON batches(sha256);
+
+  CREATE TABLE records (
+    id                INTEGER PRIMARY KEY,
+    batch_id          INTEGER NOT NULL REFERENCES batches(id),
+    source            TEXT NOT NULL,
+    source_id         TEXT,
+    record_key        TEXT NOT NULL,         -- source_id, or '#' + row_hash when the source has no id
+    line              INTEGER NOT NULL,
+    row_hash          TEXT NOT NULL,         -- sha1 of raw: tells changed rows from unchanged ones
+    raw               TEXT NOT NULL,         -- the source row verbatim, as JSON
+    given_name        TEXT,
+    family_name       TEXT,
+    full_name         TEXT,
+    email             TEXT,
+    phone             TEXT,
+    birth_date        TEXT,
+    company           TEXT,
+    address_line1     TEXT,
+    address_line2     TEXT,
+    city              TEXT,
+    region            TEXT,
+    postal_code       TEXT,
+    country           TEXT,
+    national_id       TEXT,
+    marketing_consent TEXT,
+    created_at        TEXT,
+    updated_at        TEXT,
+    attributes        TEXT,                  -- JSON: every unmapped column
+    superseded_by     INTEGER,               -- the newer version of this row from a later import
+    cluster_id        INTEGER,
+    customer_id       INTEGER
+  );
+  CREATE INDEX records_by_key ON records(source, record_key);
+  CREATE INDEX records_superseded ON records(superseded_by) WHERE superseded_by IS NOT NULL;
+
+  CREATE TABLE rejects (
+    id       INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    line     INTEGER NOT NULL,
+    raw      TEXT NOT NULL,
+    reason   TEXT NOT NULL
+  );
+  CREATE INDEX rejects_by_batch ON rejects(batch_id);
+
+  CREATE TABLE audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    user    TEXT,
+    host    TEXT,
+    command TEXT NOT NULL,
+    args    TEXT NOT NULL,                   -- JSON array of the arguments
+    outcome TEXT NOT NULL,                   -- ok | failed
+    details TEXT                             -- JSON summary
+  );
+
+  -- What later stages read: rows of finished imports, latest version only.
+  CREATE VIEW current_records AS
+    SELECT r.* FROM records r JOIN batches b ON b.id = r.batch_id
+    WHERE b.status = 'complete' AND r.superseded_by IS NULL;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
