@@ -7,6 +7,7 @@
  * undecodable bytes turn their rows into rejects.
  */
 import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
@@ -86,7 +87,7 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
     await handle.close();
   }
   const sha256 = hash.digest("hex");
-  const encoding = decideEncoding(name, head, options, scanner, true);
+  const encoding = decideEncoding(name, head, options, scanner, true, (offset) => lineOfByte(path, offset));
   const { format, delimiter } = decideFormat(name, head, encoding.encoding, options, path);
   const undecodableFrom =
     encoding.encoding === "utf-8"
@@ -124,7 +125,7 @@ async function openStdin(options: ReadOptions, stdin: AsyncIterable<Uint8Array>)
   const scanner = new EncodingScanner();
   scanner.push(head.subarray(0, head.length - (done ? 0 : 3))); // the sample may end mid-character
   if (done) scanner.end();
-  const encoding = decideEncoding("<stdin>", head, options, scanner, done);
+  const encoding = decideEncoding("<stdin>", head, options, scanner, done, (offset) => countLines(head.subarray(0, offset)));
   const { format, delimiter } = decideFormat("<stdin>", head, encoding.encoding, options, undefined);
   const info: InputInfo = {
     name: "<stdin>",
@@ -161,6 +162,30 @@ async function openForReading(name: string, path: string): Promise<FileHandle> {
   }
 }
 
+/** 1-based line number of a byte offset (error messages only, so a second read is fine). */
+function lineOfByte(path: string, offset: number): number {
+  const fd = openSync(path, "r");
+  try {
+    const chunk = Buffer.alloc(Math.min(offset, DEFAULT_CHUNK));
+    let lines = 1;
+    for (let at = 0; at < offset; ) {
+      const read = readSync(fd, chunk, 0, Math.min(chunk.length, offset - at), at);
+      if (read === 0) break;
+      lines += countLines(chunk.subarray(0, read)) - 1;
+      at += read;
+    }
+    return lines;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function countLines(bytes: Uint8Array): number {
+  let lines = 1;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
+  return lines;
+}
+
 async function* readChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Buffer> {
   for (;;) {
     const buffer = Buffer.allocUnsafe(chunkSize);
@@ -176,6 +201,7 @@ function decideEncoding(
   options: ReadOptions,
   scanner: EncodingScanner,
   wholeInputScanned: boolean,
+  lineOf: (offset: number) => number,
 ): Pick<InputInfo, "encoding" | "encodingBy"> {
   const bom = detectBom(head);
   if (options.encoding !== "auto") {
@@ -187,8 +213,11 @@ function decideEncoding(
   if (scanner.firstBadUtf8 === undefined) return { encoding: "utf-8", encodingBy: "detected" };
   if (scanner.firstBadGb18030 === undefined) return { encoding: "gb18030", encodingBy: "detected" };
   const where = wholeInputScanned ? "" : " (in the first 64 KiB)";
+  const badUtf8 = scanner.firstBadUtf8;
+  const badGb = scanner.firstBadGb18030 ?? 0;
   throw new InputError(
-    `${name}: cannot tell the text encoding${where}: byte offset ${scanner.firstBadUtf8} is not valid UTF-8 and byte offset ${scanner.firstBadGb18030} is not valid GB18030`,
+    `${name}:${lineOf(badUtf8)}: cannot tell the text encoding${where}: byte offset ${badUtf8} is not valid UTF-8 ` +
+      `and byte offset ${badGb} (line ${lineOf(badGb)}) is not valid GB18030`,
     "pass --encoding with the file's encoding (e.g. --encoding latin1, gbk, utf-16le)",
   );
 }
@@ -203,10 +232,32 @@ function decideFormat(name: string, head: Uint8Array, encoding: Encoding, option
   const sample = createDecoder(encoding).decode(head, { stream: true });
   const nonTabular = describeNonTabularText(sample);
   if (nonTabular && !options.format) throw new InputError(`${name}: not CSV or JSON: it looks like ${nonTabular}`);
-  const format = options.format ?? sniffFormat(sample, path ? formatFromExtension(path) : undefined);
+  const byExtension = path ? formatFromExtension(path) : undefined;
+  const format = options.format ?? sniffFormat(sample, byExtension);
+  // Only when JSON Lines was a guess: a .jsonl file whose first line is bad just gets that line rejected.
+  if (format === "jsonl" && !options.format && byExtension !== "jsonl") checkFirstJsonLine(name, sample);
   const delimiter =
     format === "csv" ? (options.delimiter ?? sniffDelimiter(sample)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
   return { format, delimiter };
+}
+
+/**
+ * `{` on the first line that does not close on that line is one big JSON object (`{"customers": [...]}`),
+ * not JSON Lines: say so once instead of rejecting every line.
+ */
+function checkFirstJsonLine(name: string, sample: string): void {
+  const text = sample.replace(/^\uFEFF/, "").trimStart();
+  const newline = text.indexOf("\n");
+  if (newline === -1 && text.length >= SAMPLE_BYTES / 2) return; // a very long first line: cannot tell yet
+  const firstLine = newline === -1 ? text : text.slice(0, newline);
+  try {
+    JSON.parse(firstLine);
+  } catch {
+    throw new InputError(
+      `${name}:1: a single JSON object, not an array of records or JSON Lines (one object per line)`,
+      "extract the array of records first, e.g. jq '.customers' file.json > customers.json",
+    );
+  }
 }
 
 /** Thrown by a sink to stop reading early (dry runs). */

@@ -1,0 +1,86 @@
+/** Running roster in-process (command functions) and as the built binary (end to end). */
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import Database from "better-sqlite3";
+import { type ImportOptions, type ImportResult, runImport } from "../../src/cli/commands/import-run.js";
+import { Terminal } from "../../src/io/terminal.js";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const BIN = join(ROOT, "bin", "roster.js");
+
+/** A terminal that writes nowhere, as in a cron job with no TTY. */
+export function quietTerminal(): { terminal: Terminal; stderr: () => string } {
+  const err = new PassThrough();
+  let text = "";
+  err.on("data", (chunk) => {
+    text += String(chunk);
+  });
+  const terminal = new Terminal({ stdin: Readable.from([]), stdout: new PassThrough(), stderr: err, env: {} }, {});
+  return { terminal, stderr: () => text };
+}
+
+export async function importFiles(files: string[], storePath: string, overrides: Partial<ImportOptions> = {}): Promise<ImportResult> {
+  const { terminal } = quietTerminal();
+  return runImport(
+    {
+      files,
+      read: { encoding: "auto" },
+      mappings: {},
+      source: undefined,
+      dryRun: false,
+      maxRejects: undefined,
+      storePath,
+      busyTimeoutMs: 5000,
+      ...overrides,
+    },
+    { terminal },
+  );
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built binary with no TTY, as cron and CI do. */
+export function cli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string | Buffer }): CliRun {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    input: options.input ?? "",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Start the binary without waiting (crash and concurrency tests). */
+export function cliAsync(args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c) => {
+    stdout += String(c);
+  });
+  child.stderr.on("data", (c) => {
+    stderr += String(c);
+  });
+  const done = new Promise<CliRun>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+/** Read-only view of a store for assertions. */
+export function query<T = Record<string, unknown>>(storePath: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(storePath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
