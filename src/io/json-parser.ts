@@ -168,13 +168,15 @@ export class JsonLinesParser {
 }
 
 /**
- * Nested objects become dotted names (`address.city`); arrays are kept as JSON text; null becomes empty.
- * Everything else is turned into its string form, since import stores text and normalize types it.
+ * Nested objects become dotted names (`address.city`); arrays are kept as JSON text. Nulls are left out:
+ * they carry no value (raw keeps them), and `"address": null` in one row must not claim a field that
+ * `address.street` holds in the others. Everything else becomes its string form; normalize types it.
  */
 export function flattenRecord(value: Record<string, unknown>, prefix = "", out: [string[], string[]] = [[], []]): [string[], string[]] {
   for (const [key, item] of Object.entries(value)) {
     const name = prefix === "" ? key : `${prefix}.${key}`;
-    if (item !== null && typeof item === "object" && !Array.isArray(item)) {
+    if (item === null || item === undefined) continue;
+    if (typeof item === "object" && !Array.isArray(item)) {
       flattenRecord(item as Record<string, unknown>, name, out);
     } else {
       out[0].push(name);

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { tempDir, writeFile } from "../helpers/temp.js";
 import { importFiles, query } from "../helpers/run.js";
+import { tempDir, writeFile } from "../helpers/temp.js";
 
 const HEADER = "Customer ID,First Name,Last Name,Email,Phone\n";
 const ROWS = ["C1,Ann,Lee,ann@x.com,555-0101", "C2,Bo,Chan,bo@x.com,555-0102", "C3,Cy,Diaz,cy@x.com,555-0103"];
@@ -178,8 +178,16 @@ describe("whole-file failures never half-write", () => {
 
   it.each([
     ["missing.csv", null, /missing.csv: no such file/],
-    ["image.png", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), /image.png: not CSV or JSON: it looks like a PNG image/],
-    ["book.xlsx", Buffer.from("PK\u0003\u0004\u0014\u0000\u0006\u0000", "latin1"), /not CSV or JSON: it looks like a ZIP archive \(an .xlsx workbook/],
+    [
+      "image.png",
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]),
+      /image.png: not CSV or JSON: it looks like a PNG image/,
+    ],
+    [
+      "book.xlsx",
+      Buffer.from("PK\u0003\u0004\u0014\u0000\u0006\u0000", "latin1"),
+      /not CSV or JSON: it looks like a ZIP archive \(an .xlsx workbook/,
+    ],
     ["page.csv", "<!DOCTYPE html><html><body>login</body></html>", /page.csv: not CSV or JSON: it looks like an HTML page/],
     ["one.json", '{"customers": [\n{"id": 1}\n]}', /one.json:1: a single JSON object, not an array of records or JSON Lines/],
   ])("%s → InputError", async (name, content, message) => {
@@ -198,7 +206,9 @@ describe("whole-file failures never half-write", () => {
     const db = new Database(store);
     const host = (await import("node:os")).hostname();
     const batch = db
-      .prepare("INSERT INTO batches (source, path, format, encoding, status, pid, host, imported_at) VALUES ('crm', 'x', 'csv', 'utf-8', 'importing', ?, ?, 'now')")
+      .prepare(
+        "INSERT INTO batches (source, path, format, encoding, status, pid, host, imported_at) VALUES ('crm', 'x', 'csv', 'utf-8', 'importing', ?, ?, 'now')",
+      )
       .run(deadPid, host).lastInsertRowid;
     const partial = db
       .prepare("INSERT INTO records (batch_id, source, record_key, line, row_hash, raw) VALUES (?, 'crm', 'C1', 2, 'h', '{}')")

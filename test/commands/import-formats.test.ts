@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir, writeFile } from "../helpers/temp.js";
 import { importFiles, query, ROOT } from "../helpers/run.js";
+import { tempDir, writeFile } from "../helpers/temp.js";
 
 const SPECTRUM = join(ROOT, "node_modules", "csv-spectrum");
 const ENCODINGS = join(ROOT, "fixtures", "encodings");
@@ -73,7 +73,11 @@ describe("encodings: Chinese exports land in the right fields", () => {
     expect(result.files[0]?.encoding).toBe(encoding);
     const rows = query(store, `SELECT ${columns} FROM records ORDER BY line`);
     expect(rows[0]).toEqual(expectedFirst);
-    expect(rows[1]).toMatchObject({ full_name: "欧阳娜娜", address_line1: "上海市浦东新区世纪大道100号, 5楼", national_id: "31011519921123002X" });
+    expect(rows[1]).toMatchObject({
+      full_name: "欧阳娜娜",
+      address_line1: "上海市浦东新区世纪大道100号, 5楼",
+      national_id: "31011519921123002X",
+    });
     expect(rows[2]).toMatchObject({ full_name: "司马光明", email: null, company: null });
     expect(result.totals.rejected).toBe(0);
   });
@@ -110,7 +114,11 @@ describe("encodings: Chinese exports land in the right fields", () => {
 
   it("with a forced UTF-8 encoding, rows holding invalid bytes are rejected and the rest imported", async () => {
     const dir = tempDir();
-    const file = writeFile(dir, "mixed.csv", Buffer.concat([Buffer.from("id,name\n1,Ann\n2,"), Buffer.from([0xd5, 0xc5]), Buffer.from("\n3,Bo\n")]));
+    const file = writeFile(
+      dir,
+      "mixed.csv",
+      Buffer.concat([Buffer.from("id,name\n1,Ann\n2,"), Buffer.from([0xd5, 0xc5]), Buffer.from("\n3,Bo\n")]),
+    );
     const store = join(dir, "roster.db");
     const result = await importFiles([file], store, { read: { encoding: "utf-8" } });
     expect(result.totals).toMatchObject({ read: 3, new: 2, rejected: 1 });
@@ -121,25 +129,38 @@ describe("encodings: Chinese exports land in the right fields", () => {
 describe("JSON and JSON Lines", () => {
   it("flattens nested objects to dotted names, maps them, and keeps the verbatim text", async () => {
     const dir = tempDir();
-    const element = '{"id": "S-1", "name": "Zhang Wei", "contact": {"email": "ZW@Example.com", "mobile": "+86 138 0013 8000"}, "address": {"city": "北京"}, "tags": ["vip"]}';
+    const element =
+      '{"id": "S-1", "name": "Zhang Wei", "contact": {"email": "ZW@Example.com", "mobile": "+86 138 0013 8000"}, "address": {"city": "北京"}, "tags": ["vip"]}';
     const file = writeFile(dir, "shop.json", `[\n  ${element},\n  {"id": "S-2", "name": "Li Na"}\n]\n`);
     const store = join(dir, "roster.db");
     const result = await importFiles([file], store);
     expect(result.files[0]?.format).toBe("json");
-    expect(query(store, "SELECT source, source_id, full_name, email, phone, city, attributes, raw, line FROM records ORDER BY id")).toEqual([
-      {
-        source: "shop",
-        source_id: "S-1",
-        full_name: "Zhang Wei",
-        email: "ZW@Example.com",
-        phone: "+86 138 0013 8000",
-        city: "北京",
-        attributes: '{"tags":"[\\"vip\\"]"}',
-        raw: element,
-        line: 2,
-      },
-      { source: "shop", source_id: "S-2", full_name: "Li Na", email: null, phone: null, city: null, attributes: null, raw: '{"id": "S-2", "name": "Li Na"}', line: 3 },
-    ]);
+    expect(query(store, "SELECT source, source_id, full_name, email, phone, city, attributes, raw, line FROM records ORDER BY id")).toEqual(
+      [
+        {
+          source: "shop",
+          source_id: "S-1",
+          full_name: "Zhang Wei",
+          email: "ZW@Example.com",
+          phone: "+86 138 0013 8000",
+          city: "北京",
+          attributes: '{"tags":"[\\"vip\\"]"}',
+          raw: element,
+          line: 2,
+        },
+        {
+          source: "shop",
+          source_id: "S-2",
+          full_name: "Li Na",
+          email: null,
+          phone: null,
+          city: null,
+          attributes: null,
+          raw: '{"id": "S-2", "name": "Li Na"}',
+          line: 3,
+        },
+      ],
+    );
   });
 
   it("rejects a JSON Lines line that does not parse and imports the others", async () => {

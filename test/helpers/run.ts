@@ -84,3 +84,13 @@ export function query<T = Record<string, unknown>>(storePath: string, sql: strin
     db.close();
   }
 }
+
+/** Run the binary as user nobody (65534): root ignores file permissions, so permission tests need this. */
+export function cliAsNobody(args: string[], cwd: string): CliRun {
+  const result = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fieldForHeader } from "../../src/fields/canonical.js";
-import { cleanHeaders, ColumnMapper, invalidMappingTargets } from "../../src/fields/mapping.js";
+import { ColumnMapper, cleanHeaders, invalidMappingTargets } from "../../src/fields/mapping.js";
 
 describe("header synonyms", () => {
   it.each([

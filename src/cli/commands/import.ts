@@ -100,7 +100,7 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
       continue;
     }
     const { counts } = file;
-    const rate = counts.read > 0 ? `, ${number(Math.round(counts.read / Math.max(seconds, 0.001)))} rows/s` : "";
+    const rate = seconds >= 1 ? `, ${number(Math.round(counts.read / Math.max(seconds, 0.001)))} rows/s` : "";
     const mark = counts.rejected > 0 ? c.yellow("!") : c.green("✓");
     terminal.info(
       `${mark} ${file.file} → source ${c.bold(file.source)} (batch ${file.batchId}, ${file.format}, ${file.encoding}): ` +
