@@ -1,6 +1,6 @@
 /**
  * Turning one source row into a canonical record: raw JSON kept verbatim, canonical values trimmed (cleaning
- * is normalize's job), unmapped columns into `attributes`, and a hash of the raw row for change detection.
+ * is normalize's job), unmapped columns into `attributes`, and the key that identifies the row across imports.
  * Pure; plans are computed once per header set because this runs a million times per import.
  */
 import { createHash } from "node:crypto";
@@ -11,7 +11,12 @@ export interface CanonicalRecord {
   line: number;
   values: (string | null)[];
   raw: string;
-  rowHash: string;
+  /**
+   * Identity of the row within its source across imports: its source_id, or for rows without one a hash of
+   * the raw row (such a row is either unchanged or new). A changed row is told apart by comparing raw text,
+   * so rows with ids are never hashed: hashing cost as much as parsing.
+   */
+  recordKey: string;
   attributes: string | null;
 }
 
@@ -40,8 +45,8 @@ function trimmedOrNull(value: string | undefined): string | null {
   return trimmed === "" ? null : trimmed;
 }
 
-export function rowHash(raw: string): string {
-  return createHash("sha1").update(raw).digest("base64url");
+export function contentKey(raw: string): string {
+  return `#${createHash("sha1").update(raw).digest("base64url")}`;
 }
 
 /** `raw` is the source's own JSON text (JSON inputs); for CSV it is built from the header and values. */
@@ -57,7 +62,7 @@ export function buildRecord(plan: RowPlan, line: number, values: readonly string
     }
     if (json !== "") attributes = `${json}}`;
   }
-  return { line, values: canonical, raw: rawText, rowHash: rowHash(rawText), attributes };
+  return { line, values: canonical, raw: rawText, recordKey: canonical[0] ?? contentKey(rawText), attributes };
 }
 
 function rawJson(jsonKeys: readonly string[], values: readonly string[]): string {

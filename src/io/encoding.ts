@@ -50,94 +50,81 @@ export function detectBom(bytes: Uint8Array): Bom | undefined {
 }
 
 /**
- * Streaming validity scan for UTF-8 and GB18030 over a file's bytes, fed chunk by chunk.
- * Each scanner holds back an incomplete trailing sequence until the next chunk, and remembers the offset
- * of the first invalid byte so the error can name it.
+ * Streaming UTF-8 validity check, fed chunk by chunk. An incomplete trailing sequence is held back until the
+ * next chunk; the offset of the first invalid byte is kept so errors can name it.
  */
-export class EncodingScanner {
+export class Utf8Scanner {
   private offset = 0;
-  private utf8Tail: Uint8Array = new Uint8Array(0);
-  firstBadUtf8: number | undefined;
-  private gbState = 0; // bytes still expected in the current GB18030 sequence (see scanGb18030)
-  private gbPos = 0;
-  firstBadGb18030: number | undefined;
-  private checkGb = true;
+  private tail: Uint8Array = new Uint8Array(0);
+  firstBad: number | undefined;
 
   push(chunk: Uint8Array): void {
-    if (this.firstBadUtf8 === undefined) this.scanUtf8(chunk);
-    if (this.checkGb && this.firstBadGb18030 === undefined) this.scanGb18030(chunk);
+    if (this.firstBad === undefined) {
+      const joined = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+      const start = this.offset - this.tail.length;
+      const cut = incompleteUtf8Tail(joined);
+      const body = joined.subarray(0, joined.length - cut);
+      if (isUtf8(body)) this.tail = Uint8Array.from(joined.subarray(joined.length - cut));
+      else this.firstBad = start + firstInvalidUtf8(body);
+    }
     this.offset += chunk.length;
   }
 
   end(): void {
-    if (this.firstBadUtf8 === undefined && this.utf8Tail.length > 0) this.firstBadUtf8 = this.offset - this.utf8Tail.length;
-    if (this.firstBadGb18030 === undefined && this.gbState !== 0) this.firstBadGb18030 = this.gbPos;
+    if (this.firstBad === undefined && this.tail.length > 0) this.firstBad = this.offset - this.tail.length;
+  }
+}
+
+/**
+ * Streaming GB18030 structure check: 0x00-0x7F single; lead 0x81-0xFE then 0x40-0x7E/0x80-0xFE (two bytes)
+ * or 0x30-0x39, 0x81-0xFE, 0x30-0x39 (four bytes). Anything else is invalid. A byte loop, so it only runs on
+ * inputs that already failed the (native, fast) UTF-8 check.
+ */
+export class Gb18030Scanner {
+  private offset = 0;
+  private state = 0; // bytes of the current sequence seen so far (0: between characters)
+  private sequenceStart = 0;
+  firstBad: number | undefined;
+
+  push(chunk: Uint8Array): void {
+    if (this.firstBad === undefined) this.scan(chunk);
+    this.offset += chunk.length;
   }
 
-  /** Skip the GB18030 scan once a file is known to be UTF-8-only or when an encoding is forced. */
-  stopGb18030(): void {
-    this.checkGb = false;
+  end(): void {
+    if (this.firstBad === undefined && this.state !== 0) this.firstBad = this.sequenceStart;
   }
 
-  private scanUtf8(chunk: Uint8Array): void {
-    const joined = this.utf8Tail.length > 0 ? Buffer.concat([this.utf8Tail, chunk]) : chunk;
-    const start = this.offset - this.utf8Tail.length;
-    const cut = incompleteUtf8Tail(joined);
-    const body = joined.subarray(0, joined.length - cut);
-    if (!isUtf8(body)) {
-      this.firstBadUtf8 = start + firstInvalidUtf8(body);
-      return;
-    }
-    this.utf8Tail = Uint8Array.from(joined.subarray(joined.length - cut));
-  }
-
-  /**
-   * GB18030 structure: 0x00-0x7F single; lead 0x81-0xFE then 0x40-0x7E/0x80-0xFE (two bytes) or
-   * 0x30-0x39, 0x81-0xFE, 0x30-0x39 (four bytes). Anything else is invalid.
-   */
-  private scanGb18030(chunk: Uint8Array): void {
+  private scan(chunk: Uint8Array): void {
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i] as number;
-      const at = this.offset + i;
-      switch (this.gbState) {
+      let ok = true;
+      switch (this.state) {
         case 0:
           if (b < 0x80) continue;
-          if (b === 0x80 || b === 0xff) {
-            this.badGb(at);
-            return;
-          }
-          this.gbState = 1;
-          this.gbPos = at;
+          ok = b !== 0x80 && b !== 0xff;
+          this.state = 1;
+          this.sequenceStart = this.offset + i;
           break;
         case 1:
-          if ((b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfe)) this.gbState = 0;
-          else if (b >= 0x30 && b <= 0x39) this.gbState = 2;
-          else {
-            this.badGb(this.gbPos);
-            return;
-          }
+          if ((b >= 0x40 && b <= 0x7e) || (b >= 0x80 && b <= 0xfe)) this.state = 0;
+          else if (b >= 0x30 && b <= 0x39) this.state = 2;
+          else ok = false;
           break;
         case 2:
-          if (b >= 0x81 && b <= 0xfe) this.gbState = 3;
-          else {
-            this.badGb(this.gbPos);
-            return;
-          }
+          ok = b >= 0x81 && b <= 0xfe;
+          this.state = 3;
           break;
         case 3:
-          if (b >= 0x30 && b <= 0x39) this.gbState = 0;
-          else {
-            this.badGb(this.gbPos);
-            return;
-          }
+          ok = b >= 0x30 && b <= 0x39;
+          this.state = 0;
           break;
       }
+      if (!ok) {
+        this.firstBad = this.sequenceStart;
+        return;
+      }
     }
-  }
-
-  private badGb(at: number): void {
-    this.firstBadGb18030 = at;
-    this.gbState = 0;
   }
 }
 

@@ -13,7 +13,7 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { cleanHeaders } from "../fields/mapping.js";
 import { CsvParser } from "./csv-parser.js";
-import { createDecoder, detectBom, type Encoding, EncodingScanner } from "./encoding.js";
+import { createDecoder, detectBom, type Encoding, Gb18030Scanner, Utf8Scanner } from "./encoding.js";
 import { flattenRecord, JsonArrayParser, JsonLinesParser, JsonStructureError } from "./json-parser.js";
 import { describeBinary, describeNonTabularText, type Format, formatFromExtension, sniffDelimiter, sniffFormat } from "./sniff.js";
 
@@ -71,7 +71,7 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
   let size: number;
   let head: Buffer;
   const hash = createHash("sha256");
-  const scanner = new EncodingScanner();
+  const utf8 = new Utf8Scanner();
   try {
     const stats = await handle.stat();
     if (stats.isDirectory()) throw new InputError(`${name}: is a directory, not a file`);
@@ -80,21 +80,21 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
     for await (const chunk of readChunks(handle, chunkSize)) {
       if (head.length < SAMPLE_BYTES) head = Buffer.concat([head, chunk.subarray(0, SAMPLE_BYTES - head.length)]);
       hash.update(chunk);
-      scanner.push(chunk);
+      utf8.push(chunk);
     }
-    scanner.end();
+    utf8.end();
   } finally {
     await handle.close();
   }
   const sha256 = hash.digest("hex");
-  const encoding = decideEncoding(name, head, options, scanner, true, (offset) => lineOfByte(path, offset));
+  // GB18030 is only checked when it matters: auto-detection of a file that is not UTF-8, or a forced GBK.
+  const forced = options.encoding === "auto" ? undefined : options.encoding;
+  const needGb = forced === "gb18030" || forced === "gbk" || (!forced && !detectBom(head) && utf8.firstBad !== undefined);
+  const gb18030 = needGb ? await firstBadGb18030(name, path, chunkSize) : undefined;
+  const encoding = decideEncoding(name, head, options, { utf8: utf8.firstBad, gb18030 }, true, (offset) => lineOfByte(path, offset));
   const { format, delimiter } = decideFormat(name, head, encoding.encoding, options, path);
   const undecodableFrom =
-    encoding.encoding === "utf-8"
-      ? scanner.firstBadUtf8
-      : encoding.encoding === "gb18030" || encoding.encoding === "gbk"
-        ? scanner.firstBadGb18030
-        : undefined;
+    encoding.encoding === "utf-8" ? utf8.firstBad : encoding.encoding === "gb18030" || encoding.encoding === "gbk" ? gb18030 : undefined;
   const info: InputInfo = { name, path, size, sha256, ...encoding, format, delimiter, empty: size === 0, undecodableFrom };
   const chunks = async function* () {
     const again = await openForReading(name, path);
@@ -122,10 +122,17 @@ async function openStdin(options: ReadOptions, stdin: AsyncIterable<Uint8Array>)
     headLength += next.value.length;
   }
   const head = Buffer.concat(buffered).subarray(0, SAMPLE_BYTES);
-  const scanner = new EncodingScanner();
-  scanner.push(head.subarray(0, head.length - (done ? 0 : 3))); // the sample may end mid-character
-  if (done) scanner.end();
-  const encoding = decideEncoding("<stdin>", head, options, scanner, done, (offset) => countLines(head.subarray(0, offset)));
+  // The sample may end mid-character: only a complete input gets the end-of-input check.
+  const utf8 = new Utf8Scanner();
+  const gb = new Gb18030Scanner();
+  utf8.push(head);
+  gb.push(head);
+  if (done) {
+    utf8.end();
+    gb.end();
+  }
+  const bad = { utf8: utf8.firstBad, gb18030: gb.firstBad };
+  const encoding = decideEncoding("<stdin>", head, options, bad, done, (offset) => countLines(head.subarray(0, offset)));
   const { format, delimiter } = decideFormat("<stdin>", head, encoding.encoding, options, undefined);
   const info: InputInfo = {
     name: "<stdin>",
@@ -160,6 +167,22 @@ async function openForReading(name: string, path: string): Promise<FileHandle> {
     if (code === "EISDIR") throw new InputError(`${name}: is a directory, not a file`);
     throw new InputError(`${name}: cannot open: ${(error as Error).message}`);
   }
+}
+
+/** Second pass over a file that is not UTF-8: the offset of its first byte that is not GB18030 either. */
+async function firstBadGb18030(name: string, path: string, chunkSize: number): Promise<number | undefined> {
+  const scanner = new Gb18030Scanner();
+  const handle = await openForReading(name, path);
+  try {
+    for await (const chunk of readChunks(handle, chunkSize)) {
+      scanner.push(chunk);
+      if (scanner.firstBad !== undefined) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  scanner.end();
+  return scanner.firstBad;
 }
 
 /** 1-based line number of a byte offset (error messages only, so a second read is fine). */
@@ -199,7 +222,7 @@ function decideEncoding(
   name: string,
   head: Uint8Array,
   options: ReadOptions,
-  scanner: EncodingScanner,
+  bad: { utf8: number | undefined; gb18030: number | undefined },
   wholeInputScanned: boolean,
   lineOf: (offset: number) => number,
 ): Pick<InputInfo, "encoding" | "encodingBy"> {
@@ -210,11 +233,11 @@ function decideEncoding(
   }
   if (bom) return { encoding: bom.encoding, encodingBy: "bom" };
   checkNotBinary(name, head, undefined);
-  if (scanner.firstBadUtf8 === undefined) return { encoding: "utf-8", encodingBy: "detected" };
-  if (scanner.firstBadGb18030 === undefined) return { encoding: "gb18030", encodingBy: "detected" };
+  if (bad.utf8 === undefined) return { encoding: "utf-8", encodingBy: "detected" };
+  if (bad.gb18030 === undefined) return { encoding: "gb18030", encodingBy: "detected" };
   const where = wholeInputScanned ? "" : " (in the first 64 KiB)";
-  const badUtf8 = scanner.firstBadUtf8;
-  const badGb = scanner.firstBadGb18030 ?? 0;
+  const badUtf8 = bad.utf8;
+  const badGb = bad.gb18030;
   throw new InputError(
     `${name}:${lineOf(badUtf8)}: cannot tell the text encoding${where}: byte offset ${badUtf8} is not valid UTF-8 ` +
       `and byte offset ${badGb} (line ${lineOf(badGb)}) is not valid GB18030`,
@@ -271,8 +294,7 @@ export async function streamRows(opened: Opened, sink: RowSink, onBytes?: (bytes
   // Undecodable bytes become U+FFFD; rows holding one are rejected once such bytes have been seen.
   // (A U+FFFD that the file really contains, as in csv-spectrum, is data and kept.)
   // Files were fully scanned when opened; stdin is scanned as it streams.
-  const scanner = info.encoding === "utf-8" && info.path === undefined ? new EncodingScanner() : undefined;
-  scanner?.stopGb18030();
+  const scanner = info.encoding === "utf-8" && info.path === undefined ? new Utf8Scanner() : undefined;
   let badBytesSeen = info.undecodableFrom !== undefined;
   const undecodable = (text: string) => badBytesSeen && text.includes("\uFFFD");
   const parser = createParser(info, sink, undecodable);
@@ -283,7 +305,7 @@ export async function streamRows(opened: Opened, sink: RowSink, onBytes?: (bytes
       hash.update(chunk);
       if (scanner) {
         scanner.push(chunk);
-        if (scanner.firstBadUtf8 !== undefined) badBytesSeen = true;
+        if (scanner.firstBad !== undefined) badBytesSeen = true;
       }
       parser.push(decoder.decode(chunk, { stream: true }));
       onBytes?.(bytes);

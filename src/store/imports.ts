@@ -13,7 +13,7 @@ export interface RecordRow {
   /** Canonical values in CANONICAL_FIELDS order (source_id first), trimmed, null when empty. */
   values: (string | null)[];
   raw: string;
-  rowHash: string;
+  recordKey: string;
   attributes: string | null;
 }
 
@@ -40,7 +40,7 @@ export interface BatchStart {
   delimiter: string | undefined;
 }
 
-const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "row_hash", "raw", ...CANONICAL_FIELDS, "attributes"];
+const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "raw", ...CANONICAL_FIELDS, "attributes"];
 
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -136,12 +136,15 @@ export function recordDuplicateBatch(db: Db, start: BatchStart, previous: Previo
   return Number(result.lastInsertRowid);
 }
 
-/** Writes one batch. Call add/addReject per row, flush when `pending` is large, then finish or abort. */
+/**
+ * Writes one batch. Rows are written as they arrive, inside a BEGIN IMMEDIATE transaction that commits every
+ * `chunkRows` rows: nothing is queued in memory (constant memory, and short-lived garbage is cheap to collect),
+ * and a concurrent importer gets the lock between chunks.
+ */
 export class BatchWriter {
   readonly batchId: number;
   readonly counts: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
-  private records: RecordRow[] = [];
-  private rejects: RejectRow[] = [];
+  private rowsInChunk = 0;
   private firstRecordId: number | null = null;
   /** No current rows of this source existed before: every row is new and lookups are skipped (fast path). */
   private readonly fresh: boolean;
@@ -150,11 +153,13 @@ export class BatchWriter {
   private readonly findCurrent;
   private readonly supersede;
   private readonly updateCounts;
-  private readonly flushChunk: () => void;
+  private readonly begin;
+  private readonly commit;
 
   constructor(
     private readonly db: Db,
     private readonly start: BatchStart,
+    private readonly chunkRows: number,
   ) {
     this.fresh = db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined;
     this.batchId = Number(
@@ -180,82 +185,80 @@ export class BatchWriter {
     );
     this.insertReject = db.prepare("INSERT INTO rejects (batch_id, line, raw, reason) VALUES (?, ?, ?, ?)");
     this.findCurrent = db.prepare(
-      "SELECT id, row_hash AS rowHash FROM records WHERE source = ? AND record_key = ? AND superseded_by IS NULL AND batch_id <> ?",
+      "SELECT id, raw FROM records WHERE source = ? AND record_key = ? AND superseded_by IS NULL AND batch_id <> ?",
     );
     this.supersede = db.prepare("UPDATE records SET superseded_by = ? WHERE id = ?");
+    this.begin = db.prepare("BEGIN IMMEDIATE");
+    this.commit = db.prepare("COMMIT");
     this.updateCounts = db.prepare(
       `UPDATE batches SET rows_read = ?, rows_new = ?, rows_changed = ?, rows_unchanged = ?, rows_rejected = ?,
          first_record_id = coalesce(first_record_id, ?) WHERE id = ?`,
     );
-    this.flushChunk = db.transaction(() => this.writePending()).immediate;
-  }
-
-  get pending(): number {
-    return this.records.length + this.rejects.length;
   }
 
   add(row: RecordRow): void {
-    this.counts.read++;
-    this.records.push(row);
+    this.beginChunk();
+    const { counts } = this;
+    counts.read++;
+    let previous: { id: number; raw: string }[] = [];
+    if (!this.fresh) {
+      previous = this.findCurrent.all(this.start.source, row.recordKey, this.batchId) as { id: number; raw: string }[];
+      if (previous.some((p) => p.raw === row.raw)) {
+        counts.unchanged++;
+        return this.endRow();
+      }
+    }
+    const id = Number(
+      this.insertRecord.run(this.batchId, this.start.source, row.recordKey, row.line, row.raw, ...row.values, row.attributes)
+        .lastInsertRowid,
+    );
+    if (this.firstRecordId === null) this.firstRecordId = id;
+    if (previous.length > 0) {
+      for (const p of previous) this.supersede.run(id, p.id);
+      counts.changed++;
+    } else {
+      counts.new++;
+    }
+    this.endRow();
   }
 
   addReject(row: RejectRow): void {
+    this.beginChunk();
     this.counts.read++;
     this.counts.rejected++;
-    this.rejects.push(row);
+    this.insertReject.run(this.batchId, row.line, row.raw, row.reason);
+    this.endRow();
   }
 
-  flush(): void {
-    if (this.pending > 0) this.flushChunk();
-  }
-
-  /** Write what is left and mark the batch complete, recording the column mapping it used. */
+  /** Commit what is written and mark the batch complete, recording the column mapping it used. */
   finish(mapping: Record<string, string>): void {
+    this.beginChunk();
+    this.writeCounts();
     this.db
-      .transaction(() => {
-        this.writePending();
-        this.db
-          .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ? WHERE id = ?")
-          .run(new Date().toISOString(), JSON.stringify(mapping), this.batchId);
-      })
-      .immediate();
+      .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ? WHERE id = ?")
+      .run(new Date().toISOString(), JSON.stringify(mapping), this.batchId);
+    this.commit.run();
   }
 
   /** Remove everything this batch wrote (a whole-file failure mid-way: never half-write). */
   abort(): void {
-    this.records = [];
-    this.rejects = [];
+    if (this.db.inTransaction) this.db.prepare("ROLLBACK").run();
     this.db.transaction(() => deleteBatch(this.db, this.batchId)).immediate();
   }
 
-  private writePending(): void {
-    const { batchId, start, counts } = this;
-    for (const row of this.records) {
-      const sourceId = row.values[0] ?? null;
-      const recordKey = sourceId ?? `#${row.rowHash}`;
-      let previous: { id: number; rowHash: string }[] = [];
-      if (!this.fresh) {
-        previous = this.findCurrent.all(start.source, recordKey, batchId) as { id: number; rowHash: string }[];
-        if (previous.some((p) => p.rowHash === row.rowHash)) {
-          counts.unchanged++;
-          continue;
-        }
-      }
-      const id = Number(
-        this.insertRecord.run(batchId, start.source, recordKey, row.line, row.rowHash, row.raw, ...row.values, row.attributes)
-          .lastInsertRowid,
-      );
-      if (this.firstRecordId === null) this.firstRecordId = id;
-      if (previous.length > 0) {
-        for (const p of previous) this.supersede.run(id, p.id);
-        counts.changed++;
-      } else {
-        counts.new++;
-      }
-    }
-    for (const reject of this.rejects) this.insertReject.run(batchId, reject.line, reject.raw, reject.reason);
-    this.updateCounts.run(counts.read, counts.new, counts.changed, counts.unchanged, counts.rejected, this.firstRecordId, batchId);
-    this.records = [];
-    this.rejects = [];
+  private beginChunk(): void {
+    if (!this.db.inTransaction) this.begin.run();
+  }
+
+  private endRow(): void {
+    if (++this.rowsInChunk < this.chunkRows) return;
+    this.writeCounts();
+    this.commit.run();
+    this.rowsInChunk = 0;
+  }
+
+  private writeCounts(): void {
+    const { counts } = this;
+    this.updateCounts.run(counts.read, counts.new, counts.changed, counts.unchanged, counts.rejected, this.firstRecordId, this.batchId);
   }
 }

@@ -34,10 +34,9 @@ export const MIGRATIONS: readonly string[] = [
     batch_id          INTEGER NOT NULL REFERENCES batches(id),
     source            TEXT NOT NULL,
     source_id         TEXT,
-    record_key        TEXT NOT NULL,         -- source_id, or '#' + row_hash when the source has no id
+    record_key        TEXT NOT NULL,         -- source_id, or '#' + sha1(raw) when the row has no id
     line              INTEGER NOT NULL,
-    row_hash          TEXT NOT NULL,         -- sha1 of raw: tells changed rows from unchanged ones
-    raw               TEXT NOT NULL,         -- the source row verbatim, as JSON
+    raw               TEXT NOT NULL,         -- the source row verbatim, as JSON; a re-import compares it
     given_name        TEXT,
     family_name       TEXT,
     full_name         TEXT,

@@ -211,7 +211,7 @@ describe("whole-file failures never half-write", () => {
       )
       .run(deadPid, host).lastInsertRowid;
     const partial = db
-      .prepare("INSERT INTO records (batch_id, source, record_key, line, row_hash, raw) VALUES (?, 'crm', 'C1', 2, 'h', '{}')")
+      .prepare("INSERT INTO records (batch_id, source, record_key, line, raw) VALUES (?, 'crm', 'C1', 2, '{}')")
       .run(batch).lastInsertRowid;
     db.prepare("UPDATE batches SET first_record_id = ? WHERE id = ?").run(partial, batch);
     db.prepare("UPDATE records SET superseded_by = ? WHERE source_id = 'C1'").run(partial);

@@ -21,14 +21,12 @@ const value = fc.string({ unit, maxLength: 12 });
 // Headers are trimmed on import (and a leading BOM dropped), so generate them already clean and unique.
 const header = value.map((h) => h.trim()).filter((h) => h !== "" && !h.startsWith("\uFEFF"));
 
-const table = fc
-  .uniqueArray(header, { minLength: 1, maxLength: 6 })
-  .chain((headers) =>
-    fc.record({
-      headers: fc.constant(headers),
-      rows: fc.array(fc.array(value, { minLength: headers.length, maxLength: headers.length }), { maxLength: 15 }),
-    }),
-  );
+const table = fc.uniqueArray(header, { minLength: 1, maxLength: 6 }).chain((headers) =>
+  fc.record({
+    headers: fc.constant(headers),
+    rows: fc.array(fc.array(value, { minLength: headers.length, maxLength: headers.length }), { maxLength: 15 }),
+  }),
+);
 
 describe("CSV round trip (fast-check)", () => {
   it("imports back the same values for any delimiter and content", async () => {

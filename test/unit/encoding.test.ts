@@ -1,21 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { detectBom, EncodingScanner, parseEncodingName } from "../../src/io/encoding.js";
+import { detectBom, Gb18030Scanner, parseEncodingName, Utf8Scanner } from "../../src/io/encoding.js";
 
-function scan(bytes: Uint8Array, pieces: number[] = []): EncodingScanner {
-  const scanner = new EncodingScanner();
+/** Both scanners over the same bytes, fed in pieces. */
+function scan(bytes: Uint8Array, pieces: number[] = []): { firstBadUtf8: number | undefined; firstBadGb18030: number | undefined } {
+  const utf8 = new Utf8Scanner();
+  const gb = new Gb18030Scanner();
   let at = 0;
-  for (const size of pieces) {
-    scanner.push(bytes.subarray(at, at + size));
-    at += size;
+  for (const size of [...pieces, bytes.length]) {
+    const piece = bytes.subarray(at, at + size);
+    utf8.push(piece);
+    gb.push(piece);
+    at += piece.length;
   }
-  scanner.push(bytes.subarray(at));
-  scanner.end();
-  return scanner;
+  utf8.end();
+  gb.end();
+  return { firstBadUtf8: utf8.firstBad, firstBadGb18030: gb.firstBad };
 }
 
 const gbk = Buffer.from([0xd5, 0xc5, 0xce, 0xb0, 0x2c, 0x31]); // 张伟,1 in GBK
 
-describe("EncodingScanner", () => {
+describe("Utf8Scanner and Gb18030Scanner", () => {
   it("accepts UTF-8 split anywhere, including inside a character", () => {
     const bytes = Buffer.from("姓名,张伟,𠮷\n", "utf8");
     for (let cut = 0; cut <= bytes.length; cut++) {

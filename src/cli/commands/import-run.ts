@@ -169,9 +169,8 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, db
   const plans = new PlanCache(mapper);
   let csvPlan: RowPlan | undefined;
   let csvColumns: ColumnMapping[] | undefined;
-  const writer = db ? new BatchWriter(db, batchStart) : undefined;
+  const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS) : undefined;
   result.batchId = writer?.batchId;
-  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);
   const meter = progressMeter(info.name, info.size, progress.update);
@@ -197,13 +196,11 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, db
             return;
           }
           writer.add(record);
-          if (writer.pending >= chunkRows) writer.flush();
         },
         reject(line, raw, reason) {
           rows++;
           if (result.rejects.length < SHOWN_REJECTS) result.rejects.push({ line, reason });
           writer?.addReject({ line, raw, reason });
-          if (writer && writer.pending >= chunkRows) writer.flush();
         },
       },
       (bytes) => meter(bytes, rows),
