@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { cli, cliAsNobody, query } from "../helpers/run.js";
+import { cli, cliWithPermissions, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const CSV = "id,name,email\n1,Ann,ann@x.com\n2,Bo,bo@x.com\n";
@@ -221,18 +221,24 @@ describe("store unavailable (exit 4)", () => {
     expect(query(join(dir, "roster.db"), "SELECT count(*) AS n FROM records")).toEqual([{ n: 0 }]);
   });
 
+  it("a store file without write permission", () => {
+    const dir = tempDir();
+    writeFile(dir, "a.csv", CSV);
+    expect(cli(["init"], { cwd: dir }).code).toBe(0);
+    chmodSync(join(dir, "roster.db"), 0o444);
+    const run = cliWithPermissions(["import", "a.csv"], dir);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/cannot write store .*roster.db/);
+    expect(run.stderr).toMatch(/check that you may write both the file and its directory/);
+  });
+
   it("a directory without write permission", () => {
     const dir = tempDir();
     const locked = join(dir, "locked");
     mkdirSync(locked);
     writeFileSync(join(dir, "a.csv"), CSV);
-    chmodSync(dir, 0o755);
-    chmodSync(join(dir, "a.csv"), 0o644);
     chmodSync(locked, 0o555);
-    // root ignores permissions, so run as nobody when we are root.
-    const asNobody = process.getuid?.() === 0;
-    const args = ["--store", join(locked, "roster.db"), "import", join(dir, "a.csv")];
-    const run = asNobody ? cliAsNobody(args, dir) : cli(args, { cwd: dir });
+    const run = cliWithPermissions(["--store", join(locked, "roster.db"), "import", join(dir, "a.csv")], dir);
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/cannot create store .*locked\/roster.db: permission denied/);
   });

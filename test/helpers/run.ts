@@ -85,9 +85,14 @@ export function query<T = Record<string, unknown>>(storePath: string, sql: strin
   }
 }
 
-/** Run the binary as user nobody (65534): root ignores file permissions, so permission tests need this. */
-export function cliAsNobody(args: string[], cwd: string): CliRun {
-  const result = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN, ...args], {
+/**
+ * Run the binary so that file permissions apply even when the tests run as root (CI containers): root keeps
+ * its user id but loses the capabilities that bypass permission checks. As any other user, run it plainly.
+ */
+export function cliWithPermissions(args: string[], cwd: string): CliRun {
+  if (process.getuid?.() !== 0) return cli(args, { cwd });
+  const drop = "-dac_override,-dac_read_search";
+  const result = spawnSync("setpriv", [`--inh-caps=${drop}`, `--bounding-set=${drop}`, "--", process.execPath, BIN, ...args], {
     cwd,
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "" },
