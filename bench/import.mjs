@@ -45,7 +45,16 @@ const roster = [];
 let peakKb = 0;
 for (let i = 0; i < runs; i++) {
   const store = fresh(join(dir, "roster-bench.db"));
-  const run = timed(process.execPath, ["--import", join(import.meta.dirname, "report-rss.mjs"), join(root, "bin", "roster.js"), "-q", "--store", store, "import", csv]);
+  const run = timed(process.execPath, [
+    "--import",
+    join(import.meta.dirname, "report-rss.mjs"),
+    join(root, "bin", "roster.js"),
+    "-q",
+    "--store",
+    store,
+    "import",
+    csv,
+  ]);
   roster.push(run.seconds);
   peakKb = Math.max(peakKb, Number(/peak-rss-kb (\d+)/.exec(run.stderr)?.[1] ?? 0));
 }
@@ -67,9 +76,13 @@ for (let i = 0; i < 7; i++) help.push(timed(process.execPath, [join(root, "bin",
 
 const r = median(roster);
 const s = sqlite.length ? median(sqlite) : undefined;
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sqlite3 ${sqliteVersion}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, sqlite3 ${sqliteVersion}`,
+);
 console.log(`input:   ${csv} (${rows.toLocaleString("en-US")} rows, ${megabytes.toFixed(1)} MB)`);
-console.log(`roster import:    ${r.toFixed(2)} s  (${Math.round(rows / r).toLocaleString("en-US")} rows/s, peak RSS ${(peakKb / 1024).toFixed(0)} MB)`);
+console.log(
+  `roster import:    ${r.toFixed(2)} s  (${Math.round(rows / r).toLocaleString("en-US")} rows/s, peak RSS ${(peakKb / 1024).toFixed(0)} MB)`,
+);
 if (s !== undefined) {
   console.log(`sqlite3 .import:  ${s.toFixed(2)} s  (${Math.round(rows / s).toLocaleString("en-US")} rows/s)`);
   console.log(`ratio:            ${(r / s).toFixed(2)}x  (goal: within 1.5x)`);

@@ -26,9 +26,7 @@ async function withCsvParse() {
 
 async function withPapaparse() {
   let n = 0;
-  await new Promise((resolve, reject) =>
-    Papa.parse(chunks(), { step: () => n++, complete: resolve, error: reject }),
-  );
+  await new Promise((resolve, reject) => Papa.parse(chunks(), { step: () => n++, complete: resolve, error: reject }));
   return n;
 }
 
@@ -40,9 +38,15 @@ async function withRoster() {
   return n;
 }
 
-for (const [name, run] of [["csv-parse 6", withCsvParse], ["papaparse 5", withPapaparse], ["roster CsvParser", withRoster]]) {
+for (const [name, run] of [
+  ["csv-parse 6", withCsvParse],
+  ["papaparse 5", withPapaparse],
+  ["roster CsvParser", withRoster],
+]) {
   const started = performance.now();
   const count = await run();
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${name.padEnd(18)} ${seconds.toFixed(2)} s  ${Math.round(count / seconds).toLocaleString("en-US")} records/s  (${count} records incl. header)`);
+  console.log(
+    `${name.padEnd(18)} ${seconds.toFixed(2)} s  ${Math.round(count / seconds).toLocaleString("en-US")} records/s  (${count} records incl. header)`,
+  );
 }

@@ -79,7 +79,7 @@ Examples:
   $ roster import customers.csv
   $ roster import crm.csv shop.jsonl web.json
   $ roster import --dry-run --map "Handy=phone" export.csv
-  $ iconv -f gbk -t utf-8 export.csv | roster import --source crm -
+  $ gunzip -c export.csv.gz | roster import --source crm -
   $ roster import --encoding latin1 --delimiter ';' legacy.txt
   $ roster import --max-rejects 0.5% --json nightly.csv > import.json`,
     )

@@ -1,5 +1,5 @@
 /** The built binary, end to end: exit codes, stdout/stderr, and what landed in the store. */
-import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -58,6 +58,7 @@ describe("import: input problems", () => {
     const run = cli(["import", "nope.csv"], { cwd: dir });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/error: nope.csv: no such file/);
+    expect(existsSync(join(dir, "roster.db"))).toBe(false);
   });
 
   it("a PNG → exit 3 naming what it looks like", () => {
@@ -66,6 +67,29 @@ describe("import: input problems", () => {
     const run = cli(["import", "photo.csv"], { cwd: dir });
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/photo.csv: not CSV or JSON: it looks like a PNG image/);
+  });
+
+  it("bytes that are neither UTF-8 nor GB18030 → exit 3 naming file, line and offset; nothing written", () => {
+    const dir = tempDir();
+    writeFile(dir, "legacy.csv", Buffer.from("id;name\r\n1;Jos\xe9 M\xfcller\r\n", "latin1"));
+    const run = cli(["import", "legacy.csv"], { cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/legacy.csv:2: cannot tell the text encoding: byte offset 14 is not valid UTF-8/);
+    expect(run.stderr).toMatch(/pass --encoding/);
+    expect(existsSync(join(dir, "roster.db"))).toBe(false);
+    const fixed = cli(["import", "--encoding", "latin1", "legacy.csv"], { cwd: dir });
+    expect(fixed.code).toBe(0);
+    expect(query(join(dir, "roster.db"), "SELECT full_name FROM records")).toEqual([{ full_name: "José Müller" }]);
+  });
+
+  it("a JSON Lines line that does not parse is rejected with its line", () => {
+    const dir = tempDir();
+    writeFile(dir, "web.jsonl", '{"email":"a@x.com"}\n{"email":\n{"email":"c@x.com"}\n');
+    const run = cli(["import", "web.jsonl"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/web.jsonl:2: invalid JSON/);
+    expect(query(join(dir, "roster.db"), "SELECT email FROM records ORDER BY line")).toEqual([{ email: "a@x.com" }, { email: "c@x.com" }]);
+    expect(query(join(dir, "roster.db"), "SELECT line, raw FROM rejects")).toEqual([{ line: 2, raw: '{"email":' }]);
   });
 
   it("an empty file and a header-only file → exit 0 with a warning", () => {

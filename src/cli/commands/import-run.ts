@@ -83,40 +83,41 @@ export function defaultSource(file: string): string {
 
 export async function runImport(options: ImportOptions, io: ImportIo): Promise<ImportResult> {
   const files: FileResult[] = [];
-  let db: Db | undefined;
-  let storePath: string | undefined;
-  try {
-    for (const file of options.files) {
-      if (!options.dryRun && db === undefined) {
-        const opened = openStore(options.storePath, { create: true, busyTimeoutMs: options.busyTimeoutMs });
-        db = opened.db;
-        storePath = opened.path;
-        const removed = rollBackAbandonedBatches(db);
-        if (removed > 0) io.terminal.warn(`rolled back ${removed} unfinished import(s) left by a process that was killed`);
-      }
-      files.push(await importFile(file, options, io, db));
+  let opened: { db: Db; path: string } | undefined;
+  // The store is opened only once an input has been read successfully, so a bad input touches nothing.
+  const store = (): Db => {
+    if (!opened) {
+      const { db, path } = openStore(options.storePath, { create: true, busyTimeoutMs: options.busyTimeoutMs });
+      opened = { db, path };
+      const removed = rollBackAbandonedBatches(db);
+      if (removed > 0) io.terminal.warn(`rolled back ${removed} unfinished import(s) left by a process that was killed`);
     }
+    return opened.db;
+  };
+  try {
+    for (const file of options.files) files.push(await importFile(file, options, io, options.dryRun ? undefined : store));
     const totals = sumCounts(files);
     const gateFailed = files.some((f) => f.gateFailed);
-    if (db) writeAudit(db, "import", options.files, "ok", { totals, batches: files.map((f) => f.batchId) });
-    return { store: storePath, files, totals, gateFailed };
+    if (opened) writeAudit(opened.db, "import", options.files, "ok", { totals, batches: files.map((f) => f.batchId) });
+    return { store: opened?.path, files, totals, gateFailed };
   } catch (error) {
-    if (db) {
+    if (opened) {
       try {
-        writeAudit(db, "import", options.files, "failed", { error: (error as Error).message });
+        writeAudit(opened.db, "import", options.files, "failed", { error: (error as Error).message });
       } catch {
         // the store itself may be what failed; the original error matters more
       }
     }
     throw error;
   } finally {
-    db?.close();
+    opened?.db.close();
   }
 }
 
-async function importFile(file: string, options: ImportOptions, io: ImportIo, db: Db | undefined): Promise<FileResult> {
+async function importFile(file: string, options: ImportOptions, io: ImportIo, store: (() => Db) | undefined): Promise<FileResult> {
   const started = performance.now();
   const opened = await openInput(file, options.read, io.stdin);
+  const db = store?.();
   const { info } = opened;
   const source = options.source ?? defaultSource(file);
   const result: FileResult = {
