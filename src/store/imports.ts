@@ -205,7 +205,8 @@ export class BatchWriter {
       previous = this.findCurrent.all(this.start.source, row.recordKey, this.batchId) as { id: number; raw: string }[];
       if (previous.some((p) => p.raw === row.raw)) {
         counts.unchanged++;
-        return this.endRow();
+        this.endRow();
+        return;
       }
     }
     const id = Number(
