@@ -16,6 +16,7 @@ const GlobalOptionsSchema = z.object({
   quiet: z.boolean().optional(),
   verbose: z.boolean().optional(),
   color: z.boolean().optional(),
+  warnError: z.boolean().optional(),
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, "--country takes a two-letter code such as CN or US")
@@ -57,6 +58,7 @@ export function resolveGlobals(raw: Record<string, unknown>, context: CliContext
     verbose: options.verbose,
     json: options.json,
   });
+  context.terminal = terminal;
   return {
     terminal,
     storePath,

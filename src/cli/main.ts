@@ -3,7 +3,7 @@
  * This file holds the only process.exit in roster.
  */
 import { CommanderError } from "commander";
-import { ExitCode, RosterError } from "../errors.js";
+import { ExitCode, QualityGateError, RosterError } from "../errors.js";
 import { colorAllowed, type Streams } from "../io/terminal.js";
 import { toStoreError } from "../store/errors.js";
 import { buildProgram, type CliContext } from "./program.js";
@@ -13,6 +13,10 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
   const program = buildProgram(context);
   try {
     await program.parseAsync(argv as string[], { from: "user" });
+    const warnings = context.terminal?.warnings ?? 0;
+    if (warnings > 0 && program.opts().warnError === true) {
+      throw new QualityGateError(`${warnings} warning(s) printed, and --warn-error makes them fail the run`);
+    }
     return ExitCode.ok;
   } catch (error) {
     return reportError(error, argv, streams, context);

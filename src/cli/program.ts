@@ -3,12 +3,14 @@
  * command runs, so `roster --help` stays fast.
  */
 import { Command, Option } from "commander";
-import type { Streams } from "../io/terminal.js";
+import type { Streams, Terminal } from "../io/terminal.js";
 
 export interface CliContext {
   streams: Streams;
   /** Set once the global options are resolved, so store errors can name the file. */
   storePath: string | undefined;
+  /** Set once the global options are resolved; main reads its warning count for --warn-error. */
+  terminal?: Terminal | undefined;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
     .option("-v, --verbose", "more detail on stderr; stack traces for internal errors")
     .option("--no-color", "no colours (also off with NO_COLOR, TERM=dumb, CI, or when stderr is not a terminal)")
     .option("--country <CC>", "default country (ISO 3166-1 alpha-2) for phones and addresses")
+    .option("--warn-error", "exit 1 when any warning was printed (strict CI and cron runs)")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({

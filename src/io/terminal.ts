@@ -46,6 +46,8 @@ export class Terminal {
   readonly color: ChalkInstance;
   /** Spinners and live counters: stderr is a TTY, colour rules allow it, not quiet, not --json. */
   readonly progressAllowed: boolean;
+  /** How many warnings were printed: --warn-error turns any into exit 1. */
+  warnings = 0;
 
   constructor(
     readonly streams: Streams,
@@ -68,6 +70,7 @@ export class Terminal {
 
   /** Warnings are shown even with --quiet: a cron log should still carry them. */
   warn(message: string): void {
+    this.warnings++;
     this.streams.stderr.write(`${this.color.yellow("warning:")} ${message}\n`);
   }
 

@@ -1,5 +1,5 @@
 /** The built binary, end to end: exit codes, stdout/stderr, and what landed in the store. */
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -193,6 +193,28 @@ describe("import: output and streams", () => {
     expect(run.stderr).toMatch(/created store .*roster.db \(schema version 1\)/);
     expect(statSync(join(dir, "roster.db")).mode & 0o777).toBe(0o600);
     expect(cli(["init"], { cwd: dir }).stderr).toMatch(/is ready/);
+  });
+
+  it("init --config-template writes a roster.yml that loads, and never overwrites one", () => {
+    const dir = tempDir();
+    const run = cli(["init", "--config-template"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/wrote roster.yml/);
+    const template = readFileSync(join(dir, "roster.yml"), "utf8");
+    expect(template).toMatch(/# mappings:/);
+    writeFile(dir, "a.csv", CSV);
+    expect(cli(["import", "a.csv"], { cwd: dir }).code).toBe(0); // the template itself is valid config
+    writeFile(dir, "roster.yml", "country: CN\n");
+    const again = cli(["init", "--config-template"], { cwd: dir });
+    expect(again.stderr).toMatch(/roster.yml already exists: left as it is/);
+    expect(readFileSync(join(dir, "roster.yml"), "utf8")).toBe("country: CN\n");
+  });
+
+  it("-v shows how each input was detected and mapped", () => {
+    const dir = tempDir();
+    writeFile(dir, "a.csv", CSV);
+    const run = cli(["-v", "import", "a.csv"], { cwd: dir });
+    expect(run.stderr).toMatch(/a.csv: csv, utf-8 \(detected\), delimiter ","; columns: id → source_id, name → full_name, email → email/);
   });
 
   it("--store and ROSTER_STORE choose the store", () => {

@@ -78,7 +78,10 @@ export async function importCommand(files: string[], raw: Record<string, unknown
   const options = importOptionsFrom(files, raw, globals);
   const result = await runImport(options, { terminal: globals.terminal, stdin: context.streams.stdin as AsyncIterable<Uint8Array> });
   const { terminal } = globals;
-  for (const file of result.files) for (const warning of file.warnings) terminal.warn(warning);
+  for (const file of result.files) {
+    for (const warning of file.warnings) terminal.warn(warning);
+    terminal.detail(describeDetection(file));
+  }
   if (globals.json) terminal.out(JSON.stringify(toJson(result)));
   else if (options.dryRun) {
     for (const file of result.files) printDryRun(terminal, file);
@@ -90,6 +93,13 @@ export async function importCommand(files: string[], raw: Record<string, unknown
 }
 
 const number = (n: number) => n.toLocaleString("en-US");
+
+/** For --verbose: how the input was read and mapped. */
+function describeDetection(file: FileResult): string {
+  const delimiter = file.delimiter === undefined ? "" : `, delimiter ${JSON.stringify(file.delimiter)}`;
+  const mapping = file.mapping.map((m) => `${m.column} → ${m.field}`).join(", ");
+  return `${file.file}: ${file.format}, ${file.encoding} (${file.encodingBy})${delimiter}; columns: ${mapping || "none"}`;
+}
 
 function printSummary(terminal: Terminal, result: ImportResult, options: ImportOptions): void {
   const c = terminal.color;
