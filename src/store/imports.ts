@@ -109,31 +109,37 @@ export function findRunningImport(db: Db, source: string, sha256: string): { id:
   return rows.find((row) => row.host !== hostname() || isProcessAlive(row.pid));
 }
 
-/** Record a skipped re-import of identical bytes: every import is one batches row. */
-export function recordDuplicateBatch(db: Db, start: BatchStart, previous: PreviousImport): number {
+/** One batches row: 'importing' for a new import, or 'duplicate' pointing at the import it repeats. */
+function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport): number {
   const now = new Date().toISOString();
   const result = db
     .prepare(
       `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, duplicate_of, pid, host,
          imported_at, finished_at, rows_read, rows_unchanged)
-       VALUES (?, ?, ?, ?, ?, ?, 'duplicate', ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (@source, @path, @sha256, @format, @encoding, @delimiter, @status, @duplicateOf, @pid, @host,
+         @now, @finishedAt, @rows, @rows)`,
     )
-    .run(
-      start.source,
-      start.path,
-      start.sha256 ?? null,
-      start.format,
-      start.encoding,
-      start.delimiter ?? null,
-      previous.id,
-      process.pid,
-      hostname(),
+    .run({
+      source: start.source,
+      path: start.path,
+      sha256: start.sha256 ?? null,
+      format: start.format,
+      encoding: start.encoding,
+      delimiter: start.delimiter ?? null,
+      status: previous ? "duplicate" : "importing",
+      duplicateOf: previous?.id ?? null,
+      pid: process.pid,
+      host: hostname(),
       now,
-      now,
-      previous.rows,
-      previous.rows,
-    );
+      finishedAt: previous ? now : null,
+      rows: previous?.rows ?? 0,
+    });
   return Number(result.lastInsertRowid);
+}
+
+/** Record a skipped re-import of identical bytes: every import is one batches row. */
+export function recordDuplicateBatch(db: Db, start: BatchStart, previous: PreviousImport): number {
+  return insertBatch(db, start, previous);
 }
 
 /**
@@ -162,24 +168,7 @@ export class BatchWriter {
     private readonly chunkRows: number,
   ) {
     this.fresh = db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined;
-    this.batchId = Number(
-      db
-        .prepare(
-          `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, pid, host, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'importing', ?, ?, ?)`,
-        )
-        .run(
-          start.source,
-          start.path,
-          start.sha256 ?? null,
-          start.format,
-          start.encoding,
-          start.delimiter ?? null,
-          process.pid,
-          hostname(),
-          new Date().toISOString(),
-        ).lastInsertRowid,
-    );
+    this.batchId = insertBatch(db, start);
     this.insertRecord = db.prepare(
       `INSERT INTO records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
     );
