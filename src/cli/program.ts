@@ -91,5 +91,28 @@ Examples:
       await importCommand(files, command.optsWithGlobals(), context);
     });
 
+  addReadingOptions(
+    program
+      .command("normalize")
+      .description("canonical names, emails, phones, dates, countries and addresses (in the store, or files in → files out)")
+      .argument("[file...]", "files to normalize as a filter (- for stdin); without files, the store's records")
+      .option("-o, --out <file>", "with files: write here (.csv or .jsonl) instead of stdout")
+      .option("--dry-run", "show per field what would change, with examples; write nothing"),
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster normalize                              normalize every current record in the store
+  $ roster normalize --dry-run                    show what would change
+  $ roster --country US normalize --source crm    one source; US as the default country for phones
+  $ roster normalize export.csv -o clean.csv      as a filter: CSV in, normalized CSV out
+  $ cat shop.jsonl | roster normalize - > clean.jsonl`,
+    )
+    .action(async (files: string[], _options, command: Command) => {
+      const { normalizeCommand } = await import("./commands/normalize.js");
+      await normalizeCommand(files, command.optsWithGlobals(), context);
+    });
+
   return program;
 }

@@ -9,16 +9,27 @@ import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 
 const mappingTarget = z.enum([...CANONICAL_FIELDS, "attributes", "-"]);
+const countryCode = z.string().regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US");
+const dateOrder = z.enum(["dmy", "mdy"]);
 
 export const ConfigSchema = z.strictObject({
   store: z.string().min(1).optional(),
   /** Default region (ISO 3166-1 alpha-2) for phones and addresses. */
-  country: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US")
-    .optional(),
+  country: countryCode.optional(),
   /** COLUMN: FIELD, for every input. */
   mappings: z.record(z.string(), mappingTarget).optional(),
+  /** Day-first (dmy) or month-first (mdy) for slash dates, when the data cannot tell. */
+  date_order: dateOrder.optional(),
+  /** Settings per source name, overriding the global ones. */
+  sources: z
+    .record(
+      z.string(),
+      z.strictObject({
+        date_order: dateOrder.optional(),
+        country: countryCode.optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -287,7 +287,12 @@ function checkFirstJsonLine(name: string, sample: string): void {
 export class StopReading extends Error {}
 
 /** Stream an opened input's rows into a sink. Structural failures throw InputError naming file and line. */
-export async function streamRows(opened: Opened, sink: RowSink, onBytes?: (bytesRead: number) => void): Promise<StreamResult> {
+/** `onBytes` runs after each read chunk and is awaited, so a slow consumer (an output file) holds reading back. */
+export async function streamRows(
+  opened: Opened,
+  sink: RowSink,
+  onBytes?: (bytesRead: number) => void | Promise<void>,
+): Promise<StreamResult> {
   const { info } = opened;
   const hash = createHash("sha256");
   const decoder = createDecoder(info.encoding);
@@ -308,7 +313,7 @@ export async function streamRows(opened: Opened, sink: RowSink, onBytes?: (bytes
         if (scanner.firstBad !== undefined) badBytesSeen = true;
       }
       parser.push(decoder.decode(chunk, { stream: true }));
-      onBytes?.(bytes);
+      await onBytes?.(bytes);
     }
     parser.push(decoder.decode());
     parser.end();

@@ -78,6 +78,7 @@ function deleteBatch(db: Db, batchId: number): void {
     db.prepare(
       "UPDATE records SET superseded_by = NULL WHERE superseded_by IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)",
     ).run(first, batchId);
+    db.prepare("DELETE FROM findings WHERE record_id IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)").run(first, batchId);
     db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, batchId);
   }
   db.prepare("DELETE FROM rejects WHERE batch_id = ?").run(batchId);
@@ -220,13 +221,13 @@ export class BatchWriter {
     this.endRow();
   }
 
-  /** Commit what is written and mark the batch complete, recording the column mapping it used. */
-  finish(mapping: Record<string, string>): void {
+  /** Commit what is written and mark the batch complete, recording its column mapping and date evidence. */
+  finish(mapping: Record<string, string>, dateEvidence: unknown): void {
     this.beginChunk();
     this.writeCounts();
     this.db
-      .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ? WHERE id = ?")
-      .run(new Date().toISOString(), JSON.stringify(mapping), this.batchId);
+      .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ?, date_evidence = ? WHERE id = ?")
+      .run(new Date().toISOString(), JSON.stringify(mapping), JSON.stringify(dateEvidence), this.batchId);
     this.commit.run();
   }
 

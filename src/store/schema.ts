@@ -87,6 +87,32 @@ export const MIGRATIONS: readonly string[] = [
     SELECT r.* FROM records r JOIN batches b ON b.id = r.batch_id
     WHERE b.status = 'complete' AND r.superseded_by IS NULL;
   `,
+  // 2: normalize (issue #3): match keys and parts kept apart, and findings (shared with validate)
+  `
+  ALTER TABLE records ADD COLUMN phone_ext TEXT;
+  ALTER TABLE records ADD COLUMN name_title TEXT;
+  ALTER TABLE records ADD COLUMN name_suffix TEXT;
+  ALTER TABLE records ADD COLUMN name_han TEXT;        -- simplified-Chinese form of a Chinese name
+  ALTER TABLE records ADD COLUMN name_key TEXT;        -- pinyin / folded Latin name tokens, sorted
+  ALTER TABLE records ADD COLUMN email_key TEXT;       -- gmail dots and +tags dropped
+  ALTER TABLE records ADD COLUMN address_key TEXT;     -- abbreviations expanded
+  ALTER TABLE records ADD COLUMN normalized_at TEXT;
+  -- JSON {"dayFirst": n, "monthFirst": n}: slash dates in the batch whose first (or second) part is over 12,
+  -- counted by import so normalize can decide a source's day/month order without re-reading every row.
+  ALTER TABLE batches ADD COLUMN date_evidence TEXT;
+
+  CREATE TABLE findings (
+    id         INTEGER PRIMARY KEY,
+    record_id  INTEGER NOT NULL REFERENCES records(id),
+    stage      TEXT NOT NULL,                  -- normalize | validate: each stage replaces only its own
+    field      TEXT NOT NULL,
+    rule       TEXT NOT NULL,
+    severity   TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+    message    TEXT NOT NULL,
+    suggestion TEXT
+  );
+  CREATE INDEX findings_by_record ON findings(record_id, stage);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

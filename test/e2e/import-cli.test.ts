@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "../../src/store/schema.js";
 import { cli, cliWithPermissions, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
@@ -190,7 +191,7 @@ describe("import: output and streams", () => {
     const dir = tempDir();
     const run = cli(["init"], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/created store .*roster.db \(schema version 1\)/);
+    expect(run.stderr).toMatch(new RegExp(`created store .*roster.db \\(schema version ${SCHEMA_VERSION}\\)`));
     expect(statSync(join(dir, "roster.db")).mode & 0o777).toBe(0o600);
     expect(cli(["init"], { cwd: dir }).stderr).toMatch(/is ready/);
   });
@@ -236,7 +237,7 @@ describe("store unavailable (exit 4)", () => {
     writeFile(dir, "a.csv", CSV);
     const run = cli(["import", "a.csv"], { cwd: dir });
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/has schema version 99, newer than this roster understands \(1\)/);
+    expect(run.stderr).toMatch(`has schema version 99, newer than this roster understands (${SCHEMA_VERSION})`);
     expect(run.stderr).toMatch(/upgrade roster/);
   });
 

@@ -4,10 +4,12 @@
  */
 import { basename, extname } from "node:path";
 import { StoreError } from "../../errors.js";
+import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
+import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
 import { writeAudit } from "../../store/audit.js";
 import {
   type BatchCounts,
@@ -73,6 +75,8 @@ export interface ImportResult {
 }
 
 const DEFAULT_CHUNK_ROWS = 20_000;
+/** Positions of the date fields in a record's values: import counts their day/month-order evidence. */
+const DATE_INDEXES = (["birth_date", "created_at", "updated_at"] as const).map((field) => CANONICAL_FIELDS.indexOf(field));
 const SHOWN_REJECTS = 5;
 
 export function defaultSource(file: string): string {
@@ -168,6 +172,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
 
   const mapper = new ColumnMapper(options.mappings);
   const plans = new PlanCache(mapper);
+  const dateEvidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   let csvPlan: RowPlan | undefined;
   let csvColumns: ColumnMapping[] | undefined;
   const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS) : undefined;
@@ -190,6 +195,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
         },
         row(line, columns, values, raw) {
           const record = buildRecord(csvPlan ?? plans.get(columns), line, values, raw);
+          for (const index of DATE_INDEXES) noteDateOrder(record.values[index] ?? null, dateEvidence);
           rows++;
           if (!writer) {
             result.sample.push(record);
@@ -207,7 +213,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
       (bytes) => meter(bytes, rows),
     );
     result.mapping = csvColumns ?? mapper.all();
-    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])));
+    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])), dateEvidence);
   } catch (error) {
     if (writer) writer.abort();
     throw error;

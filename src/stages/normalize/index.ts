@@ -1,0 +1,112 @@
+/**
+ * The normalize stage: one canonical record in, its canonical form, match keys and findings out. Pure.
+ * Every field first gets text normalization (text.ts), then the rules of its kind. The country is resolved
+ * first because phones and postal codes depend on it.
+ */
+import type { CanonicalField } from "../../fields/canonical.js";
+import { addressKey, caseAddress, normalizePostalCode } from "./address.js";
+import { countryCode } from "./country.js";
+import { normalizeDate } from "./dates.js";
+import { normalizeEmail } from "./email.js";
+import { nameKeys, normalizeNameParts } from "./names.js";
+import { normalizeConsent, normalizeNationalId } from "./other-fields.js";
+import { normalizePhone } from "./phone.js";
+import { normalizeText } from "./text.js";
+import type { Finding, NormalizeContext } from "./types.js";
+
+export type { DateOrder, Finding, NormalizeContext } from "./types.js";
+
+export type CanonicalValues = Record<CanonicalField, string | null>;
+
+/** Columns normalize adds beside the canonical fields (match keys and parts kept apart). */
+export const KEY_FIELDS = ["phone_ext", "name_title", "name_suffix", "name_han", "name_key", "email_key", "address_key"] as const;
+export type KeyField = (typeof KEY_FIELDS)[number];
+
+export interface NormalizedRecord {
+  values: CanonicalValues;
+  keys: Record<KeyField, string | null>;
+  findings: Finding[];
+}
+
+const text = (value: string | null): string | null => {
+  if (value === null) return null;
+  const cleaned = normalizeText(value);
+  return cleaned === "" ? null : cleaned;
+};
+
+export function normalizeRecord(input: CanonicalValues, context: NormalizeContext): NormalizedRecord {
+  const v = Object.fromEntries(Object.entries(input).map(([field, value]) => [field, text(value)])) as CanonicalValues;
+  const findings: Finding[] = [];
+  const keys: Record<KeyField, string | null> = {
+    phone_ext: null,
+    name_title: null,
+    name_suffix: null,
+    name_han: null,
+    name_key: null,
+    email_key: null,
+    address_key: null,
+  };
+
+  if (v.country) {
+    const code = countryCode(v.country);
+    if (code) v.country = code;
+    else
+      findings.push({
+        field: "country",
+        rule: "country.unknown",
+        severity: "warning",
+        message: `${JSON.stringify(v.country)} is not a country roster knows`,
+      });
+  }
+  const region = (v.country && v.country.length === 2 ? v.country : undefined) ?? context.country;
+
+  const name = normalizeNameParts(v.full_name, v.given_name, v.family_name);
+  v.full_name = name.fullName;
+  v.given_name = name.givenName;
+  v.family_name = name.familyName;
+  keys.name_title = name.title;
+  keys.name_suffix = name.suffix;
+  const nk = nameKeys(name);
+  keys.name_han = nk.han;
+  keys.name_key = nk.key;
+
+  if (v.email) {
+    const email = normalizeEmail(v.email);
+    v.email = email.email;
+    keys.email_key = email.key;
+    if (email.finding) findings.push(email.finding);
+  }
+
+  if (v.phone) {
+    const phone = normalizePhone(v.phone, region);
+    v.phone = phone.phone;
+    keys.phone_ext = phone.extension;
+    if (phone.finding) findings.push(phone.finding);
+  }
+
+  for (const field of ["birth_date", "created_at", "updated_at"] as const) {
+    const value = v[field];
+    if (!value) continue;
+    const date = normalizeDate(field, value, context.dateOrder, field !== "birth_date");
+    v[field] = date.value;
+    if (date.finding) findings.push(date.finding);
+  }
+
+  for (const field of ["address_line1", "address_line2", "city", "region", "company"] as const) {
+    const value = v[field];
+    if (value && field !== "company") v[field] = caseAddress(value);
+  }
+  keys.address_key = addressKey(v.address_line1, v.address_line2);
+  if (v.postal_code) {
+    const postal = normalizePostalCode(v.postal_code, region);
+    v.postal_code = postal.value;
+    if (postal.finding) findings.push(postal.finding);
+  }
+  if (v.national_id) v.national_id = normalizeNationalId(v.national_id);
+  if (v.marketing_consent) {
+    const consent = normalizeConsent(v.marketing_consent);
+    v.marketing_consent = consent.value;
+    if (consent.finding) findings.push(consent.finding);
+  }
+  return { values: v, keys, findings };
+}

@@ -1,0 +1,67 @@
+/**
+ * Phone numbers → E.164 with libphonenumber-js. The region is the record's country, else the default country
+ * (--country / roster.yml). Extensions are kept apart. A number that cannot be parsed keeps its original
+ * value and gets a finding: nothing is silently dropped or guessed.
+ */
+import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import type { Finding } from "./types.js";
+
+export interface PhoneResult {
+  phone: string;
+  extension: string | null;
+  finding?: Finding;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+function callingCode(region: string | undefined): string | undefined {
+  try {
+    return region ? getCountryCallingCode(region as CountryCode) : undefined;
+  } catch {
+    return undefined; // a region libphonenumber does not know
+  }
+}
+
+function tryParse(text: string, region: string | undefined) {
+  const parsed = parsePhoneNumberFromString(text, region as CountryCode | undefined);
+  return parsed?.isValid() ? parsed : undefined;
+}
+
+/** Recent results: exports repeat numbers (households, re-imports), and parsing is the cost of this stage. */
+const cache = new Map<string, PhoneResult>();
+const CACHE_LIMIT = 50_000;
+
+export function normalizePhone(text: string, region: string | undefined): PhoneResult {
+  const cacheKey = `${region ?? ""}\u0000${text}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const result = parsePhone(text, region);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(cacheKey, result);
+  return result;
+}
+
+function parsePhone(text: string, region: string | undefined): PhoneResult {
+  const extension = /(?:ext\.?|extension|x|#|转|分机)\s*(\d{1,6})\s*$/i.exec(text);
+  const main = extension ? text.slice(0, extension.index) : text;
+  const digits = main.replace(/[^\d+]/g, "");
+  if (E164.test(main) && tryParse(main, undefined)) return { phone: main, extension: extension?.[1] ?? null };
+
+  const code = callingCode(region);
+  // Written forms seen in exports: +86 …, 0086 … (international prefix), 86 … (country code without +).
+  const candidates = [main];
+  if (digits.startsWith("00")) candidates.push(`+${digits.slice(2)}`);
+  if (code && digits.startsWith(code) && !digits.startsWith("+")) candidates.push(`+${digits}`);
+  for (const candidate of candidates) {
+    const parsed = tryParse(candidate, region);
+    if (parsed) return { phone: parsed.number, extension: extension?.[1] ?? parsed.ext ?? null };
+  }
+  const why = region
+    ? `not a valid phone number for ${region}`
+    : "not a valid international number, and no country is known (set --country)";
+  return {
+    phone: text,
+    extension: null,
+    finding: { field: "phone", rule: "phone.unparseable", severity: "warning", message: `${JSON.stringify(text)}: ${why}` },
+  };
+}

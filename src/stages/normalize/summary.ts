@@ -1,0 +1,42 @@
+/** Per-field counts for normalize's summary and --dry-run: changed, unchanged, empty, invalid, with samples. */
+import { CANONICAL_FIELDS } from "../../fields/canonical.js";
+import type { CanonicalValues, NormalizedRecord } from "./index.js";
+
+export interface FieldSummary {
+  changed: number;
+  unchanged: number;
+  empty: number;
+  invalid: number;
+  /** A few before → after examples of changed values. */
+  samples: { before: string | null; after: string | null }[];
+}
+
+export const SUMMARY_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
+
+export class NormalizeSummary {
+  readonly fields: Record<string, FieldSummary> = Object.fromEntries(
+    SUMMARY_FIELDS.map((field) => [field, { changed: 0, unchanged: 0, empty: 0, invalid: 0, samples: [] }]),
+  );
+  records = 0;
+  findings = 0;
+
+  constructor(private readonly sampleSize = 3) {}
+
+  add(before: CanonicalValues, after: NormalizedRecord): void {
+    this.records++;
+    this.findings += after.findings.length;
+    const invalid = new Set(after.findings.map((f) => f.field));
+    for (const field of SUMMARY_FIELDS) {
+      const stats = this.fields[field] as FieldSummary;
+      const old = before[field];
+      const now = after.values[field];
+      if (invalid.has(field)) stats.invalid++;
+      else if (old === null && now === null) stats.empty++;
+      else if (old === now) stats.unchanged++;
+      else {
+        stats.changed++;
+        if (stats.samples.length < this.sampleSize) stats.samples.push({ before: old, after: now });
+      }
+    }
+  }
+}
