@@ -92,9 +92,10 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
     if (date.finding) findings.push(date.finding);
   }
 
-  for (const field of ["address_line1", "address_line2", "city", "region", "company"] as const) {
+  for (const field of ["address_line1", "address_line2", "city", "region"] as const) {
     const value = v[field];
-    if (value && field !== "company") v[field] = caseAddress(value);
+    // A region written as a code (CA, NSW, QLD) stays a code.
+    if (value && !(field === "region" && /^[A-Z]{2,3}$/.test(value))) v[field] = caseAddress(value);
   }
   keys.address_key = addressKey(v.address_line1, v.address_line2);
   if (v.postal_code) {

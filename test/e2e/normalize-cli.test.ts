@@ -1,0 +1,78 @@
+/** `roster normalize` through the built binary: exit codes, streams, and the store afterwards. */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, query, ROOT } from "../helpers/run.js";
+import { tempDir, writeFile } from "../helpers/temp.js";
+
+const FIXTURE = join(ROOT, "fixtures", "normalize", "mixed-customers.csv");
+
+describe("roster normalize", () => {
+  it("imports then normalizes the store; --json gives the per-field summary on stdout", () => {
+    const dir = tempDir();
+    expect(cli(["import", "--source", "mixed", FIXTURE], { cwd: dir }).code).toBe(0);
+    const run = cli(["--json", "normalize"], { cwd: dir });
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ command: "normalize", mode: "store", dry_run: false, records: 8, findings: 5 });
+    expect(result.fields.country).toEqual({ changed: 6, unchanged: 1, empty: 0, invalid: 1, samples: expect.any(Array) });
+    expect(result.sources).toEqual([
+      { source: "mixed", records: 8, date_order: "dmy", date_order_from: "data", evidence: { dayFirst: 2, monthFirst: 0 } },
+    ]);
+    expect(query(join(dir, "roster.db"), "SELECT phone FROM records WHERE source_id = 'M3'")).toEqual([{ phone: "+8613800138000" }]);
+  });
+
+  it("prints a table and the findings with source, line and id", () => {
+    const dir = tempDir();
+    cli(["import", "--source", "mixed", FIXTURE], { cwd: dir });
+    const run = cli(["normalize"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/field\s+changed\s+unchanged\s+empty\s+invalid/);
+    expect(run.stderr).toMatch(/mixed:6 \(M5\): birth_date: "30\/02\/1990" is not a real date/);
+    expect(run.stderr).toMatch(/normalized 8 records with 5 findings/);
+  });
+
+  it("as a filter: file in, CSV on stdout, nothing else touched", () => {
+    const dir = tempDir();
+    const run = cli(["normalize", FIXTURE], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split("\n")[0]).toMatch(/^source,line,source_id,given_name,family_name,full_name,email,phone,/);
+    expect(run.stdout).toMatch(/mixed-customers,4,M3,偉,張,張偉,zhangwei@example.cn,\+8613800138000,1988-03-15/);
+    expect(existsSync(join(dir, "roster.db"))).toBe(false);
+  });
+
+  it("as a filter with -o and --json: the summary on stdout, the rows in the file", () => {
+    const dir = tempDir();
+    const run = cli(["--json", "normalize", FIXTURE, "-o", "clean.jsonl"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ mode: "files", records: 8 });
+    const lines = readFileSync(join(dir, "clean.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(8);
+    expect(JSON.parse(lines[6] as string)).toMatchObject({ source_id: "M7", postal_code: "SW1A 2AA", country: "GB" });
+  });
+
+  it.each([
+    [["normalize"], 4, /no store at .*roster.db/],
+    [["--json", "normalize", "x.csv"], 2, /--json with files needs -o FILE/],
+    [["normalize", "-o", "out.csv"], 2, /-o\/--out is for normalizing files/],
+    [["normalize", "missing.csv"], 3, /missing.csv: no such file/],
+    [["normalize", FIXTURE, "-o", "out.xlsx"], 2, /-o out.xlsx: write .csv or .jsonl/],
+  ])("%j → exit %i", (args, code, message) => {
+    const run = cli(args as string[], { cwd: tempDir() });
+    expect(run.code).toBe(code);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("date_order and per-source settings come from roster.yml; a bad value names the key path", () => {
+    const dir = tempDir();
+    writeFile(dir, "roster.yml", "sources:\n  mixed:\n    date_order: mdy\n");
+    cli(["import", "--source", "mixed", FIXTURE], { cwd: dir });
+    expect(cli(["normalize"], { cwd: dir }).code).toBe(0);
+    expect(query(join(dir, "roster.db"), "SELECT birth_date FROM records WHERE source_id = 'M2'")).toEqual([{ birth_date: "1990-02-03" }]);
+    writeFile(dir, "roster.yml", "sources:\n  mixed:\n    date_order: ymd\n");
+    const bad = cli(["normalize"], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/roster.yml: sources.mixed.date_order: Invalid option: expected one of "dmy"\|"mdy"/);
+  });
+});
