@@ -28,7 +28,9 @@ function reportError(error: unknown, argv: readonly string[], streams: Streams, 
     // Help and --version come through here too, with exit code 0; commander already printed the message.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  const useColor = colorAllowed(streams.stderr, streams.env, { color: !argv.includes("--no-color") });
+  // Colour and verbosity as decided once for the run; before the options were read, from argv and the stream.
+  const terminal = context.terminal;
+  const useColor = terminal ? terminal.color.level > 0 : colorAllowed(streams.stderr, streams.env, { color: !argv.includes("--no-color") });
   const red = (text: string) => (useColor ? `\u001b[31m${text}\u001b[39m` : text);
   const known = error instanceof RosterError ? error : toStoreError(error, context.storePath ?? "(store)");
   if (known) {
@@ -36,7 +38,7 @@ function reportError(error: unknown, argv: readonly string[], streams: Streams, 
     if (known.hint) streams.stderr.write(`  ${known.hint}\n`);
     return known.exitCode;
   }
-  const verbose = argv.includes("-v") || argv.includes("--verbose");
+  const verbose = terminal ? terminal.flags.verbose === true : argv.includes("-v") || argv.includes("--verbose");
   streams.stderr.write(`${red("internal error:")} ${(error as Error)?.message ?? String(error)}\n`);
   streams.stderr.write(
     verbose

@@ -128,5 +128,8 @@ export function fieldForHeader(header: string): CanonicalField | undefined {
   const direct = SYNONYM_INDEX.get(headerKey(header));
   if (direct) return direct;
   const lastDot = header.lastIndexOf(".");
-  return lastDot > 0 ? SYNONYM_INDEX.get(headerKey(header.slice(lastDot + 1))) : undefined;
+  if (lastDot <= 0) return undefined;
+  // `order.id` or `items.id` identifies something else than the customer: ids only match at the top level.
+  const field = SYNONYM_INDEX.get(headerKey(header.slice(lastDot + 1)));
+  return field === "source_id" ? undefined : field;
 }

@@ -88,6 +88,11 @@ export class ColumnMapper {
     const explicitField = this.explicitFor(column);
     if (explicitField !== undefined) {
       if (isCanonicalField(explicitField)) {
+        const owner = this.claimed.get(explicitField);
+        if (owner !== undefined && owner !== column) {
+          this.warnings.push(`column "${column}" is mapped to ${explicitField}, which "${owner}" already fills; kept in attributes`);
+          return { column, field: "attributes", by: "map" };
+        }
         this.claimed.set(explicitField, column);
         return { column, field: explicitField, by: "map" };
       }

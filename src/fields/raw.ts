@@ -2,6 +2,7 @@
  * The canonical values of a stored record, derived again from its verbatim row and its batch's mapping, so
  * later stages always start from what the source sent (normalize can be re-run with better rules).
  */
+import { parseRecordText } from "../io/json-parser.js";
 import { CANONICAL_FIELDS, type CanonicalField } from "./canonical.js";
 
 export type MappedValues = Record<CanonicalField, string | null>;
@@ -18,7 +19,7 @@ export function emptyValues(): MappedValues {
  */
 export function mappedValues(raw: string, mapping: Record<string, string>): MappedValues {
   const values = emptyValues();
-  assign(JSON.parse(raw) as Record<string, unknown>, "", mapping, values);
+  assign(parseRecordText(raw) as Record<string, unknown>, "", mapping, values);
   return values;
 }
 

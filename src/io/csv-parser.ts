@@ -36,6 +36,8 @@ export class CsvParser {
   private expected: number | undefined;
   /** Index of the next `"` at or after pos, -1 when the buffer has none, -2 when unknown. */
   private nextQuote = -2;
+  /** An over-long line was rejected before its end arrived: drop input up to its newline. */
+  private skipping = false;
   private readonly delim: string;
   private readonly delimCode: number;
 
@@ -52,6 +54,13 @@ export class CsvParser {
   }
 
   push(text: string): void {
+    if (this.skipping) {
+      const nl = text.indexOf("\n");
+      if (nl === -1) return;
+      text = text.slice(nl + 1);
+      this.skipping = false;
+      this.line++;
+    }
     this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + text : text;
     this.pos = 0;
     this.nextQuote = -2;
@@ -135,6 +144,12 @@ export class CsvParser {
     const contentEnd = lineEnd > start && this.buf.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
     const raw = this.buf.slice(start, Math.min(contentEnd, start + this.maxRecordChars));
     this.sink.reject(raw, this.line, reason);
+    if (nl === -1 && this.pos < this.buf.length && this.buf.length - start > this.maxRecordChars) {
+      // The line's end has not arrived yet: skip the rest of it as it comes, keeping line numbers right.
+      this.pos = this.buf.length;
+      this.skipping = true;
+      return;
+    }
     this.advanceLine(lineEnd);
   }
 

@@ -11,30 +11,32 @@ import { TextDecoder } from "node:util";
 export const ENCODINGS = ["utf-8", "utf-16le", "utf-16be", "gb18030", "gbk", "latin1"] as const;
 export type Encoding = (typeof ENCODINGS)[number];
 
-const ENCODING_ALIASES: Record<string, Encoding> = {
-  utf8: "utf-8",
-  "utf-8": "utf-8",
-  "utf-8-sig": "utf-8",
-  utf16le: "utf-16le",
-  "utf-16le": "utf-16le",
-  utf16be: "utf-16be",
-  "utf-16be": "utf-16be",
-  gb18030: "gb18030",
-  gbk: "gbk",
-  gb2312: "gbk",
-  cp936: "gbk",
-  latin1: "latin1",
-  "latin-1": "latin1",
-  "iso-8859-1": "latin1",
-  cp1252: "latin1",
-  "windows-1252": "latin1",
-};
+const ENCODING_ALIASES: ReadonlyMap<string, Encoding> = new Map(
+  Object.entries({
+    utf8: "utf-8",
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8",
+    utf16le: "utf-16le",
+    "utf-16le": "utf-16le",
+    utf16be: "utf-16be",
+    "utf-16be": "utf-16be",
+    gb18030: "gb18030",
+    gbk: "gbk",
+    gb2312: "gbk",
+    cp936: "gbk",
+    latin1: "latin1",
+    "latin-1": "latin1",
+    "iso-8859-1": "latin1",
+    cp1252: "latin1",
+    "windows-1252": "latin1",
+  }) as [string, Encoding][],
+);
 
 /** `auto` or a supported encoding name; undefined for anything else. */
 export function parseEncodingName(name: string): Encoding | "auto" | undefined {
   const key = name.trim().toLowerCase();
   if (key === "auto") return "auto";
-  return ENCODING_ALIASES[key];
+  return ENCODING_ALIASES.get(key);
 }
 
 export interface Bom {

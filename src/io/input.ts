@@ -7,8 +7,8 @@
  * undecodable bytes turn their rows into rejects.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { cleanHeaders } from "../fields/mapping.js";
@@ -37,9 +37,13 @@ export interface InputInfo {
   encodingBy: "bom" | "detected" | "flag";
   format: Format;
   delimiter: string | undefined;
+  /** "cr" for old Mac files whose lines end in a bare CR (read as if they were LF). */
+  lineBreak: "lf" | "cr";
   empty: boolean;
   /** Byte offset of the first byte invalid in the chosen encoding (only possible when --encoding forced it). */
   undecodableFrom: number | undefined;
+  /** stdin or a pipe: read once, so bytes are checked as they stream and the sha256 is known only at the end. */
+  streamed: boolean;
 }
 
 export interface RowSink {
@@ -61,7 +65,16 @@ type Opened = { info: InputInfo; chunks: () => AsyncIterable<Uint8Array> };
 
 /** Inspect an input and return how to stream it. Throws InputError for anything that cannot be read. */
 export async function openInput(name: string, options: ReadOptions, stdin?: AsyncIterable<Uint8Array>): Promise<Opened> {
-  return name === "-" ? openStdin(options, stdin ?? (process.stdin as AsyncIterable<Uint8Array>)) : openFile(name, options);
+  if (name === "-") return openStream("<stdin>", undefined, options, stdin ?? (process.stdin as AsyncIterable<Uint8Array>));
+  const path = resolve(name);
+  const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") throw new InputError(`${name}: no such file`);
+    throw new InputError(`${name}: cannot read: ${error.message}`);
+  });
+  if (stats.isDirectory()) throw new InputError(`${name}: is a directory, not a file`);
+  // A pipe named as a file (<(gunzip -c x.gz), /dev/stdin, a FIFO) can be read only once, like stdin.
+  if (!stats.isFile()) return openStream(name, path, options, createReadStream(path));
+  return openFile(name, options);
 }
 
 async function openFile(name: string, options: ReadOptions): Promise<Opened> {
@@ -92,10 +105,22 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
   const needGb = forced === "gb18030" || forced === "gbk" || (!forced && !detectBom(head) && utf8.firstBad !== undefined);
   const gb18030 = needGb ? await firstBadGb18030(name, path, chunkSize) : undefined;
   const encoding = decideEncoding(name, head, options, { utf8: utf8.firstBad, gb18030 }, true, (offset) => lineOfByte(path, offset));
-  const { format, delimiter } = decideFormat(name, head, encoding.encoding, options, path);
+  const { format, delimiter, lineBreak } = decideFormat(name, head, encoding.encoding, options, path);
   const undecodableFrom =
     encoding.encoding === "utf-8" ? utf8.firstBad : encoding.encoding === "gb18030" || encoding.encoding === "gbk" ? gb18030 : undefined;
-  const info: InputInfo = { name, path, size, sha256, ...encoding, format, delimiter, empty: size === 0, undecodableFrom };
+  const info: InputInfo = {
+    name,
+    path,
+    size,
+    sha256,
+    ...encoding,
+    format,
+    delimiter,
+    lineBreak,
+    empty: size === 0,
+    undecodableFrom,
+    streamed: false,
+  };
   const chunks = async function* () {
     const again = await openForReading(name, path);
     try {
@@ -107,13 +132,18 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
   return { info, chunks };
 }
 
-async function openStdin(options: ReadOptions, stdin: AsyncIterable<Uint8Array>): Promise<Opened> {
+/** stdin or a pipe: the encoding and format come from the first 64 KiB, and the sha256 after the last byte. */
+async function openStream(name: string, path: string | undefined, options: ReadOptions, stdin: AsyncIterable<Uint8Array>): Promise<Opened> {
   const iterator = stdin[Symbol.asyncIterator]();
+  const read = () =>
+    iterator.next().catch((error: NodeJS.ErrnoException) => {
+      throw new InputError(`${name}: cannot read: ${error.message}`);
+    });
   const buffered: Uint8Array[] = [];
   let headLength = 0;
   let done = false;
   while (headLength < SAMPLE_BYTES) {
-    const next = await iterator.next();
+    const next = await read();
     if (next.done) {
       done = true;
       break;
@@ -132,24 +162,26 @@ async function openStdin(options: ReadOptions, stdin: AsyncIterable<Uint8Array>)
     gb.end();
   }
   const bad = { utf8: utf8.firstBad, gb18030: gb.firstBad };
-  const encoding = decideEncoding("<stdin>", head, options, bad, done, (offset) => countLines(head.subarray(0, offset)));
-  const { format, delimiter } = decideFormat("<stdin>", head, encoding.encoding, options, undefined);
+  const encoding = decideEncoding(name, head, options, bad, done, (offset) => countLines(head.subarray(0, offset)));
+  const { format, delimiter, lineBreak } = decideFormat(name, head, encoding.encoding, options, path);
   const info: InputInfo = {
-    name: "<stdin>",
-    path: undefined,
+    name,
+    path,
     size: undefined,
     sha256: undefined,
     ...encoding,
     format,
     delimiter,
+    lineBreak,
     empty: headLength === 0,
     undecodableFrom: undefined,
+    streamed: true,
   };
   const chunks = async function* () {
     yield* buffered;
     if (done) return;
     for (;;) {
-      const next = await iterator.next();
+      const next = await read();
       if (next.done) return;
       yield next.value;
     }
@@ -241,7 +273,7 @@ function decideEncoding(
   throw new InputError(
     `${name}:${lineOf(badUtf8)}: cannot tell the text encoding${where}: byte offset ${badUtf8} is not valid UTF-8 ` +
       `and byte offset ${badGb} (line ${lineOf(badGb)}) is not valid GB18030`,
-    "pass --encoding with the file's encoding (e.g. --encoding latin1, gbk, utf-16le)",
+    "pass --encoding with the file's encoding (latin1, gbk, utf-16le), or --encoding utf-8 to import it as UTF-8 and reject only the rows with bad bytes",
   );
 }
 
@@ -259,28 +291,42 @@ function decideFormat(name: string, head: Uint8Array, encoding: Encoding, option
   const format = options.format ?? sniffFormat(sample, byExtension);
   // Only when JSON Lines was a guess: a .jsonl file whose first line is bad just gets that line rejected.
   if (format === "jsonl" && !options.format && byExtension !== "jsonl") checkFirstJsonLine(name, sample);
+  const lineBreak: "lf" | "cr" = !sample.includes("\n") && sample.includes("\r") && format !== "json" ? "cr" : "lf";
+  const lines = lineBreak === "cr" ? sample.replace(/\r/g, "\n") : sample;
   const delimiter =
-    format === "csv" ? (options.delimiter ?? sniffDelimiter(sample)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
-  return { format, delimiter };
+    format === "csv" ? (options.delimiter ?? sniffDelimiter(lines)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
+  return { format, delimiter, lineBreak };
 }
 
 /**
- * `{` on the first line that does not close on that line is one big JSON object (`{"customers": [...]}`),
- * not JSON Lines: say so once instead of rejecting every line.
+ * One big JSON object (`{"customers": [...]}`) rather than JSON Lines: a first line that does not close, or a
+ * one-line object holding an array of objects. Say so once instead of rejecting every line or importing
+ * every customer as one record.
  */
 function checkFirstJsonLine(name: string, sample: string): void {
   const text = sample.replace(/^\uFEFF/, "").trimStart();
   const newline = text.indexOf("\n");
   if (newline === -1 && text.length >= SAMPLE_BYTES / 2) return; // a very long first line: cannot tell yet
   const firstLine = newline === -1 ? text : text.slice(0, newline);
+  let first: unknown;
   try {
-    JSON.parse(firstLine);
+    first = JSON.parse(firstLine);
   } catch {
-    throw new InputError(
-      `${name}:1: a single JSON object, not an array of records or JSON Lines (one object per line)`,
-      "extract the array of records first, e.g. jq '.customers' file.json > customers.json",
-    );
+    throw wrapperError(name, "customers");
   }
+  const entries = first && typeof first === "object" && !Array.isArray(first) ? Object.entries(first) : [];
+  const isRecordList = (value: unknown) =>
+    Array.isArray(value) && value.length > 0 && value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item));
+  const list = entries.find(([, value]) => isRecordList(value));
+  if (list) throw wrapperError(name, list[0]);
+}
+
+function wrapperError(name: string, key: string): InputError {
+  const path = /^[A-Za-z_]\w*$/.test(key) ? key : "customers";
+  return new InputError(
+    `${name}:1: a single JSON object, not an array of records or JSON Lines (one object per line)`,
+    `extract the array of records first, e.g. jq '.${path}' ${name} > records.json`,
+  );
 }
 
 /** Thrown by a sink to stop reading early (dry runs). */
@@ -299,10 +345,12 @@ export async function streamRows(
   // Undecodable bytes become U+FFFD; rows holding one are rejected once such bytes have been seen.
   // (A U+FFFD that the file really contains, as in csv-spectrum, is data and kept.)
   // Files were fully scanned when opened; stdin is scanned as it streams.
-  const scanner = info.encoding === "utf-8" && info.path === undefined ? new Utf8Scanner() : undefined;
+  const scanner = info.encoding === "utf-8" && info.streamed ? new Utf8Scanner() : undefined;
   let badBytesSeen = info.undecodableFrom !== undefined;
   const undecodable = (text: string) => badBytesSeen && text.includes("\uFFFD");
   const parser = createParser(info, sink, undecodable);
+  // Old Mac files end lines with a bare CR: read them as LF (a CR inside quotes becomes LF too).
+  const push = info.lineBreak === "cr" ? (text: string) => parser.push(text.replace(/\r/g, "\n")) : (text: string) => parser.push(text);
   let bytes = 0;
   try {
     for await (const chunk of opened.chunks()) {
@@ -312,14 +360,18 @@ export async function streamRows(
         scanner.push(chunk);
         if (scanner.firstBad !== undefined) badBytesSeen = true;
       }
-      parser.push(decoder.decode(chunk, { stream: true }));
+      push(decoder.decode(chunk, { stream: true }));
       await onBytes?.(bytes);
     }
-    parser.push(decoder.decode());
+    push(decoder.decode());
     parser.end();
   } catch (error) {
     if (error instanceof StopReading) return { sha256: "", bytes };
     if (error instanceof JsonStructureError) throw new InputError(`${info.name}:${error.line}: ${error.message}`);
+    // The operating system refused a read (a vanished device, a socket, EIO): the input, not roster, failed.
+    if (typeof (error as NodeJS.ErrnoException).code === "string" && (error as NodeJS.ErrnoException).syscall) {
+      throw new InputError(`${info.name}: cannot read: ${(error as Error).message}`);
+    }
     throw error;
   }
   return { sha256: hash.digest("hex"), bytes };

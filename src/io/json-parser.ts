@@ -19,16 +19,60 @@ export class JsonStructureError extends Error {
   }
 }
 
+/** Longest record we accept; beyond it an unclosed string is almost certainly swallowing the file. */
+export const MAX_RECORD_CHARS = 1 << 20;
+
+/**
+ * Number literals outside strings, wrapped in quotes, so JSON.parse keeps the digits as written: a 20-digit
+ * customer id must not be rounded through a double (12345678901234567891 → 12345678901234567000).
+ */
+function quoteNumbers(text: string): string {
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const end = stringEnd(text, i + 1);
+      if (end === -1) break;
+      i = end - 1;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      let end = i + 1;
+      while (end < text.length && /[0-9eE+\-.]/.test(text.charAt(end))) end++;
+      out += `${text.slice(copied, i)}"${text.slice(i, end)}"`;
+      copied = end;
+      i = end - 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** Parse one record's JSON text with its numbers kept as their digits (see quoteNumbers). */
+export function parseRecordText(raw: string): unknown {
+  return JSON.parse(quoteNumbers(raw));
+}
+
 function deliver(sink: JsonSink, raw: string, line: number): void {
   let value: unknown;
   try {
-    value = JSON.parse(raw);
+    value = parseRecordText(raw);
   } catch (error) {
     sink.reject(raw, line, `invalid JSON: ${(error as Error).message}`);
     return;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    sink.reject(raw, line, `expected a JSON object, found ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
+    // Named from the text: numbers were quoted for parsing, so typeof would call 42 a string.
+    const first = raw.trimStart().charAt(0);
+    const kind =
+      first === "["
+        ? "an array"
+        : first === '"'
+          ? "string"
+          : first === "n"
+            ? "null"
+            : first === "t" || first === "f"
+              ? "boolean"
+              : "number";
+    sink.reject(raw, line, `expected a JSON object, found ${kind}`);
     return;
   }
   sink.record(value as Record<string, unknown>, raw, line);
@@ -50,10 +94,10 @@ export class JsonArrayParser {
     this.parse(false);
   }
 
+  /** An empty input is no records (the caller warns); an array left open is a broken file. */
   end(): void {
     this.parse(true);
-    if (this.state === "start") throw new JsonStructureError("no JSON array found", this.line);
-    if (this.state !== "done") throw new JsonStructureError("the JSON array is not closed with ]", this.line);
+    if (this.state === "between") throw new JsonStructureError("the JSON array is not closed with ]", this.line);
   }
 
   private skipSpace(): void {
@@ -86,7 +130,12 @@ export class JsonArrayParser {
         continue;
       }
       const end = this.elementEnd(this.pos, final);
-      if (end === -1) return;
+      if (end === -1) {
+        if (this.buf.length - this.pos > MAX_RECORD_CHARS) {
+          throw new JsonStructureError(`a record longer than ${MAX_RECORD_CHARS} characters (an unclosed string?)`, this.line);
+        }
+        return;
+      }
       const raw = this.buf.slice(this.pos, end);
       deliver(this.sink, raw, this.line);
       this.line += countChar(raw, 10);
@@ -142,10 +191,19 @@ function countChar(text: string, code: number): number {
 export class JsonLinesParser {
   private buf = "";
   private line = 1;
+  /** An over-long line was rejected before its end arrived: drop input up to its newline. */
+  private skipping = false;
 
   constructor(private readonly sink: JsonSink) {}
 
   push(text: string): void {
+    if (this.skipping) {
+      const nl = text.indexOf("\n");
+      if (nl === -1) return;
+      text = text.slice(nl + 1);
+      this.skipping = false;
+      this.line++;
+    }
     this.buf += text;
     let start = 0;
     for (let nl = this.buf.indexOf("\n"); nl !== -1; nl = this.buf.indexOf("\n", start)) {
@@ -153,6 +211,11 @@ export class JsonLinesParser {
       start = nl + 1;
     }
     this.buf = this.buf.slice(start);
+    if (this.buf.length > MAX_RECORD_CHARS) {
+      this.sink.reject(this.buf.slice(0, MAX_RECORD_CHARS), this.line, `line longer than ${MAX_RECORD_CHARS} characters`);
+      this.buf = "";
+      this.skipping = true;
+    }
   }
 
   end(): void {
@@ -180,15 +243,7 @@ export function flattenRecord(value: Record<string, unknown>, prefix = "", out: 
       flattenRecord(item as Record<string, unknown>, name, out);
     } else {
       out[0].push(name);
-      out[1].push(
-        item === null || item === undefined
-          ? ""
-          : typeof item === "string"
-            ? item
-            : Array.isArray(item)
-              ? JSON.stringify(item)
-              : String(item),
-      );
+      out[1].push(typeof item === "string" ? item : Array.isArray(item) ? JSON.stringify(item) : String(item));
     }
   }
   return out;

@@ -55,7 +55,8 @@ export class Terminal {
   ) {
     const useColor = colorAllowed(streams.stderr, streams.env, flags);
     this.color = new Chalk({ level: useColor ? 1 : 0 });
-    this.progressAllowed = useColor && !flags.quiet;
+    // A terminal that reports 0 columns (some CI and `script` setups) makes ora redraw forever.
+    this.progressAllowed = useColor && !flags.quiet && !flags.json && (streams.stderr.columns ?? 80) > 0;
   }
 
   /** A summary or note: suppressed by --quiet. */

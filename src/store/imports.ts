@@ -40,7 +40,9 @@ export interface BatchStart {
   delimiter: string | undefined;
 }
 
-const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "raw", ...CANONICAL_FIELDS, "attributes"];
+const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "raw", ...CANONICAL_FIELDS, "attributes", "supersedes"];
+/** A chunk is committed after this long even if it is not full, so slow inputs keep their heartbeat fresh. */
+const CHUNK_MS = 5000;
 
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -52,16 +54,22 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** Roll back batches whose importer died on this host. Returns how many were removed. */
+/** A batch from another host whose heartbeat is older than this was abandoned (its process cannot be asked). */
+export const FOREIGN_BATCH_TIMEOUT_MS = 5 * 60_000;
+
 export function rollBackAbandonedBatches(db: Db): number {
   const host = hostname();
-  const running = db.prepare("SELECT id, pid, host FROM batches WHERE status = 'importing'").all() as {
+  const running = db
+    .prepare("SELECT id, pid, host, coalesce(heartbeat_at, imported_at) AS heartbeat FROM batches WHERE status = 'importing'")
+    .all() as {
     id: number;
     pid: number;
     host: string;
+    heartbeat: string;
   }[];
   let removed = 0;
   for (const batch of running) {
-    if (batch.host !== host || isProcessAlive(batch.pid)) continue;
+    if (isImportAlive(batch, host)) continue;
     db.transaction(() => deleteBatch(db, batch.id)).immediate();
     removed++;
   }
@@ -75,9 +83,6 @@ function deleteBatch(db: Db, batchId: number): void {
   if (!batch) return;
   if (batch.first_record_id !== null) {
     const first = batch.first_record_id;
-    db.prepare(
-      "UPDATE records SET superseded_by = NULL WHERE superseded_by IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)",
-    ).run(first, batchId);
     db.prepare("DELETE FROM findings WHERE record_id IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)").run(first, batchId);
     db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, batchId);
   }
@@ -93,25 +98,41 @@ export interface PreviousImport {
 }
 
 /** The last complete import of the same bytes into the same source, if any. */
+/**
+ * The source's latest finished import, when it had these very bytes: importing them again adds nothing. An
+ * older import of the same bytes does not count: re-importing a reverted export must restore its values.
+ */
 export function findSameFileImport(db: Db, source: string, sha256: string): PreviousImport | undefined {
-  return db
+  const latest = db
     .prepare(
-      `SELECT id, imported_at AS importedAt, rows_new + rows_changed + rows_unchanged AS rows
-       FROM batches WHERE sha256 = ? AND source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`,
+      `SELECT id, sha256, imported_at AS importedAt, rows_new + rows_changed + rows_unchanged AS rows
+       FROM batches WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`,
     )
-    .get(sha256, source) as PreviousImport | undefined;
+    .get(source) as (PreviousImport & { sha256: string | null }) | undefined;
+  return latest && latest.sha256 === sha256 ? { id: latest.id, importedAt: latest.importedAt, rows: latest.rows } : undefined;
+}
+
+/** Same host: ask the process. Another host: trust the heartbeat, refreshed at least every minute. */
+function isImportAlive(batch: { pid: number; host: string; heartbeat: string }, host: string): boolean {
+  if (batch.host === host) return isProcessAlive(batch.pid);
+  return Date.now() - Date.parse(batch.heartbeat) < FOREIGN_BATCH_TIMEOUT_MS;
 }
 
 /** A live import of the same bytes into the same source (another process), if any. */
 export function findRunningImport(db: Db, source: string, sha256: string): { id: number; pid: number } | undefined {
   const rows = db
-    .prepare("SELECT id, pid, host FROM batches WHERE sha256 = ? AND source = ? AND status = 'importing'")
-    .all(sha256, source) as { id: number; pid: number; host: string }[];
-  return rows.find((row) => row.host !== hostname() || isProcessAlive(row.pid));
+    .prepare(
+      "SELECT id, pid, host, coalesce(heartbeat_at, imported_at) AS heartbeat FROM batches WHERE sha256 = ? AND source = ? AND status = 'importing'",
+    )
+    .all(sha256, source) as { id: number; pid: number; host: string; heartbeat: string }[];
+  return rows.find((row) => isImportAlive(row, hostname()));
 }
 
-/** One batches row: 'importing' for a new import, or 'duplicate' pointing at the import it repeats. */
-function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport): number {
+/**
+ * One batches row (every import is one): 'importing' for a new import, or, given the import it repeats,
+ * 'duplicate' pointing at it.
+ */
+export function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport): number {
   const now = new Date().toISOString();
   const result = db
     .prepare(
@@ -138,11 +159,6 @@ function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport): numb
   return Number(result.lastInsertRowid);
 }
 
-/** Record a skipped re-import of identical bytes: every import is one batches row. */
-export function recordDuplicateBatch(db: Db, start: BatchStart, previous: PreviousImport): number {
-  return insertBatch(db, start, previous);
-}
-
 /**
  * Writes one batch. Rows are written as they arrive, inside a BEGIN IMMEDIATE transaction that commits every
  * `chunkRows` rows: nothing is queued in memory (constant memory, and short-lived garbage is cheap to collect),
@@ -152,13 +168,14 @@ export class BatchWriter {
   readonly batchId: number;
   readonly counts: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
   private rowsInChunk = 0;
+  private chunkStarted = 0;
   private firstRecordId: number | null = null;
   /** No current rows of this source existed before: every row is new and lookups are skipped (fast path). */
   private readonly fresh: boolean;
   private readonly insertRecord;
   private readonly insertReject;
   private readonly findCurrent;
-  private readonly supersede;
+  private readonly linkVersions;
   private readonly updateCounts;
   private readonly begin;
   private readonly commit;
@@ -174,15 +191,23 @@ export class BatchWriter {
       `INSERT INTO records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
     );
     this.insertReject = db.prepare("INSERT INTO rejects (batch_id, line, raw, reason) VALUES (?, ?, ?, ?)");
+    // Current versions from finished imports only: a concurrent import's rows may yet be rolled back.
     this.findCurrent = db.prepare(
-      "SELECT id, raw FROM records WHERE source = ? AND record_key = ? AND superseded_by IS NULL AND batch_id <> ?",
+      `SELECT r.id, r.raw FROM records r JOIN batches b ON b.id = r.batch_id AND b.status = 'complete'
+       WHERE r.source = ? AND r.record_key = ? AND r.superseded_by IS NULL AND r.batch_id <> ?`,
     );
-    this.supersede = db.prepare("UPDATE records SET superseded_by = ? WHERE id = ?");
+    // Run in the batch's final transaction: older versions are marked superseded only when the new ones are
+    // complete, so a running or killed re-import never hides a row from current_records.
+    this.linkVersions = db.prepare(
+      `UPDATE records SET superseded_by = n.id
+       FROM (SELECT id, record_key FROM records WHERE id >= ? AND batch_id = ? AND supersedes IS NOT NULL) AS n
+       WHERE records.source = ? AND records.record_key = n.record_key AND records.batch_id <> ? AND records.superseded_by IS NULL`,
+    );
     this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.updateCounts = db.prepare(
       `UPDATE batches SET rows_read = ?, rows_new = ?, rows_changed = ?, rows_unchanged = ?, rows_rejected = ?,
-         first_record_id = coalesce(first_record_id, ?) WHERE id = ?`,
+         first_record_id = coalesce(first_record_id, ?), heartbeat_at = ? WHERE id = ?`,
     );
   }
 
@@ -199,13 +224,13 @@ export class BatchWriter {
         return;
       }
     }
+    const supersedes = previous[0]?.id ?? null;
     const id = Number(
-      this.insertRecord.run(this.batchId, this.start.source, row.recordKey, row.line, row.raw, ...row.values, row.attributes)
+      this.insertRecord.run(this.batchId, this.start.source, row.recordKey, row.line, row.raw, ...row.values, row.attributes, supersedes)
         .lastInsertRowid,
     );
     if (this.firstRecordId === null) this.firstRecordId = id;
-    if (previous.length > 0) {
-      for (const p of previous) this.supersede.run(id, p.id);
+    if (supersedes !== null) {
       counts.changed++;
     } else {
       counts.new++;
@@ -221,14 +246,31 @@ export class BatchWriter {
     this.endRow();
   }
 
-  /** Commit what is written and mark the batch complete, recording its column mapping and date evidence. */
-  finish(mapping: Record<string, string>, dateEvidence: unknown): void {
+  /**
+   * Commit what is written, link changed rows to the versions they replace, and mark the batch complete with
+   * its column mapping, date evidence and (for stdin, known only now) sha256. One transaction.
+   */
+  finish(mapping: Record<string, string>, dateEvidence: unknown, sha256: string): void {
     this.beginChunk();
     this.writeCounts();
+    if (this.firstRecordId !== null && this.counts.changed > 0) {
+      this.linkVersions.run(this.firstRecordId, this.batchId, this.start.source, this.batchId);
+    }
     this.db
-      .prepare("UPDATE batches SET status = 'complete', finished_at = ?, mapping = ?, date_evidence = ? WHERE id = ?")
-      .run(new Date().toISOString(), JSON.stringify(mapping), JSON.stringify(dateEvidence), this.batchId);
+      .prepare(
+        "UPDATE batches SET status = 'complete', finished_at = ?, mapping = ?, date_evidence = ?, sha256 = coalesce(sha256, ?) WHERE id = ?",
+      )
+      .run(new Date().toISOString(), JSON.stringify(mapping), JSON.stringify(dateEvidence), sha256 || null, this.batchId);
     this.commit.run();
+  }
+
+  /** Refresh the heartbeat while the input is slow (called on a timer); a failure to get the lock is harmless. */
+  heartbeat(): void {
+    try {
+      this.writeCounts();
+    } catch {
+      // another writer holds the lock right now: the next beat will do
+    }
   }
 
   /** Remove everything this batch wrote (a whole-file failure mid-way: never half-write). */
@@ -238,11 +280,14 @@ export class BatchWriter {
   }
 
   private beginChunk(): void {
-    if (!this.db.inTransaction) this.begin.run();
+    if (this.db.inTransaction) return;
+    this.begin.run();
+    this.chunkStarted = Date.now();
   }
 
   private endRow(): void {
-    if (++this.rowsInChunk < this.chunkRows) return;
+    ++this.rowsInChunk;
+    if (this.rowsInChunk < this.chunkRows && (this.rowsInChunk % 256 !== 0 || Date.now() - this.chunkStarted < CHUNK_MS)) return;
     this.writeCounts();
     this.commit.run();
     this.rowsInChunk = 0;
@@ -250,6 +295,15 @@ export class BatchWriter {
 
   private writeCounts(): void {
     const { counts } = this;
-    this.updateCounts.run(counts.read, counts.new, counts.changed, counts.unchanged, counts.rejected, this.firstRecordId, this.batchId);
+    this.updateCounts.run(
+      counts.read,
+      counts.new,
+      counts.changed,
+      counts.unchanged,
+      counts.rejected,
+      this.firstRecordId,
+      new Date().toISOString(),
+      this.batchId,
+    );
   }
 }

@@ -6,6 +6,7 @@ import type { Db } from "./open.js";
 export interface StoredRow {
   id: number;
   line: number;
+  source: string;
   sourceId: string | null;
   raw: string;
   mapping: string;
@@ -25,24 +26,24 @@ export function currentSources(db: Db, only: readonly string[] = []): string[] {
   return rows.map((r) => r.source).filter((source) => only.length === 0 || only.includes(source));
 }
 
+/** Lowest and highest id of current records: the span normalize splits into ranges. */
+export function currentIdSpan(db: Db): { min: number; max: number } | undefined {
+  const span = db.prepare("SELECT min(id) AS min, max(id) AS max FROM current_records").get() as { min: number | null; max: number | null };
+  return span.min === null || span.max === null ? undefined : { min: span.min, max: span.max };
+}
+
 /**
- * Current records of a source in id order, a page at a time (keyset pagination: an open iterator would
- * keep the connection busy, and we write between pages). `+r.source` keeps SQLite on the primary key: with
- * the (source, record_key) index it re-scanned the whole source for every page.
+ * Current records with ids in [from, to], in id order. Reading by primary-key range keeps every query cheap
+ * and lets several workers take disjoint ranges.
  */
-export function* pagesOfSource(db: Db, source: string, pageSize: number): Generator<StoredRow[]> {
-  const page = db.prepare(
-    `SELECT r.id, r.line, r.source_id AS sourceId, r.raw, b.mapping, b.id AS batchId FROM records r JOIN batches b ON b.id = r.batch_id
-     WHERE +r.source = ? AND r.id > ? AND r.superseded_by IS NULL AND b.status = 'complete'
-     ORDER BY r.id LIMIT ?`,
+export function rowsInIdRange(db: Db): (from: number, to: number) => StoredRow[] {
+  const statement = db.prepare(
+    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.mapping, b.id AS batchId
+     FROM records r JOIN batches b ON b.id = r.batch_id
+     WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
+     ORDER BY r.id`,
   );
-  let after = 0;
-  for (;;) {
-    const rows = page.all(source, after, pageSize) as StoredRow[];
-    if (rows.length === 0) return;
-    yield rows;
-    after = (rows.at(-1) as StoredRow).id;
-  }
+  return (from, to) => statement.all(from, to) as StoredRow[];
 }
 
 /**

@@ -19,6 +19,7 @@ export const MIGRATIONS: readonly string[] = [
     pid             INTEGER NOT NULL,        -- the importing process, to recognise an abandoned batch
     host            TEXT NOT NULL,
     first_record_id INTEGER,                 -- lets a rollback find the batch's records by primary key range
+    heartbeat_at    TEXT,                    -- refreshed while importing: a batch from another host gone quiet was abandoned
     imported_at     TEXT NOT NULL,
     finished_at     TEXT,
     rows_read       INTEGER NOT NULL DEFAULT 0,
@@ -55,12 +56,12 @@ export const MIGRATIONS: readonly string[] = [
     created_at        TEXT,
     updated_at        TEXT,
     attributes        TEXT,                  -- JSON: every unmapped column
-    superseded_by     INTEGER,               -- the newer version of this row from a later import
+    supersedes        INTEGER,               -- the current row this version replaces (linked when its batch completes)
+    superseded_by     INTEGER,               -- the newer version of this row, set when that version's batch completes
     cluster_id        INTEGER,
     customer_id       INTEGER
   );
   CREATE INDEX records_by_key ON records(source, record_key);
-  CREATE INDEX records_superseded ON records(superseded_by) WHERE superseded_by IS NOT NULL;
 
   CREATE TABLE rejects (
     id       INTEGER PRIMARY KEY,

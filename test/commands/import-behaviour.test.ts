@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { importFiles, query } from "../helpers/run.js";
+import { importFiles, importOrThrow, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const HEADER = "Customer ID,First Name,Last Name,Email,Phone\n";
@@ -168,7 +168,7 @@ describe("whole-file failures never half-write", () => {
     await importFiles([writeFile(dir, "ok.csv", csv(ROWS))], store);
     const good = Array.from({ length: 500 }, (_, i) => `{"id": "J${i}", "email": "j${i}@x.com"}`).join(",\n");
     const file = writeFile(dir, "broken.json", `[\n${good},\n{"id": "J-bad", "email": "unterminated\n`);
-    const failure = importFiles([file], store, { chunkRows: 50 });
+    const failure = importOrThrow([file], store, { chunkRows: 50 });
     await expect(failure).rejects.toBeInstanceOf(InputError);
     await expect(failure).rejects.toThrow(/broken.json:502: the JSON ends inside a record/);
     expect(query(store, "SELECT source, count(*) AS n FROM records GROUP BY source")).toEqual([{ source: "ok", n: 3 }]);
@@ -193,15 +193,15 @@ describe("whole-file failures never half-write", () => {
   ])("%s → InputError", async (name, content, message) => {
     const dir = tempDir();
     const path = content === null ? join(dir, name) : writeFile(dir, name, content);
-    await expect(importFiles([path], join(dir, "roster.db"))).rejects.toThrow(message);
+    await expect(importOrThrow([path], join(dir, "roster.db"))).rejects.toThrow(message);
   });
 
   it("a batch abandoned by a killed process is rolled back by the next import", async () => {
     const dir = tempDir();
     const store = join(dir, "roster.db");
     await importFiles([writeFile(dir, "crm.csv", csv(ROWS))], store);
-    // Fake what a SIGKILL leaves: an 'importing' batch of a process that no longer exists, with a record
-    // that superseded a current one.
+    // Fake what a SIGKILL leaves: an 'importing' batch of a process that no longer exists, holding a new
+    // version of C1 that was never linked (versions are linked only when a batch completes).
     const deadPid = spawnSync(process.execPath, ["-e", "0"]).pid as number;
     const db = new Database(store);
     const host = (await import("node:os")).hostname();
@@ -211,10 +211,11 @@ describe("whole-file failures never half-write", () => {
       )
       .run(deadPid, host).lastInsertRowid;
     const partial = db
-      .prepare("INSERT INTO records (batch_id, source, record_key, line, raw) VALUES (?, 'crm', 'C1', 2, '{}')")
+      .prepare("INSERT INTO records (batch_id, source, record_key, line, raw, supersedes) VALUES (?, 'crm', 'C1', 2, '{}', 1)")
       .run(batch).lastInsertRowid;
     db.prepare("UPDATE batches SET first_record_id = ? WHERE id = ?").run(partial, batch);
-    db.prepare("UPDATE records SET superseded_by = ? WHERE source_id = 'C1'").run(partial);
+    // Meanwhile, C1's current version is still current: the unfinished batch hides nothing.
+    expect(db.prepare("SELECT count(*) AS n FROM current_records WHERE source_id = 'C1'").get()).toEqual({ n: 1 });
     db.close();
 
     await importFiles([writeFile(dir, "other.csv", "email\nz@x.com\n")], store);
@@ -224,5 +225,6 @@ describe("whole-file failures never half-write", () => {
       { source_id: "C2", superseded_by: null },
       { source_id: "C3", superseded_by: null },
     ]);
+    expect(query(store, "SELECT count(*) AS n FROM records WHERE record_key = 'C1'")).toEqual([{ n: 1 }]);
   });
 });

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importFiles, query, ROOT } from "../helpers/run.js";
+import { importFiles, importOrThrow, query, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const SPECTRUM = join(ROOT, "node_modules", "csv-spectrum");
@@ -101,7 +101,7 @@ describe("encodings: Chinese exports land in the right fields", () => {
 
   it("refuses to guess Latin-1, naming the byte offset, and reads it by flag", async () => {
     const file = join(ENCODINGS, "customers-latin1.csv");
-    await expect(importFiles([file], join(tempDir(), "roster.db"))).rejects.toThrow(
+    await expect(importOrThrow([file], join(tempDir(), "roster.db"))).rejects.toThrow(
       /customers-latin1.csv:2: cannot tell the text encoding: byte offset 19 is not valid UTF-8 and byte offset 19 \(line 2\) is not valid GB18030/,
     );
     const store = join(tempDir(), "roster.db");

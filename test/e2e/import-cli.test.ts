@@ -1,10 +1,12 @@
 /** The built binary, end to end: exit codes, stdout/stderr, and what landed in the store. */
+
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../src/store/schema.js";
-import { cli, cliWithPermissions, query } from "../helpers/run.js";
+import { BIN, cli, cliWithPermissions, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const CSV = "id,name,email\n1,Ann,ann@x.com\n2,Bo,bo@x.com\n";
@@ -167,6 +169,44 @@ describe("import: output and streams", () => {
       { source: "pipe", email: "bo@x.com" },
       { source: "web", email: "z@x.com" },
     ]);
+  });
+
+  it("a pipe named as a path (<(gunzip -c …), /dev/stdin) is read once, like -", () => {
+    const dir = tempDir();
+    // A real shell pipe, as cron scripts write it (Node's own spawn input is a socket, not a pipe).
+    const run = spawnSync(
+      "bash",
+      ["-c", `"${process.execPath}" "${BIN}" import --source piped <(printf 'id,name,email\\n1,Ann,ann@x.com\\n2,Bo,bo@x.com\\n')`],
+      {
+        cwd: dir,
+        encoding: "utf8",
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(query(join(dir, "roster.db"), "SELECT source, email FROM records ORDER BY line")).toEqual([
+      { source: "piped", email: "ann@x.com" },
+      { source: "piped", email: "bo@x.com" },
+    ]);
+    expect(query(join(dir, "roster.db"), "SELECT length(sha256) AS n FROM batches")).toEqual([{ n: 64 }]);
+  });
+
+  it("one unreadable file among several: the others are imported, then exit 3; --json lists each file", () => {
+    const dir = tempDir();
+    writeFile(dir, "a.csv", CSV);
+    writeFile(dir, "c.csv", "id,name\n9,Cy\n");
+    const run = cli(["--json", "import", "a.csv", "nope.csv", "c.csv"], { cwd: dir });
+    expect(run.code).toBe(3);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ ok: false, failed: 1, totals: { new: 3 } });
+    expect(result.files.map((f: { status: string }) => f.status)).toEqual(["imported", "failed", "imported"]);
+    expect(result.files[1].error).toMatch(/nope.csv: no such file/);
+    expect(run.stderr).toMatch(/1 of 3 files could not be read; the others were imported/);
+  });
+
+  it("--source refuses control characters", () => {
+    const run = cli(["import", "--source", "a\u001b[31mb", "x.csv"], { cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--source: must not contain control characters/);
   });
 
   it("no colour codes when stderr is not a terminal, whatever TERM and FORCE_COLOR say", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { type ImportOptions, type ImportResult, runImport } from "../../src/cli/commands/import-run.js";
+import { InputError } from "../../src/errors.js";
 import { Terminal } from "../../src/io/terminal.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -18,6 +19,14 @@ export function quietTerminal(): { terminal: Terminal; stderr: () => string } {
   });
   const terminal = new Terminal({ stdin: Readable.from([]), stdout: new PassThrough(), stderr: err, env: {} }, {});
   return { terminal, stderr: () => text };
+}
+
+/** runImport, failing like the CLI (exit 3) when a file could not be read: its error becomes the rejection. */
+export async function importOrThrow(files: string[], storePath: string, overrides: Partial<ImportOptions> = {}): Promise<ImportResult> {
+  const result = await importFiles(files, storePath, overrides);
+  const failed = result.files.find((f) => f.status === "failed");
+  if (failed) throw new InputError(failed.error ?? "failed");
+  return result;
 }
 
 export async function importFiles(files: string[], storePath: string, overrides: Partial<ImportOptions> = {}): Promise<ImportResult> {

@@ -162,3 +162,16 @@ describe("CsvParser: chunk boundaries", () => {
     expect(parse(tricky, { pieces: Array.from({ length: tricky.length }, () => 1) })).toEqual(whole);
   });
 });
+
+describe("CsvParser: an over-long line arriving in pieces", () => {
+  it("is rejected once, and the following lines keep their numbers", () => {
+    const long = "x".repeat(300);
+    const p = parse(`id,note\n1,ok\n2,${long}\n3,after\n`, { maxRecordChars: 100, pieces: [20, 50, 50, 50, 50, 50, 50] });
+    expect(p.rejects.map((r) => [r.line, r.reason])).toEqual([[3, "line longer than 100 characters"]]);
+    expect(p.records.map((r) => [r.line, r.fields[0]])).toEqual([
+      [1, "id"],
+      [2, "1"],
+      [4, "3"],
+    ]);
+  });
+});

@@ -39,6 +39,13 @@ describe("Terminal", () => {
     expect(terminal(false).t.progressAllowed).toBe(false);
     expect(terminal(true, { quiet: true }).t.progressAllowed).toBe(false);
     expect(terminal(true, {}, { CI: "1" }).t.progressAllowed).toBe(false);
+    expect(terminal(true, { json: true }).t.progressAllowed).toBe(false);
+  });
+
+  it("shows no spinner on a terminal that reports 0 columns (ora would redraw forever)", () => {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 0 });
+    const t = new Terminal({ stdin: Readable.from([]), stdout: new PassThrough(), stderr, env: {} }, {});
+    expect(t.progressAllowed).toBe(false);
   });
 
   it("writes plain text without escape codes when colour is off, and keeps warnings under --quiet", () => {

@@ -3,7 +3,7 @@
  * batch (store). Returns plain results; src/cli/commands/import.ts formats them.
  */
 import { basename, extname } from "node:path";
-import { StoreError } from "../../errors.js";
+import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
@@ -16,7 +16,7 @@ import {
   BatchWriter,
   findRunningImport,
   findSameFileImport,
-  recordDuplicateBatch,
+  insertBatch,
   rollBackAbandonedBatches,
 } from "../../store/imports.js";
 import { type Db, openStore } from "../../store/open.js";
@@ -31,6 +31,8 @@ export interface ImportOptions {
   files: string[];
   read: ReadOptions;
   mappings: ExplicitMappings;
+  /** Columns named by --map (not roster.yml's shared mappings): warned about when a file lacks them. */
+  mapFlagColumns?: string[];
   source: string | undefined;
   dryRun: boolean;
   maxRejects: RejectLimit | undefined;
@@ -50,7 +52,9 @@ export interface ImportIo {
 export interface FileResult {
   file: string;
   source: string;
-  status: "imported" | "duplicate" | "dry-run";
+  status: "imported" | "duplicate" | "dry-run" | "failed";
+  /** Why a failed file could not be read. */
+  error?: string;
   batchId: number | undefined;
   format: string;
   encoding: string;
@@ -72,6 +76,29 @@ export interface ImportResult {
   files: FileResult[];
   totals: BatchCounts;
   gateFailed: boolean;
+  /** Files that could not be read at all (their error is in the file's result); the others were imported. */
+  failed: number;
+}
+
+function failedFile(file: string, error: InputError): FileResult {
+  return {
+    file: file === "-" ? "<stdin>" : file,
+    source: "",
+    status: "failed",
+    error: error.hint ? `${error.message} (${error.hint})` : error.message,
+    batchId: undefined,
+    format: "",
+    encoding: "",
+    encodingBy: "",
+    delimiter: undefined,
+    counts: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 },
+    durationMs: 0,
+    rejects: [],
+    warnings: [],
+    mapping: [],
+    sample: [],
+    gateFailed: false,
+  };
 }
 
 const DEFAULT_CHUNK_ROWS = 20_000;
@@ -99,11 +126,26 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
     return opened.db;
   };
   try {
-    for (const file of options.files) files.push(await importFile(file, options, io, options.dryRun ? undefined : store));
+    for (const file of options.files) {
+      try {
+        files.push(await importFile(file, options, io, options.dryRun ? undefined : store));
+      } catch (error) {
+        // One unreadable file (exit 3) must not stop the files after it in a nightly `import exports/*.csv`;
+        // a broken store stops everything.
+        if (!(error instanceof InputError)) throw error;
+        files.push(failedFile(file, error));
+      }
+    }
     const totals = sumCounts(files);
     const gateFailed = files.some((f) => f.gateFailed);
-    if (opened) writeAudit(opened.db, "import", options.files, "ok", { totals, batches: files.map((f) => f.batchId) });
-    return { store: opened?.path, files, totals, gateFailed };
+    const failed = files.filter((f) => f.status === "failed").length;
+    if (opened)
+      writeAudit(opened.db, "import", options.files, failed > 0 ? "failed" : "ok", {
+        totals,
+        batches: files.map((f) => f.batchId),
+        failed,
+      });
+    return { store: opened?.path, files, totals, gateFailed, failed };
   } catch (error) {
     if (opened) {
       try {
@@ -155,7 +197,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     if (previous) {
       result.status = "duplicate";
       result.duplicateOf = previous.id;
-      result.batchId = recordDuplicateBatch(db, batchStart, previous);
+      result.batchId = insertBatch(db, batchStart, previous);
       result.counts.read = previous.rows;
       result.counts.unchanged = previous.rows;
       result.durationMs = performance.now() - started;
@@ -183,7 +225,8 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   let rows = 0;
 
   try {
-    await streamRows(
+    const heartbeat = writer ? setInterval(() => writer.heartbeat(), 60_000).unref() : undefined;
+    const streamed = await streamRows(
       opened,
       {
         columns(headers, warnings) {
@@ -211,9 +254,14 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
         },
       },
       (bytes) => meter(bytes, rows),
-    );
+    ).finally(() => clearInterval(heartbeat));
+    if (info.sha256 && streamed.sha256 && streamed.sha256 !== info.sha256) {
+      throw new InputError(`${info.name} changed while it was being imported: nothing was imported`, "import it again once it is complete");
+    }
     result.mapping = csvColumns ?? mapper.all();
-    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])), dateEvidence);
+    const unused = unusedMappings(options.mapFlagColumns ?? [], result.mapping);
+    result.warnings.push(...unused.map((column) => `${info.name}: --map ${column}: no such column`));
+    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])), dateEvidence, streamed.sha256);
   } catch (error) {
     if (writer) writer.abort();
     throw error;
@@ -224,11 +272,22 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   if (writer) result.counts = { ...writer.counts };
   result.warnings.push(...mapper.warnings.map((w) => `${info.name}: ${w}`));
   if (result.counts.read === 0 && result.sample.length === 0) {
-    result.warnings.push(`${info.name}: ${info.empty ? "the file is empty" : "no data rows (only a header?)"}: nothing imported`);
+    const what = info.empty
+      ? "the file is empty"
+      : info.format === "csv" || info.format === "tsv"
+        ? "no data rows (only a header?)"
+        : "no records";
+    result.warnings.push(`${info.name}: ${what}: nothing imported`);
   }
   result.gateFailed = !options.dryRun && exceedsLimit(result.counts, options.maxRejects);
   result.durationMs = performance.now() - started;
   return result;
+}
+
+/** --map columns that never appeared in the input: likely a typo. */
+function unusedMappings(columns: readonly string[], mapping: readonly ColumnMapping[]): string[] {
+  const seen = new Set(mapping.flatMap((m) => [m.column, m.column.toLowerCase()]));
+  return columns.filter((column) => !seen.has(column) && !seen.has(column.toLowerCase()));
 }
 
 export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined): boolean {

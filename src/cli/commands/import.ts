@@ -1,6 +1,6 @@
 /** `roster import`: the commander adapter (options → runImport) and the human / JSON output. */
 import { z } from "zod";
-import { QualityGateError, UsageError } from "../../errors.js";
+import { InputError, QualityGateError, UsageError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { invalidMappingTargets } from "../../fields/mapping.js";
 import { parseEncodingName } from "../../io/encoding.js";
@@ -15,7 +15,12 @@ const ImportFlags = z.object({
   encoding: z.string().default("auto"),
   delimiter: z.string().optional(),
   map: z.array(z.string()).optional(),
-  source: z.string().trim().min(1, "must not be empty").optional(),
+  source: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .regex(/^[^\p{Cc}]+$/u, "must not contain control characters")
+    .optional(),
   dryRun: z.boolean().optional(),
   maxRejects: z.string().optional(),
 });
@@ -61,10 +66,12 @@ export function importOptionsFrom(files: string[], raw: Record<string, unknown>,
       "use auto, utf-8, utf-16le, utf-16be, gb18030, gbk or latin1",
     );
   if (files.filter((f) => f === "-").length > 1) throw new UsageError("stdin (-) can be read only once");
+  const mapFlags = parseMapFlags(flags.map);
   return {
     files,
     read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter) },
-    mappings: { ...globals.config.mappings, ...parseMapFlags(flags.map) },
+    mappings: { ...globals.config.mappings, ...mapFlags },
+    mapFlagColumns: Object.keys(mapFlags),
     source: flags.source,
     dryRun: flags.dryRun === true,
     maxRejects: parseMaxRejects(flags.maxRejects),
@@ -86,6 +93,14 @@ export async function importCommand(files: string[], raw: Record<string, unknown
   else if (options.dryRun) {
     for (const file of result.files) printDryRun(terminal, file);
   } else printSummary(terminal, result, options);
+  if (result.failed > 0) {
+    const first = result.files.find((f) => f.status === "failed");
+    throw new InputError(
+      result.files.length === 1
+        ? (first?.error ?? "the input cannot be read")
+        : `${result.failed} of ${result.files.length} files could not be read; the others were imported`,
+    );
+  }
   if (result.gateFailed) {
     const failed = result.files.filter((f) => f.gateFailed).map((f) => `${f.file} (${f.counts.rejected} of ${f.counts.read})`);
     throw new QualityGateError(`too many rejected rows for --max-rejects ${options.maxRejects?.text}: ${failed.join(", ")}`);
@@ -105,6 +120,10 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
   const c = terminal.color;
   for (const file of result.files) {
     const seconds = file.durationMs / 1000;
+    if (file.status === "failed") {
+      if (result.files.length > 1) terminal.error(file.error ?? `${file.file}: cannot be read`);
+      continue;
+    }
     if (file.status === "duplicate") {
       terminal.info(`${c.dim("=")} ${file.file}: already imported as batch ${file.duplicateOf} (same sha256): nothing added`);
       continue;
@@ -157,12 +176,14 @@ function toJson(result: ImportResult) {
   return {
     command: "import",
     store: result.store ?? null,
-    ok: !result.gateFailed,
+    ok: !result.gateFailed && result.failed === 0,
+    failed: result.failed,
     totals: result.totals,
     files: result.files.map((f) => ({
       file: f.file,
       source: f.source,
       status: f.status,
+      error: f.error ?? null,
       batch_id: f.batchId ?? null,
       duplicate_of: f.duplicateOf ?? null,
       format: f.format,

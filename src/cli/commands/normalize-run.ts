@@ -2,27 +2,24 @@
  * `roster normalize`: in the store (every current record, re-derived from its raw row) or as a file filter.
  * Per source, the day/month order of slash dates comes from roster.yml or, failing that, from the data.
  */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ExplicitMappings } from "../../fields/mapping.js";
-import { type MappedValues, mappedValues } from "../../fields/raw.js";
+import type { MappedValues } from "../../fields/raw.js";
 import { buildRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
 import { openInput, type ReadOptions, streamRows } from "../../io/input.js";
 import { openRecordWriter, outputFormatFor, type RecordWriter } from "../../io/output.js";
 import type { Terminal } from "../../io/terminal.js";
 import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../../stages/normalize/dates.js";
-import { type DateOrder, type Finding, KEY_FIELDS, normalizeRecord } from "../../stages/normalize/index.js";
+import { type DateOrder, type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { writeAudit } from "../../store/audit.js";
-import {
-  countCurrent,
-  currentSources,
-  type NormalizedRow,
-  NormalizedWriter,
-  pagesOfSource,
-  storedDateEvidence,
-} from "../../store/normalize.js";
-import { openStore } from "../../store/open.js";
+import { countCurrent, currentIdSpan, currentSources, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
+import { type Db, openStore } from "../../store/open.js";
 import { defaultSource } from "./import-run.js";
+import { type RangeJob, RangeNormalizer, type RangeTally, SHOWN_FINDINGS } from "./normalize-ranges.js";
+import type { FromWorker, WorkerSetup } from "./normalize-worker.js";
 
 export interface SourceSettings {
   dateOrder?: DateOrder | undefined;
@@ -42,7 +39,8 @@ export interface NormalizeOptions {
   perSource: Record<string, SourceSettings>;
   storePath: string;
   busyTimeoutMs: number;
-  pageSize?: number;
+  /** Worker threads for the store; undefined: decided by the store's size and the machine's cores. */
+  workers?: number | undefined;
 }
 
 export interface SourceReport {
@@ -66,7 +64,6 @@ export interface NormalizeResult {
 }
 
 const DATE_FIELDS = ["birth_date", "created_at", "updated_at"] as const;
-const SHOWN_FINDINGS = 20;
 
 function datesOf(values: MappedValues): string[] {
   return DATE_FIELDS.map((field) => values[field]).filter((v): v is string => v !== null);
@@ -90,6 +87,11 @@ export async function runNormalize(
   return options.files.length > 0 ? normalizeFiles(options, io) : normalizeStore(options, io.terminal);
 }
 
+/** Ids per range: one transaction each, and the unit of work handed to a worker. */
+const RANGE_IDS = 5000;
+/** Below this many records, starting workers (each loads the dictionaries) costs more than it saves. */
+const INLINE_BELOW = 30_000;
+
 async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Promise<NormalizeResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const result: NormalizeResult = {
@@ -101,63 +103,115 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
     findings: [],
     rejects: [],
   };
-  const pageSize = options.pageSize ?? 5000;
-  const mappings = new Map<number, Record<string, string>>();
-  const mappingOf = (row: { batchId: number; mapping: string }) => {
-    let mapping = mappings.get(row.batchId);
-    if (!mapping) {
-      mapping = JSON.parse(row.mapping) as Record<string, string>;
-      mappings.set(row.batchId, mapping);
-    }
-    return mapping;
-  };
   const progress = await terminal.progress("normalizing");
   try {
     const sources = currentSources(db, options.source ? [options.source] : []);
-    const total = countCurrent(db, sources);
-    const writer = options.dryRun ? undefined : new NormalizedWriter(db, KEY_FIELDS);
-    const now = new Date().toISOString();
-    let done = 0;
+    const contexts: Record<string, NormalizeContext> = {};
     for (const source of sources) {
-      // Import counted the evidence per batch; only batches from before that need the rows read again.
-      let evidence = storedDateEvidence(db, source);
-      if (!evidence) {
-        const counted: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
-        for (const page of pagesOfSource(db, source, pageSize)) {
-          for (const row of page) collectDateOrder(datesOf(mappedValues(row.raw, mappingOf(row))), counted);
-        }
-        evidence = counted;
-      }
+      // Import counted the evidence per batch; only batches from before that need their rows read again.
+      const evidence = storedDateEvidence(db, source) ?? countDateEvidence(db, source);
       const report: SourceReport = { source, records: 0, evidence, ...dateOrderFor(source, options, evidence) };
-      const context = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
-      for (const page of pagesOfSource(db, source, pageSize)) {
-        const rows: NormalizedRow[] = page.map((row) => {
-          const before = mappedValues(row.raw, mappingOf(row));
-          const after = normalizeRecord(before, context);
-          result.summary.add(before, after);
-          for (const finding of after.findings) {
-            if (result.findings.length < SHOWN_FINDINGS)
-              result.findings.push({ where: `${source}:${row.line}${row.sourceId ? ` (${row.sourceId})` : ""}`, finding });
-          }
-          return { id: row.id, ...after };
-        });
-        writer?.write(rows, now);
-        report.records += rows.length;
-        done += rows.length;
-        progress.update(`normalizing ${source}: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
-      }
       result.sources.push(report);
+      contexts[source] = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
     }
-    if (!options.dryRun)
+    const total = countCurrent(db, sources);
+    const ranges = idRanges(db);
+    const job = { contexts, dryRun: options.dryRun, now: new Date().toISOString() };
+    const workers = options.workers ?? (total < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));
+    let done = 0;
+    const onProgress = (records: number) => {
+      done += records;
+      progress.update(`normalizing: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
+    };
+    const tallies =
+      workers > 0
+        ? await normalizeInWorkers(
+            workers,
+            { ...job, storePath: path, busyTimeoutMs: options.busyTimeoutMs, writeLock: new SharedArrayBuffer(4) },
+            ranges,
+            onProgress,
+          )
+        : [normalizeInline(db, job, ranges, onProgress)];
+    for (const tally of tallies) {
+      result.summary.merge(tally.summary);
+      for (const report of result.sources) report.records += tally.perSource[report.source] ?? 0;
+      for (const found of tally.findings) if (result.findings.length < SHOWN_FINDINGS) result.findings.push(found);
+    }
+    if (!options.dryRun) {
       writeAudit(db, "normalize", options.source ? ["--source", options.source] : [], "ok", {
         records: result.summary.records,
         findings: result.summary.findings,
+        workers,
       });
+    }
     return result;
   } finally {
     progress.stop();
     db.close();
   }
+}
+
+function idRanges(db: Db): { from: number; to: number }[] {
+  const span = currentIdSpan(db);
+  const ranges: { from: number; to: number }[] = [];
+  if (span)
+    for (let from = span.min; from <= span.max; from += RANGE_IDS) ranges.push({ from, to: Math.min(from + RANGE_IDS - 1, span.max) });
+  return ranges;
+}
+
+function normalizeInline(db: Db, job: RangeJob, ranges: { from: number; to: number }[], onProgress: (records: number) => void): RangeTally {
+  const normalizer = new RangeNormalizer(db, job);
+  for (const range of ranges) onProgress(normalizer.run(range.from, range.to));
+  return normalizer.tally;
+}
+
+/** Hand ranges to workers as they ask for them; each reports its tally at the end. */
+async function normalizeInWorkers(
+  count: number,
+  setup: WorkerSetup,
+  ranges: { from: number; to: number }[],
+  onProgress: (records: number) => void,
+): Promise<RangeTally[]> {
+  const queue = [...ranges];
+  const workers: Worker[] = [];
+  const run = () =>
+    new Promise<RangeTally>((resolve, reject) => {
+      const worker = new Worker(new URL("./normalize-worker.js", import.meta.url), { workerData: setup });
+      workers.push(worker);
+      worker.on("message", (message: FromWorker) => {
+        if (message.type === "next") {
+          onProgress(message.done);
+          const range = queue.shift();
+          worker.postMessage(range ? { type: "range", ...range } : { type: "finish" });
+        } else if (message.type === "failed") {
+          reject(Object.assign(new Error(message.message), { code: message.code }));
+        } else {
+          const summary = new NormalizeSummary();
+          summary.merge(message.tally.summary);
+          resolve({ summary, perSource: message.tally.perSource, findings: message.tally.findings });
+        }
+      });
+      worker.on("error", reject);
+      worker.on("exit", (code) => {
+        if (code !== 0) reject(new Error(`a normalize worker stopped with exit code ${code}`));
+      });
+    });
+  try {
+    return await Promise.all(Array.from({ length: count }, run));
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** For batches imported before import counted date evidence: read the source's rows to count it. */
+function countDateEvidence(db: Db, source: string): DateOrderEvidence {
+  const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
+  const reader = new RangeNormalizer(db, { contexts: {}, dryRun: true, now: "" });
+  const rows = rowsInIdRange(db);
+  for (const range of idRanges(db)) {
+    for (const row of rows(range.from, range.to)) if (row.source === source) collectDateOrder(datesOf(reader.valuesOf(row)), evidence);
+  }
+  return evidence;
 }
 
 /** The columns a normalized file carries: where the row came from, the canonical fields, keys, attributes. */

@@ -46,7 +46,17 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
     perSource,
     storePath: globals.storePath,
     busyTimeoutMs: globals.busyTimeoutMs,
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
   };
+}
+
+/** ROSTER_WORKERS: worker threads for normalizing the store (0 = none); unset = by store size and cores. */
+function workerCount(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 64)
+    throw new UsageError(`ROSTER_WORKERS must be a whole number from 0 to 64, not ${JSON.stringify(value)}`);
+  return count;
 }
 
 export async function normalizeCommand(files: string[], raw: Record<string, unknown>, context: CliContext): Promise<void> {

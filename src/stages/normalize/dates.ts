@@ -11,14 +11,13 @@ export interface DateResult {
   finding?: Finding;
 }
 
-const MONTHS: Record<string, number> = {};
+const MONTHS = new Map<string, number>([["sept", 9]]);
 ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"].forEach(
   (name, i) => {
-    MONTHS[name] = i + 1;
-    MONTHS[name.slice(0, 3)] = i + 1;
+    MONTHS.set(name, i + 1);
+    MONTHS.set(name.slice(0, 3), i + 1);
   },
 );
-MONTHS.sept = 9;
 
 const YMD = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
@@ -72,10 +71,10 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
   const slash = DAY_MONTH_YEAR.exec(text);
   if (slash) return slashDate(field, text, Number(slash[1]), Number(slash[3]), Number(slash[4]), order);
   const named = NAMED_DMY.exec(text);
-  const namedMonth = named && MONTHS[(named[2] as string).toLowerCase()];
+  const namedMonth = named && MONTHS.get((named[2] as string).toLowerCase());
   if (named && namedMonth) return ymd(field, text, Number(named[3]), namedMonth, Number(named[1]));
   const usNamed = NAMED_MDY.exec(text);
-  const usMonth = usNamed && MONTHS[(usNamed[1] as string).toLowerCase()];
+  const usMonth = usNamed && MONTHS.get((usNamed[1] as string).toLowerCase());
   if (usNamed && usMonth) return ymd(field, text, Number(usNamed[3]), usMonth, Number(usNamed[2]));
   if (EXCEL_SERIAL.test(text)) return fromExcelSerial(field, text);
   return { value: text, finding: finding(field, "date.unparseable", `${JSON.stringify(text)} is not a date roster can read`) };

@@ -7,18 +7,18 @@
  * 張偉, 张伟, "Zhang Wei", "ZHANG WEI" and "Wei Zhang" all get the key "wei zhang".
  */
 import { pinyinWord, simplified, splitChineseName } from "./chinese-names.js";
-import { foldLatin, HAN, isSingleCase } from "./text.js";
+import { capitalize, foldLatin, HAN, isSingleCase } from "./text.js";
 
+/** Lower case inside a name (van der Berg, da Silva); always capitalized as the first word. */
 const PARTICLES = new Set([
   "van",
   "von",
+  "zu",
   "der",
   "den",
   "de",
   "del",
   "della",
-  "la",
-  "le",
   "di",
   "da",
   "das",
@@ -32,68 +32,65 @@ const PARTICLES = new Set([
   "el",
   "y",
 ]);
+/** Lower case only after another particle (de la Cruz, de los Santos); otherwise Le Pen, La Fontaine. */
+const ARTICLES = new Set(["la", "le", "las", "los", "lo"]);
 const TITLES = new Set(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "rev", "fr", "lady", "lord"]);
-const SUFFIXES: Record<string, string> = {
-  jr: "Jr",
-  sr: "Sr",
-  ii: "II",
-  iii: "III",
-  iv: "IV",
-  v: "V",
-  phd: "PhD",
-  md: "MD",
-  esq: "Esq",
-  dds: "DDS",
-  cpa: "CPA",
-};
+const SUFFIXES: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    jr: "Jr",
+    sr: "Sr",
+    ii: "II",
+    iii: "III",
+    iv: "IV",
+    v: "V",
+    phd: "PhD",
+    md: "MD",
+    esq: "Esq",
+    dds: "DDS",
+    cpa: "CPA",
+  }),
+);
 /** Names that start with Mac but are not Mac + Name. */
-const MAC_EXCEPTIONS = new Set([
-  "mack",
-  "macy",
-  "macey",
-  "mace",
-  "machado",
-  "macias",
-  "macon",
-  "machin",
-  "macri",
-  "macklin",
-  "mackie",
-  "machen",
-  "macek",
-  "macha",
-  "machiavelli",
-  "macintyre",
-]);
+const MAC_EXCEPTIONS = new Set(
+  "mack macy macey mace machado macias macon machin macri macklin mackie machen macek macha machiavelli macedo maciel macaulay mackey macario macaluso macchi mackenzie".split(
+    " ",
+  ),
+);
 
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+const bare = (word: string) => word.toLowerCase().replace(/[.,]+$/, "");
+
+/** Proper case for one part of a hyphenated word: O'Brien, Dell'Acqua, McDonald, MacDonald. */
+function casePart(part: string): string {
+  const apostrophe = /^(\p{L}{1,4})['’](\p{L}{2,})$/u.exec(part);
+  if (apostrophe) return `${capitalize(apostrophe[1] as string)}'${capitalize(apostrophe[2] as string)}`;
+  if (/^mc\p{L}{2,}/u.test(part)) return `Mc${capitalize(part.slice(2))}`;
+  if (/^mac\p{L}{3,}/u.test(part) && !MAC_EXCEPTIONS.has(part)) return `Mac${capitalize(part.slice(3))}`;
+  return capitalize(part);
 }
 
-/** Proper case for one word of a single-case Western name. */
-function caseWord(word: string, first: boolean): string {
+/** Proper case for one word of a single-case Western name, given the word before it. */
+function caseWord(word: string, previous: string | undefined): string {
   const lower = word.toLowerCase();
-  if (!first && PARTICLES.has(lower)) return lower;
-  if (SUFFIXES[lower.replace(/\./g, "")]) return SUFFIXES[lower.replace(/\./g, "")] + (lower.endsWith(".") ? "." : "");
-  return lower
-    .split("-")
-    .map((part) => {
-      const apostrophe = /^([a-z])['’](\p{L}+)$/u.exec(part); // O'Brien, D'Angelo, L'Estrange
-      if (apostrophe) return `${apostrophe[1]!.toUpperCase()}'${capitalize(apostrophe[2]!)}`;
-      if (/^mc\p{L}{2,}/u.test(part)) return `Mc${capitalize(part.slice(2))}`;
-      if (/^mac\p{L}{3,}/u.test(part) && !MAC_EXCEPTIONS.has(part)) return `Mac${capitalize(part.slice(3))}`;
-      return capitalize(part);
-    })
-    .join("-");
+  const key = bare(lower);
+  if (previous !== undefined) {
+    if (PARTICLES.has(key)) return lower;
+    if (ARTICLES.has(key) && (PARTICLES.has(bare(previous)) || ARTICLES.has(bare(previous)))) return lower;
+    const suffix = SUFFIXES.get(key);
+    if (suffix) return suffix + lower.slice(key.length);
+  }
+  // Punctuation around the word ("O'BRIEN," or "(JACK)") must not hide its shape from casePart.
+  const [, lead = "", core = "", tail = ""] = /^([^\p{L}]*)(.*?)([^\p{L}]*)$/u.exec(lower) ?? [];
+  return lead + core.split("-").map(casePart).join("-") + tail;
 }
 
-/** Proper case for a whole name, only when it is ALL CAPS or all lower case. */
-export function caseName(name: string): string {
+/**
+ * Proper case for a whole name, only when it is ALL CAPS or all lower case. A family name on its own starts
+ * with its particle in lower case ("VAN GOGH" → "van Gogh"), as it does inside a full name.
+ */
+export function caseName(name: string, familyOnly = false): string {
   if (!isSingleCase(name)) return name;
-  return name
-    .split(" ")
-    .map((word, i) => caseWord(word, i === 0))
-    .join(" ");
+  const words = name.split(" ");
+  return words.map((word, i) => caseWord(word, i > 0 ? words[i - 1] : familyOnly && words.length > 1 ? "" : undefined)).join(" ");
 }
 
 export interface NameParts {
@@ -104,28 +101,28 @@ export interface NameParts {
   suffix: string | null;
 }
 
-const bare = (word: string) => word.toLowerCase().replace(/\.$/, "");
-
-/** Split a Western full name: "Dr. John A. Smith Jr." → title Dr., given "John A.", family Smith, suffix Jr. */
+/**
+ * Split a Western full name: "Dr. John A. Smith Jr." → title Dr., given "John A.", family Smith, suffix Jr.
+ * "Family, Given" and "Family, Given, Suffix" are turned around. The family name starts at the first particle
+ * after the given name (Maria de la Cruz, Miguel de Cervantes y Saavedra), else it is the last word.
+ */
 function splitWestern(full: string): NameParts {
-  let words = full.split(" ").filter(Boolean);
-  let title: string | null = null;
   let suffix: string | null = null;
-  const comma = full.indexOf(",");
-  if (comma > 0) {
-    // "Smith, John" (family first) unless what follows the comma is only a suffix ("John Smith, Jr.").
-    const after = full.slice(comma + 1).trim();
-    if (after && !SUFFIXES[bare(after)]) {
-      words = [...after.split(" "), ...full.slice(0, comma).trim().split(" ")].filter(Boolean);
-    } else {
-      words = full.replace(",", " ").split(" ").filter(Boolean);
-    }
-  }
-  if (words.length > 1 && TITLES.has(bare(words[0]!))) title = words.shift()!;
-  if (words.length > 1 && SUFFIXES[bare(words.at(-1)!)]) suffix = words.pop()!;
-  if (words.length === 1) return { fullName: words[0]!, givenName: null, familyName: words[0]!, title, suffix };
-  let split = words.length - 1;
-  while (split > 1 && PARTICLES.has(words[split - 1]!.toLowerCase())) split--;
+  const parts = full
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (parts.length > 1 && SUFFIXES.has(bare(parts.at(-1) as string))) suffix = parts.pop() as string;
+  let words = (parts.length === 2 ? `${parts[1]} ${parts[0]}` : parts.join(" ")).split(" ").filter(Boolean);
+  const titles: string[] = [];
+  while (words.length > 1 && TITLES.has(bare(words[0] as string))) titles.push(words.shift() as string);
+  if (!suffix && words.length > 1 && SUFFIXES.has(bare(words.at(-1) as string))) suffix = words.pop() as string;
+  const title = titles.length > 0 ? titles.join(" ") : null;
+  if (words.length === 0) return { fullName: null, givenName: null, familyName: null, title, suffix };
+  if (words.length === 1) return { fullName: words[0] as string, givenName: null, familyName: words[0] as string, title, suffix };
+  let split = words.findIndex((word, i) => i > 0 && i < words.length - 1 && (PARTICLES.has(bare(word)) || ARTICLES.has(bare(word))));
+  if (split < 0) split = words.length - 1;
+  words = words.map((word) => word.replace(/,$/, ""));
   const givenName = words.slice(0, split).join(" ");
   const familyName = words.slice(split).join(" ");
   return { fullName: `${givenName} ${familyName}`, givenName, familyName, title, suffix };
@@ -135,7 +132,10 @@ function splitWestern(full: string): NameParts {
 export function normalizeNameParts(full: string | null, given: string | null, family: string | null): NameParts {
   const anyHan = HAN.test(`${full ?? ""}${given ?? ""}${family ?? ""}`);
   if (anyHan) {
-    const compactFull = full?.replace(/\s+/g, "") ?? null;
+    // Spaces carry nothing in a Chinese name (张 伟 = 张伟); dropping them everywhere keeps the result stable.
+    const compact = (part: string | null) => part?.replace(/\s+/g, "") || null;
+    [given, family] = [compact(given), compact(family)];
+    const compactFull = compact(full);
     if (compactFull && !given && !family) {
       const parts = splitChineseName(compactFull);
       return { fullName: compactFull, givenName: parts.given || null, familyName: parts.family || null, title: null, suffix: null };
@@ -148,7 +148,7 @@ export function normalizeNameParts(full: string | null, given: string | null, fa
     return parts;
   }
   const givenName = given ? caseName(given) : null;
-  const familyName = family ? caseName(family) : null;
+  const familyName = family ? caseName(family, true) : null;
   let fullName = full ? caseName(full) : null;
   if (!fullName && (givenName || familyName)) fullName = [givenName, familyName].filter(Boolean).join(" ");
   return { fullName, givenName, familyName, title: null, suffix: null };
@@ -164,15 +164,17 @@ export function nameKeys(parts: NameParts): NameKeys {
   const full = parts.fullName ?? [parts.givenName, parts.familyName].filter(Boolean).join(" ");
   if (!full) return { han: null, key: null };
   if (HAN.test(full)) {
-    const family = parts.familyName ?? splitChineseName(full).family;
-    const given = parts.givenName ?? splitChineseName(full).given;
+    // Split the full name only when neither part is known: a given name alone must not count twice.
+    const split = parts.familyName || parts.givenName ? undefined : splitChineseName(full);
+    const family = split ? split.family : (parts.familyName ?? "");
+    const given = split ? split.given : (parts.givenName ?? "");
     const tokens = [pinyinWord(family, true), pinyinWord(given, false)].filter(Boolean).sort();
     return { han: simplified(full.replace(/\s+/g, "")), key: tokens.join(" ") || null };
   }
   const tokens = foldLatin(full)
     .replace(/['’.]/g, "")
     .split(/[^\p{L}\p{N}]+/u)
-    .filter((t) => t && !TITLES.has(t) && !SUFFIXES[t])
+    .filter((t) => t && !TITLES.has(t) && !SUFFIXES.has(t))
     .sort();
   return { han: null, key: tokens.join(" ") || null };
 }

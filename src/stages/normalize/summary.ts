@@ -22,6 +22,20 @@ export class NormalizeSummary {
 
   constructor(private readonly sampleSize = 3) {}
 
+  /** Fold in another summary's counts (a worker's). */
+  merge(other: Pick<NormalizeSummary, "fields" | "records" | "findings">): void {
+    this.records += other.records;
+    this.findings += other.findings;
+    for (const [field, theirs] of Object.entries(other.fields)) {
+      const ours = this.fields[field] as FieldSummary;
+      ours.changed += theirs.changed;
+      ours.unchanged += theirs.unchanged;
+      ours.empty += theirs.empty;
+      ours.invalid += theirs.invalid;
+      for (const sample of theirs.samples) if (ours.samples.length < this.sampleSize) ours.samples.push(sample);
+    }
+  }
+
   add(before: CanonicalValues, after: NormalizedRecord): void {
     this.records++;
     this.findings += after.findings.length;

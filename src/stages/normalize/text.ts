@@ -3,16 +3,26 @@
  * and zero-width characters removed, inner whitespace collapsed, ends trimmed. Idempotent.
  */
 
-// C0/C1 controls (tab and newlines become spaces first), zero-width space/joiners, word joiner, BOM, soft hyphen.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff\u00ad]/g;
-const WHITESPACE = /[\s\u3000]+/g;
+// C0/C1 controls except line and page breaks, zero-width space/joiners, word joiner, BOM, soft hyphen.
+const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b-\u200d\u2060\ufeff\u00ad]/g;
+// Tabs, line breaks (also vertical tab, form feed, NEL) and every Unicode space become one space.
+const WHITESPACE = /[\s\u0085\u3000]+/g;
 
 /** Printable ASCII words separated by single spaces: already normal (NFKC leaves ASCII alone). */
 const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
 export function normalizeText(value: string): string {
   if (PLAIN.test(value)) return value;
-  return value.normalize("NFKC").replace(INVISIBLE, "").replace(WHITESPACE, " ").trim();
+  // Invisible characters go before NFKC, so that marks they separated still compose (e, ZWSP, ◌́ → é).
+  return value.replace(INVISIBLE, "").normalize("NFKC").replace(WHITESPACE, " ").trim();
+}
+
+/** Upper-case the first letter, unless it has no one-letter capital (ß stays ß: "SS" would not round-trip). */
+export function capitalize(word: string): string {
+  const at = word.search(/\p{L}/u);
+  if (at < 0) return word;
+  const upper = word.charAt(at).toUpperCase();
+  return upper.length === 1 ? word.slice(0, at) + upper + word.slice(at + 1) : word;
 }
 
 /** Has letters, and all of them are upper case (or all lower case): casing carries no information. */
