@@ -7,6 +7,7 @@
 import { hostname } from "node:os";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { Db } from "./open.js";
+import { WriteTurns } from "./write-turns.js";
 
 export interface RecordRow {
   line: number;
@@ -177,16 +178,21 @@ export class BatchWriter {
   private readonly findCurrent;
   private readonly linkVersions;
   private readonly updateCounts;
-  private readonly begin;
+  private readonly turns: WriteTurns;
   private readonly commit;
 
   constructor(
     private readonly db: Db,
     private readonly start: BatchStart,
     private readonly chunkRows: number,
+    storePath: string,
+    busyTimeoutMs: number,
   ) {
+    this.turns = new WriteTurns(db, storePath, busyTimeoutMs);
+    this.turns.beginWrite();
     this.fresh = db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined;
     this.batchId = insertBatch(db, start);
+    db.prepare("COMMIT").run();
     this.insertRecord = db.prepare(
       `INSERT INTO records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
     );
@@ -203,7 +209,6 @@ export class BatchWriter {
        FROM (SELECT id, record_key FROM records WHERE id >= ? AND batch_id = ? AND supersedes IS NOT NULL) AS n
        WHERE records.source = ? AND records.record_key = n.record_key AND records.batch_id <> ? AND records.superseded_by IS NULL`,
     );
-    this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.updateCounts = db.prepare(
       `UPDATE batches SET rows_read = ?, rows_new = ?, rows_changed = ?, rows_unchanged = ?, rows_rejected = ?,
@@ -281,7 +286,7 @@ export class BatchWriter {
 
   private beginChunk(): void {
     if (this.db.inTransaction) return;
-    this.begin.run();
+    this.turns.beginWrite();
     this.chunkStarted = Date.now();
   }
 
@@ -291,6 +296,7 @@ export class BatchWriter {
     this.writeCounts();
     this.commit.run();
     this.rowsInChunk = 0;
+    this.turns.afterCommit();
   }
 
   private writeCounts(): void {

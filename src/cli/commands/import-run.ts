@@ -217,7 +217,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const dateEvidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   let csvPlan: RowPlan | undefined;
   let csvColumns: ColumnMapping[] | undefined;
-  const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS) : undefined;
+  const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs) : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);

@@ -4,6 +4,8 @@
  */
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
+import { simplified } from "./chinese-names.js";
+import { foldLatin, HAN } from "./text.js";
 
 const require = createRequire(import.meta.url);
 const LANGUAGES = ["en", "zh", "de", "fr", "es"];
@@ -53,12 +55,39 @@ const ALIASES: Record<string, string> = {
   russia: "RU",
   vietnam: "VN",
   uae: "AE",
+  unitedkingdomofgreatbritainandnorthernireland: "GB",
+  northkorea: "KP",
+  koreademocraticpeoplesrepublicof: "KP",
+  syria: "SY",
+  moldova: "MD",
+  vatican: "VA",
+  vaticancity: "VA",
+  etatsunis: "US",
+  coreadelsur: "KR",
+  hongkongsar: "HK",
+  中国香港: "HK",
+  中国台湾: "TW",
+  中国澳门: "MO",
+  澳洲: "AU",
+  ivorycoast: "CI",
+  czechia: "CZ",
+  turkiye: "TR",
+  burma: "MM",
+  laos: "LA",
+  iran: "IR",
+  bolivia: "BO",
+  venezuela: "VE",
+  tanzania: "TZ",
 };
 
+/**
+ * Comparison form of a country name: traditional Chinese folded to simplified (英國 → 英国), accents and case
+ * dropped (España = espana, GROSSBRITANNIEN = Großbritannien), "&" read as "and", punctuation and spaces gone.
+ */
 function countryKey(text: string): string {
-  return text
-    .normalize("NFKC")
-    .toLowerCase()
+  const chinese = HAN.test(text) ? simplified(text) : text;
+  return foldLatin(chinese.normalize("NFKC"))
+    .replace(/&/g, "and")
     .replace(/^the\s+/, "")
     .replace(/[\s.'’,()-]/g, "");
 }

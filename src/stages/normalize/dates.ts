@@ -24,7 +24,7 @@ const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const DAY_MONTH_YEAR = /^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})$/;
 const NAMED_DMY = /^(\d{1,2})(?:st|nd|rd|th)?[\s\-.]+([a-z]+)\.?,?[\s\-.]+(\d{4})$/i;
 const NAMED_MDY = /^([a-z]+)\.?[\s\-.]+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/i;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const EXCEL_SERIAL = /^\d{4,5}(?:\.\d+)?$/;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
@@ -62,8 +62,13 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
       return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} has an impossible time`) };
     const local = `${date.value}T${h}:${mi}:${s}${fraction}`;
     if (!zone) return { value: local };
-    // With a zone: one instant, written in UTC.
-    const utc = new Date(`${local}${zone.toUpperCase() === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+    // With a zone: one instant, written in UTC. Offsets run from -12:00 to +14:00; "+08" means +08:00.
+    const offset = zone.toUpperCase() === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.length > 3 ? zone.slice(-2) : "00"}`;
+    const [hours, minutes] = offset === "Z" ? [0, 0] : [Math.abs(Number(offset.slice(0, 3))), Number(offset.slice(4))];
+    const utc = new Date(`${local}${offset}`);
+    if (hours > 14 || minutes > 59 || Number.isNaN(utc.getTime())) {
+      return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} has an impossible time zone`) };
+    }
     return { value: utc.toISOString().replace(".000Z", "Z") };
   }
   const ymdMatch = YMD.exec(text) ?? COMPACT.exec(text);
@@ -82,8 +87,9 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
 
 /** D/M/YYYY or M/D/YYYY: a part over 12 decides; otherwise the source's order does, or it stays ambiguous. */
 function slashDate(field: string, text: string, first: number, second: number, year: number, order: DateOrder | undefined): DateResult {
-  if (first > 12 && second > 12)
-    return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)}: neither part can be a month`) };
+  if ((first > 12 && second > 12) || first === 0 || second === 0) {
+    return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} is not a real date`) };
+  }
   if (first > 12) return ymd(field, text, year, second, first);
   if (second > 12 || first === second) return ymd(field, text, year, first, second);
   if (!order) {

@@ -1,8 +1,10 @@
 /**
- * Email: trimmed and lower-cased, nothing else (the address a customer gave is never rewritten beyond case).
- * A separate match key drops dots and +tags where the provider ignores them (Gmail), so that
- * j.smith+shop@gmail.com and jsmith@googlemail.com meet in dedupe.
+ * Email: trimmed and lower-cased, nothing else (the address a customer gave is never rewritten beyond case;
+ * "Ann <ann@x.com>" gives its address). Syntax is checked with validator's isEmail (internationalized
+ * addresses allowed); a bad address keeps its value and gets a finding. A separate match key drops dots and
+ * +tags where the provider ignores them (Gmail), so j.smith+shop@gmail.com and jsmith@googlemail.com meet.
  */
+import validator from "validator";
 import type { Finding } from "./types.js";
 
 const DOT_INSENSITIVE = new Set(["gmail.com", "googlemail.com"]);
@@ -13,24 +15,32 @@ export interface EmailResult {
   finding?: Finding;
 }
 
+/** "Display Name <address>": the address inside the brackets. */
+const NAMED = /^[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>$/;
+
 export function normalizeEmail(text: string): EmailResult {
-  const email = text
-    .replace(/^mailto:/i, "")
-    .replace(/\s+/g, "")
-    .toLowerCase();
-  const at = email.lastIndexOf("@");
-  if (at <= 0 || at === email.length - 1 || email.indexOf("@") !== at) {
+  const trimmed = text
+    .trim()
+    .replace(/^(?:mailto:)+/i, "")
+    .trim();
+  const email = (NAMED.exec(trimmed)?.[1] ?? trimmed).toLowerCase();
+  if (!validator.isEmail(email, { allow_utf8_local_part: true })) {
     return {
       email,
       key: email,
       finding: { field: "email", rule: "email.syntax", severity: "warning", message: `not an email address: ${JSON.stringify(text)}` },
     };
   }
+  const at = email.lastIndexOf("@");
   let local = email.slice(0, at);
   let domain = email.slice(at + 1);
   if (DOT_INSENSITIVE.has(domain)) {
-    domain = "gmail.com";
-    local = local.replace(/\+.*$/, "").replace(/\./g, "");
+    const mailbox = local.replace(/\+.*$/, "").replace(/\./g, "");
+    // "+tag@gmail.com" has no mailbox left: keep the address itself as the key rather than match them all.
+    if (mailbox !== "") {
+      local = mailbox;
+      domain = "gmail.com";
+    }
   }
   return { email, key: `${local}@${domain}` };
 }

@@ -47,18 +47,21 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
     address_key: null,
   };
 
+  // Only a country roster recognised decides phone and postal rules; anything else falls back to the default.
+  let resolved: string | undefined;
   if (v.country) {
-    const code = countryCode(v.country);
-    if (code) v.country = code;
-    else
+    resolved = countryCode(v.country);
+    if (resolved) v.country = resolved;
+    else {
       findings.push({
         field: "country",
         rule: "country.unknown",
         severity: "warning",
         message: `${JSON.stringify(v.country)} is not a country roster knows`,
       });
+    }
   }
-  const region = (v.country && v.country.length === 2 ? v.country : undefined) ?? context.country;
+  const region = resolved ?? context.country;
 
   const name = normalizeNameParts(v.full_name, v.given_name, v.family_name);
   v.full_name = name.fullName;
@@ -72,7 +75,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
 
   if (v.email) {
     const email = normalizeEmail(v.email);
-    v.email = email.email;
+    v.email = email.email || v.email; // nothing left ("mailto:"): keep what was written, with its finding
     keys.email_key = email.key;
     if (email.finding) findings.push(email.finding);
   }

@@ -60,7 +60,7 @@ const MAC_EXCEPTIONS = new Set(
 const bare = (word: string) => word.toLowerCase().replace(/[.,]+$/, "");
 
 /** Proper case for one part of a hyphenated word: O'Brien, Dell'Acqua, McDonald, MacDonald. */
-function casePart(part: string): string {
+export function casePart(part: string): string {
   const apostrophe = /^(\p{L}{1,4})['’](\p{L}{2,})$/u.exec(part);
   if (apostrophe) return `${capitalize(apostrophe[1] as string)}'${capitalize(apostrophe[2] as string)}`;
   if (/^mc\p{L}{2,}/u.test(part)) return `Mc${capitalize(part.slice(2))}`;

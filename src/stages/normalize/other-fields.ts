@@ -9,6 +9,7 @@ const YES = new Set([
   "1",
   "on",
   "opt-in",
+  "opt in",
   "optin",
   "opted in",
   "subscribed",
@@ -18,8 +19,26 @@ const YES = new Set([
   "订阅",
   "x",
   "✓",
+  "✔",
+  "☑",
 ]);
-const NO = new Set(["no", "n", "false", "f", "0", "off", "opt-out", "optout", "opted out", "unsubscribed", "否", "不同意", "拒绝", "退订"]);
+const NO = new Set([
+  "no",
+  "n",
+  "false",
+  "f",
+  "0",
+  "off",
+  "opt-out",
+  "opt out",
+  "optout",
+  "opted out",
+  "unsubscribed",
+  "否",
+  "不同意",
+  "拒绝",
+  "退订",
+]);
 
 /** Consent as "true" / "false"; anything else is kept and reported. */
 export function normalizeConsent(text: string): { value: string; finding?: Finding } {

@@ -3,7 +3,9 @@
  * (--country / roster.yml). Extensions are kept apart. A number that cannot be parsed keeps its original
  * value and gets a finding: nothing is silently dropped or guessed.
  */
-import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js";
+// The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
+// mobile. It parses about 10% slower (BENCHMARKS.md).
+import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Finding } from "./types.js";
 
 export interface PhoneResult {
@@ -41,7 +43,21 @@ export function normalizePhone(text: string, region: string | undefined): PhoneR
   return result;
 }
 
-function parsePhone(text: string, region: string | undefined): PhoneResult {
+function parsePhone(original: string, region: string | undefined): PhoneResult {
+  const text = original.normalize("NFKC"); // full-width ０-９ and ＋ fold to ASCII
+  // Digits from other scripts (Arabic-Indic ٠١٢, …) survive NFKC; dropping them would change the number.
+  if (/[^\x00-\x7f]/.test(text) && /\p{Nd}/u.test(text.replace(/[0-9]/g, ""))) {
+    return {
+      phone: original,
+      extension: null,
+      finding: {
+        field: "phone",
+        rule: "phone.unparseable",
+        severity: "warning",
+        message: `${JSON.stringify(original)} has digits roster cannot read`,
+      },
+    };
+  }
   const extension = /(?:ext\.?|extension|x|#|转|分机)\s*(\d{1,6})\s*$/i.exec(text);
   const main = extension ? text.slice(0, extension.index) : text;
   const digits = main.replace(/[^\d+]/g, "");
@@ -60,8 +76,8 @@ function parsePhone(text: string, region: string | undefined): PhoneResult {
     ? `not a valid phone number for ${region}`
     : "not a valid international number, and no country is known (set --country)";
   return {
-    phone: text,
+    phone: original,
     extension: null,
-    finding: { field: "phone", rule: "phone.unparseable", severity: "warning", message: `${JSON.stringify(text)}: ${why}` },
+    finding: { field: "phone", rule: "phone.unparseable", severity: "warning", message: `${JSON.stringify(original)}: ${why}` },
   };
 }
