@@ -18,12 +18,17 @@ if (existsSync(store)) {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(store + suffix, { force: true });
   console.error(`removed the previous demo store ${store}`);
 }
-console.error(`$ roster import ${files.join(" ")}`);
-const run = spawnSync(process.execPath, [join(root, "bin", "roster.js"), "--store", store, "import", ...files], {
-  cwd: root,
-  stdio: "inherit",
-});
-if (run.status !== 0) process.exit(run.status ?? 70);
+const config = join(root, "fixtures", "demo", "roster.yml");
+const roster = (args) => {
+  console.error(`\n$ roster ${args.join(" ")}`);
+  const run = spawnSync(process.execPath, [join(root, "bin", "roster.js"), "--store", store, "--config", config, ...args], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (run.status !== 0) process.exit(run.status ?? 70);
+};
+roster(["import", ...files]);
+roster(["normalize"]);
 
 const db = new Database(store, { readonly: true });
 const show = (title, sql) => {
@@ -33,9 +38,9 @@ const show = (title, sql) => {
 show("Rows per source (records):", "SELECT source, count(*) AS records FROM current_records GROUP BY source ORDER BY source");
 show("Rejected rows (rejects):", "SELECT b.source, r.line, r.reason FROM rejects r JOIN batches b ON b.id = r.batch_id");
 show(
-  "A few canonical records (normalize, dedupe and merge come next):",
-  "SELECT source, source_id, coalesce(full_name, given_name || ' ' || family_name) AS name, email, phone FROM current_records WHERE source_id IN ('C-0006', 'S-1001', 'CN0001', 'CN0007') OR lower(full_name) = 'zhang wei'",
+  "One person, five exports, after normalize (dedupe and merge come next):",
+  "SELECT source, source_id, full_name AS name, name_key, email_key, phone, birth_date FROM current_records WHERE name_key = 'wei zhang' ORDER BY source",
 );
 db.close();
 console.log(`\nThe store is ${store}. Explore it with: sqlite3 ${store} "SELECT * FROM records LIMIT 5"`);
-console.log("Run the import again: nothing is added (same files). Edit a row in fixtures/demo/crm.csv and re-run: one row changes.");
+console.log(`Import the same files again and nothing is added: node bin/roster.js --store ${store} import ${files.join(" ")}`);

@@ -17,9 +17,10 @@ export function emptyValues(): MappedValues {
  * `raw` is the JSON text stored by import; `mapping` is the batch's column → field map. Values are trimmed,
  * empty ones null; nested objects are walked with dotted names as flattenRecord names them at import.
  */
-export function mappedValues(raw: string, mapping: Record<string, string>): MappedValues {
+export function mappedValues(raw: string, mapping: Record<string, string>, exactNumbers = true): MappedValues {
   const values = emptyValues();
-  assign(parseRecordText(raw) as Record<string, unknown>, "", mapping, values);
+  // Rows from CSV were stored as JSON strings only: plain JSON.parse is exact for them, and faster.
+  assign((exactNumbers ? parseRecordText(raw) : JSON.parse(raw)) as Record<string, unknown>, "", mapping, values);
   return values;
 }
 

@@ -9,8 +9,31 @@ export interface StoredRow {
   source: string;
   sourceId: string | null;
   raw: string;
-  mapping: string;
   batchId: number;
+}
+
+export interface BatchMapping {
+  mapping: Record<string, string>;
+  /** CSV rows were stored as JSON of strings; JSON rows may hold numbers whose digits must be kept exactly. */
+  fromJson: boolean;
+}
+
+/** Each batch's column mapping, read once per batch rather than with every row. */
+export function batchMappings(db: Db): (batchId: number) => BatchMapping {
+  const statement = db.prepare("SELECT mapping, format FROM batches WHERE id = ?");
+  const cache = new Map<number, BatchMapping>();
+  return (batchId) => {
+    let found = cache.get(batchId);
+    if (!found) {
+      const row = statement.get(batchId) as { mapping: string | null; format: string };
+      found = {
+        mapping: JSON.parse(row.mapping ?? "{}") as Record<string, string>,
+        fromJson: row.format === "json" || row.format === "jsonl",
+      };
+      cache.set(batchId, found);
+    }
+    return found;
+  };
 }
 
 export interface NormalizedRow {
@@ -38,7 +61,7 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
  */
 export function rowsInIdRange(db: Db): (from: number, to: number) => StoredRow[] {
   const statement = db.prepare(
-    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.mapping, b.id AS batchId
+    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId
      FROM records r JOIN batches b ON b.id = r.batch_id
      WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
      ORDER BY r.id`,

@@ -3,6 +3,7 @@
  * properties that had to be narrowed before them, at full strength.
  */
 import fc from "fast-check";
+import validator from "validator";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { addressKey, caseAddress, normalizePostalCode } from "../../src/stages/normalize/address.js";
@@ -100,6 +101,24 @@ describe("emails", () => {
     const result = normalizeEmail(input);
     expect(result.email).toBe(email);
     expect(result.finding?.rule).toBe(rule);
+  });
+
+  it("accepts exactly what validator's isEmail accepts (the fast path for plain addresses agrees)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.emailAddress(),
+          fc.string(),
+          fc.emailAddress().map((a) => `${a}..x`),
+        ),
+        (address) => {
+          const email = address.trim().toLowerCase();
+          fc.pre(!/^mailto:|[<>]/i.test(email));
+          expect(normalizeEmail(address).finding === undefined).toBe(validator.isEmail(email, { allow_utf8_local_part: true }));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it("a Gmail address with no mailbox left keeps its own key instead of matching every other", () => {

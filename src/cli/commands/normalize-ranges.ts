@@ -7,7 +7,7 @@
 import { type MappedValues, mappedValues } from "../../fields/raw.js";
 import { type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
-import { type NormalizedRow, NormalizedWriter, rowsInIdRange, type StoredRow } from "../../store/normalize.js";
+import { batchMappings, type NormalizedRow, NormalizedWriter, rowsInIdRange, type StoredRow } from "../../store/normalize.js";
 import type { Db } from "../../store/open.js";
 
 export const SHOWN_FINDINGS = 20;
@@ -51,7 +51,7 @@ export function newTally(): RangeTally {
 export class RangeNormalizer {
   private readonly rows;
   private readonly writer;
-  private readonly mappings = new Map<number, Record<string, string>>();
+  private readonly mappingOf;
 
   constructor(
     db: Db,
@@ -61,6 +61,7 @@ export class RangeNormalizer {
     readonly tally: RangeTally = newTally(),
   ) {
     this.rows = rowsInIdRange(db);
+    this.mappingOf = batchMappings(db);
     this.writer = job.dryRun ? undefined : new NormalizedWriter(db, KEY_FIELDS);
   }
 
@@ -86,11 +87,7 @@ export class RangeNormalizer {
   }
 
   valuesOf(row: StoredRow): MappedValues {
-    let mapping = this.mappings.get(row.batchId);
-    if (!mapping) {
-      mapping = JSON.parse(row.mapping) as Record<string, string>;
-      this.mappings.set(row.batchId, mapping);
-    }
-    return mappedValues(row.raw, mapping);
+    const { mapping, fromJson } = this.mappingOf(row.batchId);
+    return mappedValues(row.raw, mapping, fromJson);
   }
 }

@@ -3,7 +3,7 @@
  * Every field first gets text normalization (text.ts), then the rules of its kind. The country is resolved
  * first because phones and postal codes depend on it.
  */
-import type { CanonicalField } from "../../fields/canonical.js";
+import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import { addressKey, caseAddress, normalizePostalCode } from "./address.js";
 import { countryCode } from "./country.js";
 import { normalizeDate } from "./dates.js";
@@ -35,7 +35,8 @@ const text = (value: string | null): string | null => {
 };
 
 export function normalizeRecord(input: CanonicalValues, context: NormalizeContext): NormalizedRecord {
-  const v = Object.fromEntries(Object.entries(input).map(([field, value]) => [field, text(value)])) as CanonicalValues;
+  const v = { ...input };
+  for (const field of CANONICAL_FIELDS) v[field] = text(input[field]);
   const findings: Finding[] = [];
   const keys: Record<KeyField, string | null> = {
     phone_ext: null,
