@@ -27,6 +27,12 @@ export interface CsvSink {
 /** Longest record we accept; beyond it an open quote is almost certainly a stray one. */
 export const DEFAULT_MAX_RECORD_CHARS = 1 << 20;
 
+/** While skipping the rest of an over-long line: the text after its newline, or undefined if it has none. */
+export function afterLineEnd(text: string): string | undefined {
+  const nl = text.indexOf("\n");
+  return nl === -1 ? undefined : text.slice(nl + 1);
+}
+
 type Scan = { fields: string[]; end: number } | { error: string } | null; // null: need more input
 
 export class CsvParser {
@@ -55,9 +61,9 @@ export class CsvParser {
 
   push(text: string): void {
     if (this.skipping) {
-      const nl = text.indexOf("\n");
-      if (nl === -1) return;
-      text = text.slice(nl + 1);
+      const rest = afterLineEnd(text);
+      if (rest === undefined) return;
+      text = rest;
       this.skipping = false;
       this.line++;
     }

@@ -4,6 +4,8 @@
  * JSON.parse, so memory stays constant, every element keeps its line number and verbatim text, and one bad
  * element is rejected without losing the others.
  */
+import { afterLineEnd } from "./csv-parser.js";
+
 export interface JsonSink {
   record(value: Record<string, unknown>, raw: string, line: number): void;
   reject(raw: string, line: number, reason: string): void;
@@ -198,9 +200,9 @@ export class JsonLinesParser {
 
   push(text: string): void {
     if (this.skipping) {
-      const nl = text.indexOf("\n");
-      if (nl === -1) return;
-      text = text.slice(nl + 1);
+      const rest = afterLineEnd(text);
+      if (rest === undefined) return;
+      text = rest;
       this.skipping = false;
       this.line++;
     }

@@ -80,17 +80,22 @@ export interface ImportResult {
   failed: number;
 }
 
-function failedFile(file: string, error: InputError): FileResult {
+/** A file's result before anything is known about its rows. */
+function newFileResult(
+  file: string,
+  source: string,
+  status: FileResult["status"],
+  read?: Pick<FileResult, "format" | "encoding" | "encodingBy" | "delimiter">,
+): FileResult {
   return {
-    file: file === "-" ? "<stdin>" : file,
-    source: "",
-    status: "failed",
-    error: error.hint ? `${error.message} (${error.hint})` : error.message,
+    file,
+    source,
+    status,
     batchId: undefined,
-    format: "",
-    encoding: "",
-    encodingBy: "",
-    delimiter: undefined,
+    format: read?.format ?? "",
+    encoding: read?.encoding ?? "",
+    encodingBy: read?.encodingBy ?? "",
+    delimiter: read?.delimiter,
     counts: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 },
     durationMs: 0,
     rejects: [],
@@ -98,6 +103,13 @@ function failedFile(file: string, error: InputError): FileResult {
     mapping: [],
     sample: [],
     gateFailed: false,
+  };
+}
+
+function failedFile(file: string, error: InputError): FileResult {
+  return {
+    ...newFileResult(file === "-" ? "<stdin>" : file, "", "failed"),
+    error: error.hint ? `${error.message} (${error.hint})` : error.message,
   };
 }
 
@@ -166,23 +178,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const db = store?.();
   const { info } = opened;
   const source = options.source ?? defaultSource(file);
-  const result: FileResult = {
-    file: info.name,
-    source,
-    status: options.dryRun ? "dry-run" : "imported",
-    batchId: undefined,
-    format: info.format,
-    encoding: info.encoding,
-    encodingBy: info.encodingBy,
-    delimiter: info.delimiter,
-    counts: { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 },
-    durationMs: 0,
-    rejects: [],
-    warnings: [],
-    mapping: [],
-    sample: [],
-    gateFailed: false,
-  };
+  const result = newFileResult(info.name, source, options.dryRun ? "dry-run" : "imported", info);
   const batchStart = {
     source,
     path: info.path ?? "-",
