@@ -52,6 +52,42 @@ describe("roster normalize", () => {
     expect(JSON.parse(lines[6] as string)).toMatchObject({ source_id: "M7", postal_code: "SW1A 2AA", country: "GB" });
   });
 
+  it("worker threads (ROSTER_WORKERS=2) write exactly what the inline run writes", () => {
+    const dir = tempDir();
+    const inline = join(dir, "inline.db");
+    const parallel = join(dir, "parallel.db");
+    const more = writeFile(
+      dir,
+      "more.csv",
+      `id,name,phone,country\n${Array.from({ length: 300 }, (_, i) => `X${i},PERSON ${i},(415) 555-${String(i).padStart(4, "0")},USA`).join("\n")}\n`,
+    );
+    for (const store of [inline, parallel]) {
+      expect(cli(["--store", store, "import", "--source", "mixed", FIXTURE], { cwd: dir }).code).toBe(0);
+      expect(cli(["--store", store, "import", more], { cwd: dir }).code).toBe(0);
+    }
+    expect(cli(["--store", inline, "normalize"], { cwd: dir, env: { ROSTER_WORKERS: "0" } }).code).toBe(0);
+    const run = cli(["--json", "--store", parallel, "normalize"], { cwd: dir, env: { ROSTER_WORKERS: "2" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ records: 308, findings: 5 });
+    const columns =
+      "id, full_name, given_name, family_name, name_key, email, email_key, phone, birth_date, postal_code, country, marketing_consent";
+    expect(query(parallel, `SELECT ${columns} FROM records ORDER BY id`)).toEqual(
+      query(inline, `SELECT ${columns} FROM records ORDER BY id`),
+    );
+    expect(query(parallel, "SELECT record_id, rule FROM findings ORDER BY record_id, rule")).toEqual(
+      query(inline, "SELECT record_id, rule FROM findings ORDER BY record_id, rule"),
+    );
+    expect(query(parallel, "SELECT details FROM audit_log WHERE command = 'normalize'")).toEqual([
+      { details: expect.stringContaining('"workers":2') },
+    ]);
+  });
+
+  it("ROSTER_WORKERS must be a small whole number", () => {
+    const run = cli(["normalize"], { cwd: tempDir(), env: { ROSTER_WORKERS: "lots" } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/ROSTER_WORKERS must be a whole number from 0 to 64/);
+  });
+
   it.each([
     [["normalize"], 4, /no store at .*roster.db/],
     [["--json", "normalize", "x.csv"], 2, /--json with files needs -o FILE/],
