@@ -7,15 +7,16 @@
  * undecodable bytes turn their rows into rejects.
  */
 import { createHash } from "node:crypto";
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { cleanHeaders } from "../fields/mapping.js";
 import { CsvParser } from "./csv-parser.js";
+import { countLines, decideEncoding, decideFormat, lineOfByte, SAMPLE_BYTES } from "./detect.js";
 import { createDecoder, detectBom, type Encoding, Gb18030Scanner, Utf8Scanner } from "./encoding.js";
 import { flattenRecord, JsonArrayParser, JsonLinesParser, JsonStructureError } from "./json-parser.js";
-import { describeBinary, describeNonTabularText, type Format, formatFromExtension, sniffDelimiter, sniffFormat } from "./sniff.js";
+import type { Format } from "./sniff.js";
 
 export interface ReadOptions {
   format?: Format | undefined;
@@ -58,7 +59,6 @@ export interface StreamResult {
   bytes: number;
 }
 
-const SAMPLE_BYTES = 65536;
 const DEFAULT_CHUNK = 1 << 20;
 
 type Opened = { info: InputInfo; chunks: () => AsyncIterable<Uint8Array> };
@@ -217,30 +217,6 @@ async function firstBadGb18030(name: string, path: string, chunkSize: number): P
   return scanner.firstBad;
 }
 
-/** 1-based line number of a byte offset (error messages only, so a second read is fine). */
-function lineOfByte(path: string, offset: number): number {
-  const fd = openSync(path, "r");
-  try {
-    const chunk = Buffer.alloc(Math.min(offset, DEFAULT_CHUNK));
-    let lines = 1;
-    for (let at = 0; at < offset; ) {
-      const read = readSync(fd, chunk, 0, Math.min(chunk.length, offset - at), at);
-      if (read === 0) break;
-      lines += countLines(chunk.subarray(0, read)) - 1;
-      at += read;
-    }
-    return lines;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function countLines(bytes: Uint8Array): number {
-  let lines = 1;
-  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) lines++;
-  return lines;
-}
-
 async function* readChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Buffer> {
   for (;;) {
     const buffer = Buffer.allocUnsafe(chunkSize);
@@ -248,85 +224,6 @@ async function* readChunks(handle: FileHandle, chunkSize: number): AsyncGenerato
     if (bytesRead === 0) return;
     yield buffer.subarray(0, bytesRead);
   }
-}
-
-function decideEncoding(
-  name: string,
-  head: Uint8Array,
-  options: ReadOptions,
-  bad: { utf8: number | undefined; gb18030: number | undefined },
-  wholeInputScanned: boolean,
-  lineOf: (offset: number) => number,
-): Pick<InputInfo, "encoding" | "encodingBy"> {
-  const bom = detectBom(head);
-  if (options.encoding !== "auto") {
-    checkNotBinary(name, head, options.encoding);
-    return { encoding: options.encoding, encodingBy: "flag" };
-  }
-  if (bom) return { encoding: bom.encoding, encodingBy: "bom" };
-  checkNotBinary(name, head, undefined);
-  if (bad.utf8 === undefined) return { encoding: "utf-8", encodingBy: "detected" };
-  if (bad.gb18030 === undefined) return { encoding: "gb18030", encodingBy: "detected" };
-  const where = wholeInputScanned ? "" : " (in the first 64 KiB)";
-  const badUtf8 = bad.utf8;
-  const badGb = bad.gb18030;
-  throw new InputError(
-    `${name}:${lineOf(badUtf8)}: cannot tell the text encoding${where}: byte offset ${badUtf8} is not valid UTF-8 ` +
-      `and byte offset ${badGb} (line ${lineOf(badGb)}) is not valid GB18030`,
-    "pass --encoding with the file's encoding (latin1, gbk, utf-16le), or --encoding utf-8 to import it as UTF-8 and reject only the rows with bad bytes",
-  );
-}
-
-function checkNotBinary(name: string, head: Uint8Array, forced: Encoding | undefined): void {
-  if (forced === "utf-16le" || forced === "utf-16be" || detectBom(head)) return;
-  const binary = describeBinary(head);
-  if (binary) throw new InputError(`${name}: not CSV or JSON: it looks like ${binary}`);
-}
-
-function decideFormat(name: string, head: Uint8Array, encoding: Encoding, options: ReadOptions, path: string | undefined) {
-  const sample = createDecoder(encoding).decode(head, { stream: true });
-  const nonTabular = describeNonTabularText(sample);
-  if (nonTabular && !options.format) throw new InputError(`${name}: not CSV or JSON: it looks like ${nonTabular}`);
-  const byExtension = path ? formatFromExtension(path) : undefined;
-  const format = options.format ?? sniffFormat(sample, byExtension);
-  // Only when JSON Lines was a guess: a .jsonl file whose first line is bad just gets that line rejected.
-  if (format === "jsonl" && !options.format && byExtension !== "jsonl") checkFirstJsonLine(name, sample);
-  const lineBreak: "lf" | "cr" = !sample.includes("\n") && sample.includes("\r") && format !== "json" ? "cr" : "lf";
-  const lines = lineBreak === "cr" ? sample.replace(/\r/g, "\n") : sample;
-  const delimiter =
-    format === "csv" ? (options.delimiter ?? sniffDelimiter(lines)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
-  return { format, delimiter, lineBreak };
-}
-
-/**
- * One big JSON object (`{"customers": [...]}`) rather than JSON Lines: a first line that does not close, or a
- * one-line object holding an array of objects. Say so once instead of rejecting every line or importing
- * every customer as one record.
- */
-function checkFirstJsonLine(name: string, sample: string): void {
-  const text = sample.replace(/^\uFEFF/, "").trimStart();
-  const newline = text.indexOf("\n");
-  if (newline === -1 && text.length >= SAMPLE_BYTES / 2) return; // a very long first line: cannot tell yet
-  const firstLine = newline === -1 ? text : text.slice(0, newline);
-  let first: unknown;
-  try {
-    first = JSON.parse(firstLine);
-  } catch {
-    throw wrapperError(name, "customers");
-  }
-  const entries = first && typeof first === "object" && !Array.isArray(first) ? Object.entries(first) : [];
-  const isRecordList = (value: unknown) =>
-    Array.isArray(value) && value.length > 0 && value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item));
-  const list = entries.find(([, value]) => isRecordList(value));
-  if (list) throw wrapperError(name, list[0]);
-}
-
-function wrapperError(name: string, key: string): InputError {
-  const path = /^[A-Za-z_]\w*$/.test(key) ? key : "customers";
-  return new InputError(
-    `${name}:1: a single JSON object, not an array of records or JSON Lines (one object per line)`,
-    `extract the array of records first, e.g. jq '.${path}' ${name} > records.json`,
-  );
 }
 
 /** Thrown by a sink to stop reading early (dry runs). */
