@@ -85,6 +85,7 @@ function deleteBatch(db: Db, batchId: number): void {
   if (batch.first_record_id !== null) {
     const first = batch.first_record_id;
     db.prepare("DELETE FROM findings WHERE record_id IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)").run(first, batchId);
+    db.prepare("DELETE FROM record_keys WHERE record_id IN (SELECT id FROM records WHERE id >= ? AND batch_id = ?)").run(first, batchId);
     db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, batchId);
   }
   db.prepare("DELETE FROM rejects WHERE batch_id = ?").run(batchId);

@@ -100,23 +100,30 @@ export class NormalizedWriter {
 
   constructor(db: Db, keyFields: readonly string[]) {
     const fields = CANONICAL_FIELDS.filter((f) => f !== "source_id");
-    const columns = [...fields, ...keyFields, "normalized_at"];
-    const update = db.prepare(`UPDATE records SET ${columns.map((column) => `${column} = ?`).join(", ")} WHERE id = ?`);
+    const update = db.prepare(`UPDATE records SET ${fields.map((column) => `${column} = ?`).join(", ")} WHERE id = ?`);
+    const keyColumns = ["record_id", ...keyFields, "normalized_at"];
+    const upsertKeys = db.prepare(
+      `INSERT OR REPLACE INTO record_keys (${keyColumns.join(", ")}) VALUES (${keyColumns.map(() => "?").join(", ")})`,
+    );
     // Replacing earlier findings costs a delete per record; skip it while this stage has never written any.
     const hadFindings = db.prepare("SELECT 1 FROM findings WHERE stage = 'normalize' LIMIT 1").get() !== undefined;
     const clearFindings = db.prepare("DELETE FROM findings WHERE record_id = ? AND stage = 'normalize'");
     const insertFinding = db.prepare(
       "INSERT INTO findings (record_id, stage, field, rule, severity, message, suggestion) VALUES (?, 'normalize', ?, ?, ?, ?, ?)",
     );
-    const args: (string | number | null)[] = new Array(columns.length + 1);
+    const values: (string | number | null)[] = new Array(fields.length + 1);
+    const keys: (string | number | null)[] = new Array(keyColumns.length);
     this.writePage = db.transaction((rows: NormalizedRow[], now: string) => {
       for (const row of rows) {
         let i = 0;
-        for (const field of fields) args[i++] = row.values[field] ?? null;
-        for (const key of keyFields) args[i++] = row.keys[key] ?? null;
-        args[i++] = now;
-        args[i] = row.id;
-        update.run(args);
+        for (const field of fields) values[i++] = row.values[field] ?? null;
+        values[i] = row.id;
+        update.run(values);
+        let k = 0;
+        keys[k++] = row.id;
+        for (const key of keyFields) keys[k++] = row.keys[key] ?? null;
+        keys[k] = now;
+        upsertKeys.run(keys);
         if (hadFindings) clearFindings.run(row.id);
         for (const f of row.findings) insertFinding.run(row.id, f.field, f.rule, f.severity, f.message, f.suggestion ?? null);
       }

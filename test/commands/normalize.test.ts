@@ -236,16 +236,16 @@ describe("normalize in the store", () => {
       { source: "mixed", records: 8, dateOrder: "dmy", dateOrderFrom: "data", evidence: { dayFirst: 2, monthFirst: 0 } },
     ]);
     expect(result.summary.fields.phone).toMatchObject({ changed: 5, unchanged: 0, empty: 1, invalid: 2 });
-    expect(query(store, "SELECT count(*) AS n FROM records WHERE normalized_at IS NULL")).toEqual([{ n: 0 }]);
+    expect(query(store, "SELECT count(*) AS n FROM current_records WHERE normalized_at IS NULL")).toEqual([{ n: 0 }]);
   });
 
   it("leaves the raw rows untouched, and re-running changes nothing and does not duplicate findings", async () => {
     const store = await importedStore();
     const raw = query(store, "SELECT raw FROM records ORDER BY id");
     await normalize(options(store));
-    const first = query(store, `SELECT ${COLUMNS} FROM records ORDER BY id`);
+    const first = query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`);
     await normalize(options(store));
-    expect(query(store, `SELECT ${COLUMNS} FROM records ORDER BY id`)).toEqual(first);
+    expect(query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`)).toEqual(first);
     expect(findingsOf(store)).toEqual(EXPECTED_FINDINGS);
     expect(query(store, "SELECT raw FROM records ORDER BY id")).toEqual(raw);
   });
@@ -297,7 +297,7 @@ describe("normalize in the store", () => {
     const store = join(dir, "roster.db");
     await importFiles([FIXTURE, writeFile(dir, "other.csv", "email\nX@Y.COM\n")], store);
     await normalize(options(store, { source: "other" }));
-    expect(query(store, "SELECT source, count(normalized_at) AS n FROM records GROUP BY source ORDER BY source")).toEqual([
+    expect(query(store, "SELECT source, count(normalized_at) AS n FROM current_records GROUP BY source ORDER BY source")).toEqual([
       { source: "mixed-customers", n: 0 },
       { source: "other", n: 1 },
     ]);

@@ -71,8 +71,8 @@ describe("roster normalize", () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ records: 308, findings: 5 });
     const columns =
       "id, full_name, given_name, family_name, name_key, email, email_key, phone, birth_date, postal_code, country, marketing_consent";
-    expect(query(parallel, `SELECT ${columns} FROM records ORDER BY id`)).toEqual(
-      query(inline, `SELECT ${columns} FROM records ORDER BY id`),
+    expect(query(parallel, `SELECT ${columns} FROM current_records ORDER BY id`)).toEqual(
+      query(inline, `SELECT ${columns} FROM current_records ORDER BY id`),
     );
     expect(query(parallel, "SELECT record_id, rule FROM findings ORDER BY record_id, rule")).toEqual(
       query(inline, "SELECT record_id, rule FROM findings ORDER BY record_id, rule"),

@@ -106,6 +106,13 @@ const INDEX: ReadonlyMap<string, string> = (() => {
 })();
 
 /** The alpha-2 code for a country name or code, or undefined when it cannot be told. */
+/** Exports repeat a handful of spellings millions of times: remember the answers (bounded). */
+const seen = new Map<string, string | undefined>();
+
 export function countryCode(text: string): string | undefined {
-  return INDEX.get(countryKey(text));
+  if (seen.has(text)) return seen.get(text);
+  const code = INDEX.get(countryKey(text));
+  if (seen.size > 10_000) seen.clear();
+  seen.set(text, code);
+  return code;
 }
