@@ -8,6 +8,7 @@ import { addressKey, caseAddress, normalizePostalCode } from "./address.js";
 import { countryCode } from "./country.js";
 import { normalizeDate } from "./dates.js";
 import { normalizeEmail } from "./email.js";
+import { memoize } from "./memo.js";
 import { nameKeys, normalizeNameParts } from "./names.js";
 import { normalizeConsent, normalizeNationalId } from "./other-fields.js";
 import { normalizePhone } from "./phone.js";
@@ -33,6 +34,22 @@ const text = (value: string | null): string | null => {
   const cleaned = normalizeText(value);
   return cleaned === "" ? null : cleaned;
 };
+
+/** Names and dates repeat across records (common names, birth dates): memoized by their inputs. */
+const normalizedName = memoize((key: string) => {
+  const [full, given, family] = key.split("\u0000").map((part) => (part === "\u0001" ? null : part)) as [
+    string | null,
+    string | null,
+    string | null,
+  ];
+  const name = normalizeNameParts(full, given, family);
+  return { name, keys: nameKeys(name) };
+});
+
+const normalizedDate = memoize((key: string) => {
+  const [field, order, value] = key.split("\u0000") as [string, string, string];
+  return normalizeDate(field, value, order === "" ? undefined : (order as "dmy" | "mdy"), field !== "birth_date");
+});
 
 export function normalizeRecord(input: CanonicalValues, context: NormalizeContext): NormalizedRecord {
   const v = { ...input };
@@ -64,13 +81,14 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
   }
   const region = resolved ?? context.country;
 
-  const name = normalizeNameParts(v.full_name, v.given_name, v.family_name);
+  const { name, keys: nk } = normalizedName(
+    `${v.full_name ?? "\u0001"}\u0000${v.given_name ?? "\u0001"}\u0000${v.family_name ?? "\u0001"}`,
+  );
   v.full_name = name.fullName;
   v.given_name = name.givenName;
   v.family_name = name.familyName;
   keys.name_title = name.title;
   keys.name_suffix = name.suffix;
-  const nk = nameKeys(name);
   keys.name_han = nk.han;
   keys.name_key = nk.key;
 
@@ -91,7 +109,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
   for (const field of ["birth_date", "created_at", "updated_at"] as const) {
     const value = v[field];
     if (!value) continue;
-    const date = normalizeDate(field, value, context.dateOrder, field !== "birth_date");
+    const date = normalizedDate(`${field}\u0000${context.dateOrder ?? ""}\u0000${value}`);
     v[field] = date.value;
     if (date.finding) findings.push(date.finding);
   }
