@@ -1,0 +1,103 @@
+/**
+ * The validate stage: normalized records in, findings out. Pure, apart from the per-source set of ids the
+ * uniqueness rule remembers. Findings carry where the record came from (source, source_id, line) so a report
+ * can point at the row.
+ */
+import type { CanonicalField } from "../../fields/canonical.js";
+import type { CanonicalValues } from "../normalize/index.js";
+import type { Finding as NormalizeFinding, Severity } from "../normalize/types.js";
+import { BUILT_IN_RULES, type RuleContext } from "./rules.js";
+
+export { BUILT_IN_RULES } from "./rules.js";
+
+export interface RecordToCheck {
+  source: string;
+  sourceId: string | null;
+  line: number;
+  /** The store's record id (store mode). */
+  recordId?: number;
+  values: CanonicalValues;
+  /** What normalize reported for this record: used to explain why a value is invalid. */
+  normalizeFindings: readonly NormalizeFinding[];
+}
+
+export interface ValidationFinding {
+  source: string;
+  sourceId: string | null;
+  line: number;
+  recordId?: number;
+  field: string;
+  rule: string;
+  severity: Severity;
+  message: string;
+  suggestion?: string;
+}
+
+export interface ValidatorOptions {
+  /** Fields every record must have (rule `required`). */
+  required: readonly CanonicalField[];
+  /** Rule ids switched off. */
+  disabled?: readonly string[];
+  today?: string;
+}
+
+export class Validator {
+  private readonly seenIds = new Map<string, Map<string, number>>();
+  private readonly rules;
+  private readonly today: string;
+
+  constructor(private readonly options: ValidatorOptions) {
+    const disabled = new Set(options.disabled ?? []);
+    this.rules = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.id));
+    this.today = options.today ?? new Date().toISOString().slice(0, 10);
+  }
+
+  check(record: RecordToCheck): ValidationFinding[] {
+    const findings: ValidationFinding[] = [];
+    const at = {
+      source: record.source,
+      sourceId: record.sourceId,
+      line: record.line,
+      ...(record.recordId === undefined ? {} : { recordId: record.recordId }),
+    };
+    const context: RuleContext = {
+      today: this.today,
+      whyNotNormal: (field) => record.normalizeFindings.find((f) => f.field === field)?.message,
+    };
+    for (const field of this.options.required) {
+      if (record.values[field] === null)
+        findings.push({ ...at, field, rule: "required", severity: "error", message: `${field} is missing` });
+    }
+    for (const rule of this.rules) {
+      const value = record.values[rule.field];
+      if (value === null) continue;
+      const problem = rule.check(value, record.values, context);
+      if (problem) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, ...problem });
+    }
+    if (record.sourceId !== null) this.checkUnique(record, at, findings);
+    return findings;
+  }
+
+  /** source_id unique within a source: the second and later rows with an id are reported, naming the first. */
+  private checkUnique(
+    record: RecordToCheck,
+    at: Omit<ValidationFinding, "field" | "rule" | "severity" | "message">,
+    findings: ValidationFinding[],
+  ): void {
+    let ids = this.seenIds.get(record.source);
+    if (!ids) {
+      ids = new Map();
+      this.seenIds.set(record.source, ids);
+    }
+    const first = ids.get(record.sourceId as string);
+    if (first === undefined) ids.set(record.sourceId as string, record.line);
+    else
+      findings.push({
+        ...at,
+        field: "source_id",
+        rule: "source_id.duplicate",
+        severity: "error",
+        message: `${record.sourceId} is already used on line ${first}`,
+      });
+  }
+}
