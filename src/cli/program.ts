@@ -16,10 +16,16 @@ export interface CliContext {
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Reading options shared by import, validate, normalize, dedupe and report (DESIGN.md §1). */
-export function addReadingOptions(command: Command): Command {
+/** `formatFlag`: validate keeps `--format` for its report and reads the input format from `--input-format`. */
+export function addReadingOptions(command: Command, formatFlag = "--format"): Command {
   return command
     .addOption(
-      new Option("--format <format>", "input format (default: from the extension, else sniffed)").choices(["csv", "tsv", "json", "jsonl"]),
+      new Option(`${formatFlag} <format>`, "input format (default: from the extension, else sniffed)").choices([
+        "csv",
+        "tsv",
+        "json",
+        "jsonl",
+      ]),
     )
     .option("--encoding <name>", "auto | utf-8 | utf-16le | utf-16be | gb18030 | gbk | latin1", "auto")
     .option("--delimiter <char>", "CSV field delimiter (default: sniffed from the first lines); 'tab' or \\t for tabs")
@@ -112,6 +118,38 @@ Examples:
     .action(async (files: string[], _options, command: Command) => {
       const { normalizeCommand } = await import("./commands/normalize.js");
       await normalizeCommand(files, command.optsWithGlobals(), context);
+    });
+
+  addReadingOptions(
+    program
+      .command("validate")
+      .description("check records against rules: the store, or files straight (no store needed); exit 1 when a gate fails")
+      .argument("[file...]", "files to check (- for stdin); without files, the store's records")
+      .addOption(new Option("--format <format>", "report format (default: table)").choices(["table", "json", "junit", "markdown", "csv"]))
+      .option("--out <file>", "write the report here instead of stdout (written whether the gates pass or not)")
+      .addOption(
+        new Option(
+          "--fail-on <severity>",
+          "findings of this severity or worse fail (default: error; never when thresholds are set)",
+        ).choices(["error", "warning", "never"]),
+      )
+      .option("--max-invalid <[RULE=]PCT>", "fail when more records than PCT have errors, or break RULE (repeatable)", collect),
+    "--input-format",
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster validate                                      the store's current records
+  $ roster validate customers.csv web.jsonl              files straight, nothing written
+  $ roster validate --format junit --out validate.xml exports/*.csv
+  $ roster validate --format markdown data.csv >> "$GITHUB_STEP_SUMMARY"
+  $ roster validate --fail-on never --max-invalid 2% --max-invalid email.syntax=0.5% data.csv
+  $ roster validate --format csv --out findings.csv`,
+    )
+    .action(async (files: string[], _options, command: Command) => {
+      const { validateCommand } = await import("./commands/validate.js");
+      await validateCommand(files, command.optsWithGlobals(), context);
     });
 
   return program;

@@ -12,6 +12,55 @@ const mappingTarget = z.enum([...CANONICAL_FIELDS, "attributes", "-"]);
 const countryCode = z.string().regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US");
 const dateOrder = z.enum(["dmy", "mdy"]);
 
+const severity = z.enum(["error", "warning", "info"]);
+const canonicalField = z.enum(CANONICAL_FIELDS);
+const bound = z.union([z.number(), z.string()]);
+
+/** One custom rule: exactly one of required, pattern, enum, length, range, unique. */
+const CustomRuleSchema = z
+  .strictObject({
+    field: canonicalField,
+    severity: severity.default("error"),
+    source: z.string().min(1).optional(),
+    name: z
+      .string()
+      .regex(/^[\w.-]+$/, "letters, digits, '.', '_' or '-'")
+      .optional(),
+    required: z.literal(true).optional(),
+    pattern: z
+      .string()
+      .refine((text) => {
+        try {
+          new RegExp(text, "u");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "a valid regular expression")
+      .optional(),
+    enum: z.array(z.string()).min(1).optional(),
+    length: z.strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() }).optional(),
+    range: z.strictObject({ min: bound.optional(), max: bound.optional() }).optional(),
+    unique: z.literal(true).optional(),
+  })
+  .refine(
+    (rule) =>
+      ["required", "pattern", "enum", "length", "range", "unique"].filter((k) => rule[k as keyof typeof rule] !== undefined).length === 1,
+    {
+      message: "give exactly one of required, pattern, enum, length, range, unique",
+    },
+  );
+
+/** "> 5%", ">5%" or "5%": the share of records above which a check trips. */
+const threshold = z
+  .string()
+  .regex(/^\s*>?\s*\d+(?:\.\d+)?\s*%\s*$/, 'a percentage such as "> 5%"')
+  .transform((text) => Number(text.replace(/[>%\s]/g, "")));
+
+const CheckSchema = z
+  .strictObject({ rule: z.string().min(1).optional(), warn_if: threshold.optional(), error_if: threshold.optional() })
+  .refine((check) => check.warn_if !== undefined || check.error_if !== undefined, { message: "give warn_if, error_if or both" });
+
 export const ConfigSchema = z.strictObject({
   store: z.string().min(1).optional(),
   /** Default region (ISO 3166-1 alpha-2) for phones and addresses. */
@@ -20,6 +69,14 @@ export const ConfigSchema = z.strictObject({
   mappings: z.record(z.string(), mappingTarget).optional(),
   /** Day-first (dmy) or month-first (mdy) for slash dates, when the data cannot tell. */
   date_order: dateOrder.optional(),
+  /** validate: fields every record must have. */
+  required: z.array(canonicalField).optional(),
+  /** validate: custom rules. */
+  rules: z.array(CustomRuleSchema).optional(),
+  /** validate: thresholds per rule (or over all errors), as dbt's warn_if / error_if. */
+  checks: z.array(CheckSchema).optional(),
+  /** validate: built-in rule ids switched off. */
+  disabled_rules: z.array(z.string()).optional(),
   /** Settings per source name, overriding the global ones. */
   sources: z
     .record(

@@ -65,11 +65,11 @@ export interface NormalizeResult {
 
 const DATE_FIELDS = ["birth_date", "created_at", "updated_at"] as const;
 
-function datesOf(values: MappedValues): string[] {
+export function datesOf(values: MappedValues): string[] {
   return DATE_FIELDS.map((field) => values[field]).filter((v): v is string => v !== null);
 }
 
-function dateOrderFor(
+export function dateOrderFor(
   source: string,
   options: NormalizeOptions,
   evidence: DateOrderEvidence,
@@ -151,7 +151,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
   }
 }
 
-function idRanges(db: Db): { from: number; to: number }[] {
+export function idRanges(db: Db): { from: number; to: number }[] {
   const span = currentIdSpan(db);
   const ranges: { from: number; to: number }[] = [];
   if (span)
@@ -270,13 +270,13 @@ async function normalizeFiles(
   }
 }
 
-interface RowHandlers {
+export interface RowHandlers {
   row: (values: MappedValues, line: number, attributes: string | null, format: string) => void | Promise<void>;
   reject: (line: number, reason: string) => void;
 }
 
 /** Stream an input's rows as canonical values, in order; reading waits for the handlers between read chunks. */
-async function eachRow(
+export async function eachRow(
   file: string,
   options: NormalizeOptions,
   stdin: AsyncIterable<Uint8Array> | undefined,

@@ -6,6 +6,7 @@
 import type { CanonicalField } from "../../fields/canonical.js";
 import type { CanonicalValues } from "../normalize/index.js";
 import type { Finding as NormalizeFinding, Severity } from "../normalize/types.js";
+import { type CustomRule, type CustomRuleConfig, compileCustomRule } from "./custom.js";
 import { BUILT_IN_RULES, type RuleContext } from "./rules.js";
 
 export { BUILT_IN_RULES } from "./rules.js";
@@ -38,17 +39,23 @@ export interface ValidatorOptions {
   required: readonly CanonicalField[];
   /** Rule ids switched off. */
   disabled?: readonly string[];
+  /** Custom rules from roster.yml. */
+  custom?: readonly CustomRuleConfig[];
   today?: string;
 }
 
 export class Validator {
   private readonly seenIds = new Map<string, Map<string, number>>();
   private readonly rules;
+  private readonly custom: CustomRule[];
+  /** Values seen so far per custom unique rule and source. */
+  private readonly seenValues = new Map<string, Map<string, number>>();
   private readonly today: string;
 
   constructor(private readonly options: ValidatorOptions) {
     const disabled = new Set(options.disabled ?? []);
     this.rules = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.id));
+    this.custom = (options.custom ?? []).map(compileCustomRule);
     this.today = options.today ?? new Date().toISOString().slice(0, 10);
   }
 
@@ -73,6 +80,17 @@ export class Validator {
       if (value === null) continue;
       const problem = rule.check(value, record.values, context);
       if (problem) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, ...problem });
+    }
+    for (const rule of this.custom) {
+      if (rule.source !== undefined && rule.source !== record.source) continue;
+      const key = `${rule.id}\u0000${rule.field}\u0000${record.source}`;
+      let seen = this.seenValues.get(key);
+      if (!seen) {
+        seen = new Map();
+        this.seenValues.set(key, seen);
+      }
+      const message = rule.check(record.values[rule.field], record.values, seen, record.line);
+      if (message) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, message });
     }
     if (record.sourceId !== null) this.checkUnique(record, at, findings);
     return findings;

@@ -68,6 +68,8 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
+  // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
+  const applies = (record: CanonicalValues) => field === "full_name" || record.full_name === null;
   return [
     {
       id: "name.placeholder",
@@ -82,7 +84,8 @@ function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
       field,
       severity: "warning",
       description: "a name containing digits",
-      check: (value) => (/\p{Nd}/u.test(value) ? { message: `${JSON.stringify(value)} contains digits` } : undefined),
+      check: (value, record) =>
+        applies(record) && /\p{Nd}/u.test(value) ? { message: `${JSON.stringify(value)} contains digits` } : undefined,
     },
   ];
 }

@@ -1,0 +1,116 @@
+/** Formatting a validation report: table (terminal), JSON, JUnit XML, Markdown, CSV. Pure: report in, text out. */
+import { stringify } from "csv-stringify/sync";
+import type { ValidationFinding } from "./index.js";
+import { percentOf, type RuleSummary, type ValidationReport } from "./report.js";
+
+export const REPORT_FORMATS = ["table", "json", "junit", "markdown", "csv"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+interface Paint {
+  red(text: string): string;
+  yellow(text: string): string;
+  green(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const plain: Paint = { red: (t) => t, yellow: (t) => t, green: (t) => t, dim: (t) => t, bold: (t) => t };
+
+export function where(finding: ValidationFinding): string {
+  return `${finding.source}:${finding.line}${finding.sourceId ? ` (${finding.sourceId})` : ""}`;
+}
+
+function exampleLine(finding: ValidationFinding): string {
+  return `${where(finding)}: ${finding.message}${finding.suggestion ? ` (${finding.suggestion})` : ""}`;
+}
+
+export function renderTable(report: ValidationReport, paint: Paint = plain): string {
+  const lines: string[] = [];
+  const width = Math.max(10, ...report.rules.map((r) => `${r.field} ${r.rule}`.length));
+  lines.push(`${paint.bold("field / rule".padEnd(width))}  ${"severity".padEnd(8)}  ${"records".padStart(8)}  ${"share".padStart(7)}`);
+  for (const rule of report.rules) {
+    const color = rule.severity === "error" ? paint.red : rule.severity === "warning" ? paint.yellow : paint.dim;
+    lines.push(
+      `${`${rule.field} ${rule.rule}`.padEnd(width)}  ${color(rule.severity.padEnd(8))}  ${String(rule.records).padStart(8)}  ${percentOf(rule.records, report.records).padStart(7)}`,
+    );
+    for (const example of rule.examples.slice(0, 3)) lines.push(paint.dim(`    ${exampleLine(example)}`));
+  }
+  if (report.rules.length === 0) lines.push(paint.green("no findings"));
+  lines.push("");
+  lines.push(
+    `${report.records} records: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings, ${report.invalid.info} with notes (${report.findings} findings)`,
+  );
+  for (const gate of report.gates) {
+    const mark = gate.passed ? paint.green("pass") : gate.level === "warning" ? paint.yellow("warn") : paint.red("FAIL");
+    lines.push(`${mark}  ${gate.gate}: ${gate.detail}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderJson(report: ValidationReport): string {
+  return `${JSON.stringify({ command: "validate", ...report })}\n`;
+}
+
+const xml = (text: string) =>
+  text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+
+/** One testcase per rule and field (what GitLab, Jenkins and Azure read); a failing one carries counts and examples. */
+export function renderJunit(report: ValidationReport, failingSeverities: ReadonlySet<string>): string {
+  const cases = report.rules.map((rule) => {
+    const failed = failingSeverities.has(rule.severity);
+    const name = `${rule.field}: ${rule.rule}`;
+    const detail = `${rule.records} of ${report.records} records (${percentOf(rule.records, report.records)})\n${rule.examples.map(exampleLine).join("\n")}`;
+    return failed
+      ? `    <testcase classname="roster.validate.${xml(rule.field)}" name="${xml(name)}">\n      <failure message="${xml(`${rule.severity}: ${rule.records} record(s)`)}" type="${xml(rule.rule)}">${xml(detail)}</failure>\n    </testcase>`
+      : `    <testcase classname="roster.validate.${xml(rule.field)}" name="${xml(name)}">\n      <system-out>${xml(`${rule.severity}: ${detail}`)}</system-out>\n    </testcase>`;
+  });
+  const gateCases = report.gates.map((gate) =>
+    gate.passed || gate.level === "warning"
+      ? `    <testcase classname="roster.validate.gates" name="${xml(gate.gate)}"><system-out>${xml(gate.detail)}</system-out></testcase>`
+      : `    <testcase classname="roster.validate.gates" name="${xml(gate.gate)}">\n      <failure message="${xml(gate.detail)}" type="gate"/>\n    </testcase>`,
+  );
+  const all = [...cases, ...gateCases];
+  const failures = all.filter((c) => c.includes("<failure")).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="roster validate" tests="${all.length}" failures="${failures}">\n  <testsuite name="roster validate" tests="${all.length}" failures="${failures}" errors="0" skipped="0">\n${all.join("\n")}\n  </testsuite>\n</testsuites>\n`;
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** For CI job summaries ($GITHUB_STEP_SUMMARY). */
+export function renderMarkdown(report: ValidationReport): string {
+  const lines = [`## roster validate: ${report.passed ? "passed" : "failed"}`, ""];
+  lines.push(
+    `${report.records} records: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings, ${report.invalid.info} with notes.`,
+    "",
+  );
+  if (report.rules.length > 0) {
+    lines.push("| field | rule | severity | records | share | example |", "|---|---|---|---:|---:|---|");
+    for (const rule of report.rules) {
+      const example = rule.examples[0] ? cell(exampleLine(rule.examples[0])) : "";
+      lines.push(
+        `| ${cell(rule.field)} | ${cell(rule.rule)} | ${rule.severity} | ${rule.records} | ${percentOf(rule.records, report.records)} | ${example} |`,
+      );
+    }
+    lines.push("");
+  }
+  for (const gate of report.gates)
+    lines.push(`- ${gate.passed ? "✅" : gate.level === "warning" ? "⚠️" : "❌"} \`${cell(gate.gate)}\`: ${cell(gate.detail)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+export const CSV_COLUMNS = ["source", "source_id", "line", "field", "rule", "severity", "message", "suggestion"];
+
+/** One row per finding; written as findings stream in, since a million records may have many. */
+export function csvRows(findings: readonly ValidationFinding[], header: boolean): string {
+  return stringify(
+    findings.map((f) => [f.source, f.sourceId ?? "", f.line, f.field, f.rule, f.severity, f.message, f.suggestion ?? ""]),
+    { header, columns: CSV_COLUMNS },
+  );
+}
+
+export type { RuleSummary };

@@ -1,0 +1,23 @@
+/** Writing validate's findings: each run replaces the stage's earlier findings of the records it checked. */
+import type { ValidationFinding } from "../stages/validate/index.js";
+import type { Db } from "./open.js";
+
+export class ValidationWriter {
+  private readonly writeRange;
+
+  constructor(db: Db) {
+    const clear = db.prepare("DELETE FROM findings WHERE record_id = ? AND stage = 'validate'");
+    const insert = db.prepare(
+      "INSERT INTO findings (record_id, stage, field, rule, severity, message, suggestion) VALUES (?, 'validate', ?, ?, ?, ?, ?)",
+    );
+    this.writeRange = db.transaction((checked: readonly number[], findings: readonly ValidationFinding[]) => {
+      for (const id of checked) clear.run(id);
+      for (const f of findings) insert.run(f.recordId ?? null, f.field, f.rule, f.severity, f.message, f.suggestion ?? null);
+    }).immediate;
+  }
+
+  /** Replace the validate findings of the checked records (one transaction). */
+  write(checked: readonly number[], findings: readonly ValidationFinding[]): void {
+    this.writeRange(checked, findings);
+  }
+}
