@@ -44,11 +44,21 @@ export function normalizeEmail(text: string): EmailResult {
   let domain = email.slice(at + 1);
   if (DOT_INSENSITIVE.has(domain)) {
     const mailbox = local.replace(/\+.*$/, "").replace(/\./g, "");
-    // "+tag@gmail.com" has no mailbox left: keep the address itself as the key rather than match them all.
-    if (mailbox !== "") {
-      local = mailbox;
-      domain = "gmail.com";
+    // "+tag@gmail.com" names no mailbox at all: reported, and keyed as written so such addresses never all match.
+    if (mailbox === "") {
+      return {
+        email,
+        key: email,
+        finding: {
+          field: "email",
+          rule: "email.syntax",
+          severity: "warning",
+          message: `${JSON.stringify(text)} has no mailbox before its +tag`,
+        },
+      };
     }
+    local = mailbox;
+    domain = "gmail.com";
   }
   return { email, key: `${local}@${domain}` };
 }

@@ -133,7 +133,8 @@ export function normalizeNameParts(full: string | null, given: string | null, fa
   const anyHan = HAN.test(`${full ?? ""}${given ?? ""}${family ?? ""}`);
   if (anyHan) {
     // Spaces carry nothing in a Chinese name (张 伟 = 张伟); dropping them everywhere keeps the result stable.
-    const compact = (part: string | null) => part?.replace(/\s+/g, "") || null;
+    // Normalized again: removing a space can bring combining marks together in a non-canonical order.
+    const compact = (part: string | null) => part?.replace(/\s+/g, "").normalize("NFKC") || null;
     [given, family] = [compact(given), compact(family)];
     const compactFull = compact(full);
     if (compactFull && !given && !family) {
