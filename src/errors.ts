@@ -38,6 +38,16 @@ export class StoreError extends RosterError {
   readonly exitCode = ExitCode.store;
 }
 
+/**
+ * Whoever read our output went away (`roster normalize x.csv | head`): not a failure of roster's. main exits
+ * quietly with 0, as a command killed by SIGPIPE would have stopped without a message.
+ */
+export class OutputClosedError extends Error {
+  constructor() {
+    super("output closed by the reader");
+  }
+}
+
 /** A quality gate failed (e.g. import --max-rejects). The command's result has already been printed. */
 export class QualityGateError extends RosterError {
   readonly exitCode = ExitCode.gateFailed;

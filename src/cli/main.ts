@@ -3,7 +3,7 @@
  * This file holds the only process.exit in roster.
  */
 import { CommanderError } from "commander";
-import { ExitCode, QualityGateError, RosterError } from "../errors.js";
+import { ExitCode, OutputClosedError, QualityGateError, RosterError } from "../errors.js";
 import { colorAllowed, type Streams } from "../io/terminal.js";
 import { toStoreError } from "../store/errors.js";
 import { buildProgram, type CliContext } from "./program.js";
@@ -24,6 +24,7 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
 }
 
 function reportError(error: unknown, argv: readonly string[], streams: Streams, context: CliContext): number {
+  if (error instanceof OutputClosedError) return ExitCode.ok;
   if (error instanceof CommanderError) {
     // Help and --version come through here too, with exit code 0; commander already printed the message.
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

@@ -34,7 +34,8 @@ export function planRow(columns: readonly string[], mapper: ColumnMapper): RowPl
   columns.forEach((column, index) => {
     const { field } = mapper.map(column);
     if (field === "attributes") attributeColumns.push(index);
-    else fieldColumns[CANONICAL_FIELDS.indexOf(field)] = index;
+    // The first column wins, as when values are derived again from the raw row (fields/raw.ts).
+    else if ((fieldColumns[CANONICAL_FIELDS.indexOf(field)] as number) < 0) fieldColumns[CANONICAL_FIELDS.indexOf(field)] = index;
   });
   return { fieldColumns, attributeColumns, jsonKeys: columns.map((column) => `${JSON.stringify(column)}:`) };
 }

@@ -266,7 +266,8 @@ export async function streamRows(
     if (error instanceof StopReading) return { sha256: "", bytes };
     if (error instanceof JsonStructureError) throw new InputError(`${info.name}:${error.line}: ${error.message}`);
     // The operating system refused a read (a vanished device, a socket, EIO): the input, not roster, failed.
-    if (typeof (error as NodeJS.ErrnoException).code === "string" && (error as NodeJS.ErrnoException).syscall) {
+    const syscall = (error as NodeJS.ErrnoException).syscall;
+    if (typeof (error as NodeJS.ErrnoException).code === "string" && (syscall === "read" || syscall === "open")) {
       throw new InputError(`${info.name}: cannot read: ${(error as Error).message}`);
     }
     throw error;

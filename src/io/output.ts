@@ -3,18 +3,17 @@
  * filters (normalize, dedupe). A file is written to a temporary name and renamed at the end, so a failed or
  * killed run never leaves a half-written output behind.
  */
-import { once } from "node:events";
 import { createWriteStream, renameSync, rmSync } from "node:fs";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { UsageError } from "../errors.js";
+import { OutputClosedError, UsageError } from "../errors.js";
 
 export type OutputFormat = "csv" | "jsonl";
 
 export function outputFormatFor(path: string | undefined, inputFormat: string): OutputFormat {
   if (path && path !== "-") {
     const ext = extname(path).toLowerCase();
-    if (ext === ".csv" || ext === ".tsv" || ext === ".txt") return "csv";
+    if (ext === ".csv" || ext === ".tsv" || ext === ".tab" || ext === ".txt") return "csv"; // .tsv/.tab written tab-separated
     if (ext === ".jsonl" || ext === ".ndjson") return "jsonl";
     throw new UsageError(`-o ${path}: write .csv or .jsonl (.ndjson)`);
   }
@@ -40,20 +39,46 @@ export function openRecordWriter(
   const toFile = path !== undefined && path !== "-";
   const partial = toFile ? `${path}.partial-${process.pid}` : undefined;
   const stream = partial ? createWriteStream(partial, { mode: 0o600 }) : stdout;
+  // Write errors arrive as events: remember the first and fail the next write with it.
+  let failure: Error | undefined;
+  const onError = (error: NodeJS.ErrnoException) => {
+    failure ??=
+      error.code === "EPIPE"
+        ? new OutputClosedError()
+        : new UsageError(`${partial ? `-o ${path}` : "stdout"}: cannot write: ${error.message}`, "check the output path and its directory");
+  };
+  const events = stream as NodeJS.EventEmitter;
+  events.on("error", onError);
+  const check = () => {
+    if (failure) throw failure;
+  };
   let pending: Record<string, string | number | null>[] = [];
   let headerWritten = false;
+  const delimiter = path && /\.(tsv|tab)$/i.test(path) ? "\t" : ",";
 
   const flush = async () => {
-    if (pending.length === 0 && (format !== "csv" || headerWritten)) return;
+    check();
     let text: string;
     if (format === "csv") {
-      text = stringify(pending, { header: !headerWritten, columns: [...columns] });
+      if (pending.length === 0 && headerWritten) return;
+      // csv-stringify writes no header for no records: an empty input still gets one, so the file is complete.
+      text =
+        pending.length === 0
+          ? stringify([[...columns]], { delimiter })
+          : stringify(pending, { header: !headerWritten, columns: [...columns], delimiter });
       headerWritten = true;
     } else {
+      if (pending.length === 0) return;
       text = pending.map((record) => `${JSON.stringify(record)}\n`).join("");
     }
     pending = [];
-    if (!stream.write(text)) await once(stream, "drain");
+    if (!stream.write(text)) {
+      await new Promise<void>((resolve) => {
+        events.once("drain", resolve);
+        events.once("error", () => resolve());
+      });
+    }
+    check();
   };
 
   return {
@@ -67,10 +92,13 @@ export function openRecordWriter(
         await new Promise<void>((resolve, reject) =>
           (stream as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())),
         );
+        check();
         renameSync(partial, path);
       }
+      events.off("error", onError);
     },
     discard() {
+      events.off("error", onError);
       if (partial) {
         (stream as ReturnType<typeof createWriteStream>).destroy();
         rmSync(partial, { force: true });

@@ -105,8 +105,9 @@ export class NormalizedWriter {
     const upsertKeys = db.prepare(
       `INSERT OR REPLACE INTO record_keys (${keyColumns.join(", ")}) VALUES (${keyColumns.map(() => "?").join(", ")})`,
     );
-    // Replacing earlier findings costs a delete per record; skip it while this stage has never written any.
-    const hadFindings = db.prepare("SELECT 1 FROM findings WHERE stage = 'normalize' LIMIT 1").get() !== undefined;
+    // Replacing earlier findings costs a delete per record: skipped for a page whose records have none. Checked
+    // inside the page's write transaction, so a concurrent normalize cannot slip findings in between.
+    const anyFindings = db.prepare("SELECT 1 FROM findings WHERE stage = 'normalize' AND record_id BETWEEN ? AND ? LIMIT 1");
     const clearFindings = db.prepare("DELETE FROM findings WHERE record_id = ? AND stage = 'normalize'");
     const insertFinding = db.prepare(
       "INSERT INTO findings (record_id, stage, field, rule, severity, message, suggestion) VALUES (?, 'normalize', ?, ?, ?, ?, ?)",
@@ -114,6 +115,8 @@ export class NormalizedWriter {
     const values: (string | number | null)[] = new Array(fields.length + 1);
     const keys: (string | number | null)[] = new Array(keyColumns.length);
     this.writePage = db.transaction((rows: NormalizedRow[], now: string) => {
+      const hadFindings =
+        rows.length > 0 && anyFindings.get((rows[0] as NormalizedRow).id, (rows.at(-1) as NormalizedRow).id) !== undefined;
       for (const row of rows) {
         let i = 0;
         for (const field of fields) values[i++] = row.values[field] ?? null;

@@ -2,6 +2,7 @@
  * `roster normalize`: in the store (every current record, re-derived from its raw row) or as a file filter.
  * Per source, the day/month order of slash dates comes from roster.yml or, failing that, from the data.
  */
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
@@ -237,7 +238,7 @@ async function normalizeFiles(
       const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
       // Files are read twice when the date order must come from the data; stdin can be read only once, so its
       // order comes from roster.yml or stays undecided (ambiguous dates are then reported).
-      if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && file !== "-") {
+      if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && canReadTwice(file)) {
         await eachRow(file, options, io.stdin, {
           row: (values) => void collectDateOrder(datesOf(values), evidence),
           reject: () => {},
@@ -247,16 +248,17 @@ async function normalizeFiles(
       const context = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
       const name = file === "-" ? "<stdin>" : file;
       await eachRow(file, options, io.stdin, {
-        row: async (values, line, attributes, format) => {
+        opened: (format) => {
+          if (!options.dryRun) writer ??= openRecordWriter(options.out, outputFormatFor(options.out, format), OUTPUT_COLUMNS, io.stdout);
+        },
+        row: async (values, line, attributes) => {
           const after = normalizeRecord(values, context);
           result.summary.add(values, after);
           report.records++;
           for (const finding of after.findings) {
             if (result.findings.length < SHOWN_FINDINGS) result.findings.push({ where: `${name}:${line}`, finding });
           }
-          if (options.dryRun) return;
-          writer ??= openRecordWriter(options.out, outputFormatFor(options.out, format), OUTPUT_COLUMNS, io.stdout);
-          await writer.write({ source, line, ...after.values, ...after.keys, attributes });
+          await writer?.write({ source, line, ...after.values, ...after.keys, attributes });
         },
         reject: (line, reason) => void result.rejects.push({ where: `${name}:${line}`, reason }),
       });
@@ -271,8 +273,22 @@ async function normalizeFiles(
 }
 
 export interface RowHandlers {
+  /** Called once the input is open and its format known, before any row (so an empty input still gets output). */
+  opened?: (format: string) => void;
   row: (values: MappedValues, line: number, attributes: string | null, format: string) => void | Promise<void>;
   reject: (line: number, reason: string) => void;
+}
+
+/**
+ * Only a regular file can be read twice (once for the date-order evidence, once for the rows): stdin and pipes
+ * named as files (<(cat x.csv), FIFOs) would be empty the second time.
+ */
+export function canReadTwice(file: string): boolean {
+  try {
+    return file !== "-" && statSync(file).isFile();
+  } catch {
+    return false; // missing: the real read reports it
+  }
 }
 
 /** Stream an input's rows as canonical values, in order; reading waits for the handlers between read chunks. */
@@ -284,6 +300,7 @@ export async function eachRow(
 ): Promise<void> {
   const opened = await openInput(file, options.read, stdin);
   const { format } = opened.info;
+  handlers.opened?.(format);
   const plans = new PlanCache(new ColumnMapper(options.mappings));
   let csvPlan: RowPlan | undefined;
   let pending: Promise<void> = Promise.resolve();

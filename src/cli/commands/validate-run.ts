@@ -16,7 +16,7 @@ import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
 import { defaultSource } from "./import-run.js";
 import { RangeNormalizer } from "./normalize-ranges.js";
-import { dateOrderFor, datesOf, eachRow, idRanges, type NormalizeOptions } from "./normalize-run.js";
+import { canReadTwice, dateOrderFor, datesOf, eachRow, idRanges, type NormalizeOptions } from "./normalize-run.js";
 
 export interface ValidateOptions extends NormalizeOptions {
   required: CanonicalField[];
@@ -112,7 +112,7 @@ async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<
     const source = options.source ?? defaultSource(file);
     const name = file === "-" ? "<stdin>" : file;
     const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
-    if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && file !== "-") {
+    if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && canReadTwice(file)) {
       await eachRow(file, options, io.stdin, { row: (values) => void collectDateOrder(datesOf(values), evidence), reject: () => {} });
     }
     const context = contextFor(source, options, evidence);

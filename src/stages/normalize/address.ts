@@ -28,13 +28,14 @@ function caseAddressToken(token: string, lastAfterComma: boolean): string {
 export function caseAddress(text: string): string {
   if (!isSingleCase(text)) return text;
   const lower = text.toLowerCase();
-  const tokens = [...lower.matchAll(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu)];
+  const tokens = [...lower.matchAll(/[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*/gu)];
   const last = tokens.at(-1);
   const closingCode =
     last !== undefined && /,\s*$/.test(lower.slice(0, last.index)) && last.index + last[0].length === lower.trimEnd().length;
-  return lower.replace(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu, (token, offset: number) =>
+  const cased = lower.replace(/[\p{L}\p{N}][\p{L}\p{M}\p{N}'’-]*/gu, (token, offset: number) =>
     caseAddressToken(token, closingCode && offset === last?.index),
   );
+  return cased.normalize("NFC");
 }
 
 const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(

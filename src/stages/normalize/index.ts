@@ -117,7 +117,9 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
   for (const field of ["address_line1", "address_line2", "city", "region"] as const) {
     const value = v[field];
     // A region written as a code (CA, NSW, QLD) stays a code.
-    if (value && !(field === "region" && /^[A-Z]{2,3}$/.test(value))) v[field] = caseAddress(value);
+    if (!value) continue;
+    if (field === "region" && /^[A-Za-z]{2,3}$/.test(value)) v[field] = value.toUpperCase();
+    else v[field] = caseAddress(value);
   }
   keys.address_key = addressKey(v.address_line1, v.address_line2);
   if (v.postal_code) {

@@ -30,7 +30,6 @@ const PARTICLES = new Set([
   "binti",
   "al",
   "el",
-  "y",
 ]);
 /** Lower case only after another particle (de la Cruz, de los Santos); otherwise Le Pen, La Fontaine. */
 const ARTICLES = new Set(["la", "le", "las", "los", "lo"]);
@@ -119,7 +118,11 @@ function splitWestern(full: string): NameParts {
   if (!suffix && words.length > 1 && SUFFIXES.has(bare(words.at(-1) as string))) suffix = words.pop() as string;
   const title = titles.length > 0 ? titles.join(" ") : null;
   if (words.length === 0) return { fullName: null, givenName: null, familyName: null, title, suffix };
-  if (words.length === 1) return { fullName: words[0] as string, givenName: null, familyName: words[0] as string, title, suffix };
+  if (words.length === 1 || PARTICLES.has(bare(words[0] as string))) {
+    // One word, or "van der Berg": a family name on its own.
+    const familyName = words.join(" ");
+    return { fullName: familyName, givenName: null, familyName, title, suffix };
+  }
   let split = words.findIndex((word, i) => i > 0 && i < words.length - 1 && (PARTICLES.has(bare(word)) || ARTICLES.has(bare(word))));
   if (split < 0) split = words.length - 1;
   words = words.map((word) => word.replace(/,$/, ""));
@@ -129,30 +132,57 @@ function splitWestern(full: string): NameParts {
 }
 
 /** Complete full/given/family from each other and fix casing. */
+const LATIN = /\p{Script=Latin}/u;
+
 export function normalizeNameParts(full: string | null, given: string | null, family: string | null): NameParts {
-  const anyHan = HAN.test(`${full ?? ""}${given ?? ""}${family ?? ""}`);
-  if (anyHan) {
-    // Spaces carry nothing in a Chinese name (张 伟 = 张伟); dropping them everywhere keeps the result stable.
-    // Normalized again: removing a space can bring combining marks together in a non-canonical order.
-    const compact = (part: string | null) => part?.replace(/\s+/g, "").normalize("NFKC") || null;
-    [given, family] = [compact(given), compact(family)];
-    const compactFull = compact(full);
-    if (compactFull && !given && !family) {
-      const parts = splitChineseName(compactFull);
-      return { fullName: compactFull, givenName: parts.given || null, familyName: parts.family || null, title: null, suffix: null };
-    }
-    const composed = compactFull ?? (family || given ? `${family ?? ""}${given ?? ""}` : null);
-    return { fullName: composed, givenName: given, familyName: family, title: null, suffix: null };
+  const all = `${full ?? ""}${given ?? ""}${family ?? ""}`;
+  if (HAN.test(all) && LATIN.test(all)) {
+    // "Zhang Wei (张伟)", "张伟 David": two writings at once. Splitting would make nonsense; keep them as written.
+    return { fullName: full, givenName: given, familyName: family, title: null, suffix: null };
   }
-  if (full && !given && !family) {
-    const parts = splitWestern(caseName(full));
-    return parts;
-  }
-  const givenName = given ? caseName(given) : null;
-  const familyName = family ? caseName(family, true) : null;
-  let fullName = full ? caseName(full) : null;
+  if (HAN.test(all)) return chineseParts(full, given, family);
+  if (full && !given && !family) return caseParts(splitWestern(full), isSingleCase(full));
+  const givenName = given ? nfc(caseName(given)) : null;
+  const familyName = family ? nfc(caseName(family, true)) : null;
+  let fullName = full ? nfc(caseName(full)) : null;
   if (!fullName && (givenName || familyName)) fullName = [givenName, familyName].filter(Boolean).join(" ");
   return { fullName, givenName, familyName, title: null, suffix: null };
+}
+
+/** Lower-casing İ gives i + a combining dot; composing again keeps results in canonical form (and stable). */
+const nfc = (text: string) => text.normalize("NFC");
+
+/** Casing after splitting, so "SMITH, JOHN" and "ⴰ,A" are cased word by word, not as one comma-joined word. */
+function caseParts(parts: NameParts, singleCase: boolean): NameParts {
+  if (!singleCase) return parts;
+  const givenName = parts.givenName ? nfc(caseName(parts.givenName)) : null;
+  const familyName = parts.familyName ? nfc(caseName(parts.familyName, true)) : null;
+  const title = parts.title ? nfc(caseName(parts.title)) : null;
+  const suffix = parts.suffix ? (SUFFIXES.get(bare(parts.suffix)) ?? parts.suffix) + (parts.suffix.endsWith(".") ? "." : "") : null;
+  const fullName = [givenName, familyName].filter(Boolean).join(" ") || null;
+  return { fullName, givenName, familyName, title, suffix };
+}
+
+function chineseParts(full: string | null, given: string | null, family: string | null): NameParts {
+  // Spaces carry nothing in a Chinese name (张 伟 = 张伟); dropping them everywhere keeps the result stable.
+  // Normalized again: removing a space can bring combining marks together in a non-canonical order.
+  const compact = (part: string | null) => part?.replace(/\s+/g, "").normalize("NFKC") || null;
+  [given, family] = [compact(given), compact(family)];
+  const compactFull = compact(full);
+  if (compactFull && !given && !family) {
+    // "张, 伟" is family, given; otherwise the surname table decides.
+    const comma = compactFull.split(/[,，]/).filter(Boolean);
+    const parts = comma.length === 2 ? { family: comma[0] as string, given: comma[1] as string } : splitChineseName(compactFull);
+    return {
+      fullName: comma.length === 2 ? parts.family + parts.given : compactFull,
+      givenName: parts.given || null,
+      familyName: parts.family || null,
+      title: null,
+      suffix: null,
+    };
+  }
+  const composed = compactFull ?? (family || given ? `${family ?? ""}${given ?? ""}` : null);
+  return { fullName: composed, givenName: given, familyName: family, title: null, suffix: null };
 }
 
 export interface NameKeys {
@@ -164,7 +194,7 @@ export interface NameKeys {
 export function nameKeys(parts: NameParts): NameKeys {
   const full = parts.fullName ?? [parts.givenName, parts.familyName].filter(Boolean).join(" ");
   if (!full) return { han: null, key: null };
-  if (HAN.test(full)) {
+  if (HAN.test(full) && !LATIN.test(full)) {
     // Split the full name only when neither part is known: a given name alone must not count twice.
     const split = parts.familyName || parts.givenName ? undefined : splitChineseName(full);
     const family = split ? split.family : (parts.familyName ?? "");

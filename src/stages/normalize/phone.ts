@@ -61,7 +61,9 @@ function parsePhone(original: string, region: string | undefined): PhoneResult {
   const extension = /(?:ext\.?|extension|x|#|转|分机)\s*(\d{1,6})\s*$/i.exec(text);
   const main = extension ? text.slice(0, extension.index) : text;
   const digits = main.replace(/[^\d+]/g, "");
-  if (E164.test(main) && tryParse(main, undefined)) return { phone: main, extension: extension?.[1] ?? null };
+  const international = E164.test(main) ? tryParse(main, undefined) : undefined;
+  // "+8601012345678" parses, but its E.164 form drops the trunk 0: always write what libphonenumber formats.
+  if (international) return { phone: international.number, extension: extension?.[1] ?? international.ext ?? null };
 
   const code = callingCode(region);
   // Written forms seen in exports: +86 …, 0086 … (international prefix), 86 … (country code without +).

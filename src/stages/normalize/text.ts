@@ -3,10 +3,18 @@
  * and zero-width characters removed, inner whitespace collapsed, ends trimmed. Idempotent.
  */
 
-// C0/C1 controls except line and page breaks, zero-width space/joiners, word joiner, BOM, soft hyphen.
-const INVISIBLE = /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b-\u200d\u2060\ufeff\u00ad]/g;
+// C0/C1 controls except line and page breaks, zero-width space, word joiner, BOM, soft hyphen, and the
+// invisible direction marks (LRM, RLM, ALM, embeddings, isolates). ZWJ and ZWNJ are handled apart (JOINERS).
+const INVISIBLE =
+  /[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\ufeff\u00ad]/g;
 // Tabs, line breaks (also vertical tab, form feed, NEL) and every Unicode space become one space.
 const WHITESPACE = /[\s\u0085\u3000]+/g;
+
+/**
+ * ZWJ and ZWNJ carry meaning between non-ASCII characters (emoji sequences 👨‍👩‍👧, Persian and Indic
+ * spelling) and are kept there; next to ASCII or at an edge ("Smi‌th" pasted from a web page) they are junk.
+ */
+const JOINERS = /(^|[\x00-\x7f])[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f]|$)/g;
 
 /** Printable ASCII words separated by single spaces: already normal (NFKC leaves ASCII alone). */
 const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
@@ -14,7 +22,7 @@ const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 export function normalizeText(value: string): string {
   if (PLAIN.test(value)) return value;
   // Invisible characters go before NFKC, so that marks they separated still compose (e, ZWSP, ◌́ → é).
-  return value.replace(INVISIBLE, "").normalize("NFKC").replace(WHITESPACE, " ").trim();
+  return value.replace(INVISIBLE, "").replace(JOINERS, "$1").normalize("NFKC").replace(WHITESPACE, " ").trim();
 }
 
 /** Upper-case the first letter, unless it has no one-letter capital (ß stays ß: "SS" would not round-trip). */
