@@ -2,6 +2,7 @@
  * Resolving the global options every command shares: store path, config, terminal output, busy timeout.
  */
 import { existsSync } from "node:fs";
+import countries from "i18n-iso-countries";
 import { z } from "zod";
 import { type Config, loadConfig } from "../config/config.js";
 import { UsageError } from "../errors.js";
@@ -20,6 +21,7 @@ const GlobalOptionsSchema = z.object({
   country: z
     .string()
     .regex(/^[A-Za-z]{2}$/, "--country takes a two-letter code such as CN or US")
+    .refine((code) => countries.isValid(code.toUpperCase()), "not an ISO 3166-1 country code")
     .optional(),
 });
 

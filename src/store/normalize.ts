@@ -10,7 +10,11 @@ export interface StoredRow {
   sourceId: string | null;
   raw: string;
   batchId: number;
+  /** The canonical values the store holds now (import's, or an earlier normalize's), by field. */
+  [field: string]: string | number | null;
 }
+
+const CURRENT_COLUMNS = CANONICAL_FIELDS.map((field) => `r.${field}`).join(", ");
 
 export interface BatchMapping {
   mapping: Record<string, string>;
@@ -61,7 +65,7 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
  */
 export function rowsInIdRange(db: Db): (from: number, to: number) => StoredRow[] {
   const statement = db.prepare(
-    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId
+    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, ${CURRENT_COLUMNS}
      FROM records r JOIN batches b ON b.id = r.batch_id
      WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
      ORDER BY r.id`,

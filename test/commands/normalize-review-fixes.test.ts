@@ -78,6 +78,17 @@ describe("the store", () => {
     expect(query(store, "SELECT count(*) AS n, count(DISTINCT record_id) AS records FROM findings")).toEqual([{ n: 2000, records: 2000 }]);
   });
 
+  it("after a run, a dry run (or a second run) reports no changes: changes are counted against the store", async () => {
+    const dir = tempDir();
+    const store = join(dir, "roster.db");
+    await importFiles([writeFile(dir, "a.csv", "id,name,email,phone,country\n1,ANN LEE,Ann@X.com,(415) 555-0132,USA\n")], store);
+    const io = { terminal: quietTerminal().terminal, stdout: new PassThrough() };
+    const first = await runNormalize(options(store), io);
+    expect(first.summary.fields.email?.changed).toBe(1);
+    const dry = await runNormalize({ ...options(store), dryRun: true }, io);
+    expect(Object.values(dry.summary.fields).reduce((sum, f) => sum + f.changed, 0)).toBe(0);
+  });
+
   it("a killed or failed run leaves raw rows untouched", async () => {
     const dir = tempDir();
     const store = join(dir, "roster.db");
@@ -123,5 +134,39 @@ describe("values", () => {
 
   it("Turkish capitals case as one letter", () => {
     expect(caseAddress("İSTANBUL")).toBe("İstanbul");
+  });
+});
+
+describe("more review fixes", () => {
+  it("dates with a clock time in any layout, counted as date-order evidence too", async () => {
+    const { normalizeDate, collectDateOrder } = await import("../../src/stages/normalize/dates.js");
+    expect(normalizeDate("created_at", "13/04/1985 11:30 PM", undefined, true)).toEqual({ value: "1985-04-13T23:30:00" });
+    expect(normalizeDate("created_at", "2023/01/01 10:00:00", undefined, true)).toEqual({ value: "2023-01-01T10:00:00" });
+    expect(normalizeDate("birth_date", "2023/01/01 10:00:00", undefined, false)).toEqual({ value: "2023-01-01" });
+    expect(normalizeDate("created_at", "2023-01-01 25:00", undefined, true).finding?.rule).toBe("date.impossible");
+    expect(collectDateOrder(["13/04/1985 11:30"])).toEqual({ dayFirst: 1, monthFirst: 0 });
+  });
+
+  it("a huge value is shortened in its finding's message", () => {
+    const long = `${"x".repeat(100_000)}`;
+    const message = normalizePhone(long, "US").finding?.message ?? "";
+    expect(message.length).toBeLessThan(200);
+  });
+
+  it("more country spellings", async () => {
+    const { countryCode } = await import("../../src/stages/normalize/country.js");
+    expect(
+      [
+        "美利坚合众国",
+        "英格兰",
+        "日本国",
+        "Hong Kong, China",
+        "Iran, Islamic Republic of",
+        "S. Korea",
+        "EEUU",
+        "Swaziland",
+        "Macedonia",
+      ].map(countryCode),
+    ).toEqual(["US", "GB", "JP", "HK", "IR", "KR", "US", "SZ", "MK"]);
   });
 });

@@ -319,11 +319,12 @@ describe("normalize as a file filter", () => {
     const again = join(dir, "again.csv");
     await normalize(options(join(dir, "unused.db"), { files: [out], out: again, source: "mixed-customers" }));
     const rowsAgain = parse(readFileSync(again), { columns: true }) as Record<string, string>[];
-    const canonical = (row: Record<string, string>) => {
-      const { source: _s, line: _l, attributes: _a, name_title: _t, name_suffix: _x, phone_ext: _e, ...rest } = row;
+    // Everything but where the row came from (the second pass read the first one's output) is the same.
+    const content = (row: Record<string, string>) => {
+      const { line: _l, ...rest } = row;
       return rest;
     };
-    expect(rowsAgain.map(canonical)).toEqual(rows.map(canonical));
+    expect(rowsAgain.map(content)).toEqual(rows.map(content));
   });
 
   it("JSON Lines in, JSON Lines out on stdout", async () => {

@@ -13,7 +13,14 @@ import { openInput, type ReadOptions, streamRows } from "../../io/input.js";
 import { openRecordWriter, outputFormatFor, type RecordWriter } from "../../io/output.js";
 import type { Terminal } from "../../io/terminal.js";
 import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../../stages/normalize/dates.js";
-import { type DateOrder, type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
+import {
+  type DateOrder,
+  type Finding,
+  KEY_FIELDS,
+  type KeyField,
+  type NormalizeContext,
+  normalizeRecord,
+} from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { writeAudit } from "../../store/audit.js";
 import { countCurrent, currentIdSpan, currentSources, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
@@ -215,6 +222,29 @@ function countDateEvidence(db: Db, source: string): DateOrderEvidence {
   return evidence;
 }
 
+/**
+ * Normalizing a file this filter wrote: its own extra columns arrive as unmapped attributes. The keys are
+ * computed again, parts kept apart earlier (title, suffix, extension) are kept when the values no longer hold
+ * them, and a previous `attributes` column is unpacked, so a second pass writes the same row.
+ */
+export function carryOwnColumns(attributes: string | null, keys: Record<KeyField, string | null>): string | null {
+  if (attributes === null) return null;
+  const extra = JSON.parse(attributes) as Record<string, string>;
+  if (!OWN_COLUMNS.some((column) => column in extra)) return attributes;
+  for (const kept of ["phone_ext", "name_title", "name_suffix"] as const) if (keys[kept] === null && extra[kept]) keys[kept] = extra[kept];
+  let previous: Record<string, string> = {};
+  try {
+    previous = extra.attributes ? (JSON.parse(extra.attributes) as Record<string, string>) : {};
+  } catch {
+    previous = { attributes: extra.attributes as string }; // not ours after all: keep it as it was
+  }
+  const rest = Object.fromEntries(Object.entries(extra).filter(([column]) => !OWN_COLUMNS.includes(column)));
+  const merged = { ...previous, ...rest };
+  return Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
+}
+
+const OWN_COLUMNS = ["source", "line", ...KEY_FIELDS, "attributes"];
+
 /** The columns a normalized file carries: where the row came from, the canonical fields, keys, attributes. */
 export const OUTPUT_COLUMNS = ["source", "line", ...CANONICAL_FIELDS, ...KEY_FIELDS, "attributes"];
 
@@ -251,8 +281,9 @@ async function normalizeFiles(
         opened: (format) => {
           if (!options.dryRun) writer ??= openRecordWriter(options.out, outputFormatFor(options.out, format), OUTPUT_COLUMNS, io.stdout);
         },
-        row: async (values, line, attributes) => {
+        row: async (values, line, rawAttributes) => {
           const after = normalizeRecord(values, context);
+          const attributes = carryOwnColumns(rawAttributes, after.keys);
           result.summary.add(values, after);
           report.records++;
           for (const finding of after.findings) {

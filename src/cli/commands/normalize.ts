@@ -69,6 +69,12 @@ export async function normalizeCommand(files: string[], raw: Record<string, unkn
   });
   const { terminal } = globals;
   for (const reject of result.rejects) terminal.warn(`${reject.where}: row not read: ${reject.reason}`);
+  if (options.source && files.length === 0 && result.sources.length === 0)
+    terminal.warn(`no current records in source "${options.source}"`);
+  if (files.length === 0) {
+    for (const flag of ["map", "format", "delimiter"] as const)
+      if (raw[flag] !== undefined) terminal.warn(`--${flag} applies to files only: ignored for the store`);
+  }
   for (const source of result.sources) {
     if (source.dateOrderFrom === "undecided" && source.evidence.dayFirst + source.evidence.monthFirst > 0) {
       terminal.warn(

@@ -5,7 +5,7 @@
  */
 
 import { casePart } from "./names.js";
-import { foldLatin, isSingleCase } from "./text.js";
+import { foldLatin, isSingleCase, quote } from "./text.js";
 import type { Finding } from "./types.js";
 
 /** Tokens that stay upper case in an address: compass points, PO, and roman numerals up to XX. */
@@ -106,7 +106,7 @@ export function normalizePostalCode(text: string, country: string | undefined): 
       field: "postal_code",
       rule: "postal_code.format",
       severity: "warning",
-      message: `${JSON.stringify(text)} is not a ${country} postal code (${format})`,
+      message: `${quote(text)} is not a ${country} postal code (${format})`,
     },
   });
   switch (country) {

@@ -78,6 +78,17 @@ const ALIASES: Record<string, string> = {
   bolivia: "BO",
   venezuela: "VE",
   tanzania: "TZ",
+  美利坚合众国: "US",
+  英格兰: "GB",
+  苏格兰: "GB",
+  日本国: "JP",
+  hongkongchina: "HK",
+  iranislamicrepublicof: "IR",
+  skorea: "KR",
+  eeuu: "US",
+  eua: "US",
+  swaziland: "SZ",
+  macedonia: "MK",
 };
 
 /**

@@ -4,6 +4,8 @@
  * Whether 03/04/1990 is 3 April or 4 March is decided per source (inferDateOrder) or set in roster.yml; a date
  * that stays ambiguous is reported, never guessed. Impossible dates (Feb 30) are reported too.
  */
+
+import { quote } from "./text.js";
 import type { DateOrder, Finding } from "./types.js";
 
 export interface DateResult {
@@ -42,7 +44,7 @@ function ymd(field: string, text: string, year: number, month: number, day: numb
   if (!isRealDate(year, month, day)) {
     return {
       value: text,
-      finding: finding(field, "date.impossible", `${JSON.stringify(text)} is not a real date (${year}-${pad(month)}-${pad(day)})`),
+      finding: finding(field, "date.impossible", `${quote(text)} is not a real date (${year}-${pad(month)}-${pad(day)})`),
     };
   }
   return { value: `${pad(year, 4)}-${pad(month)}-${pad(day)}` };
@@ -64,7 +66,7 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
     const date = ymd(field, text, Number(y), Number(mo), Number(d));
     if (date.finding || !withTime) return date;
     if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
-      return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} has an impossible time`) };
+      return { value: text, finding: finding(field, "date.impossible", `${quote(text)} has an impossible time`) };
     const local = `${date.value}T${h}:${mi}:${s}${fraction}`;
     if (!zone) return { value: local };
     // With a zone: one instant, written in UTC. Offsets run from -12:00 to +14:00; "+08" means +08:00.
@@ -72,10 +74,12 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
     const [hours, minutes] = offset === "Z" ? [0, 0] : [Math.abs(Number(offset.slice(0, 3))), Number(offset.slice(4))];
     const utc = new Date(`${local}${offset}`);
     if (hours > 14 || minutes > 59 || Number.isNaN(utc.getTime())) {
-      return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} has an impossible time zone`) };
+      return { value: text, finding: finding(field, "date.impossible", `${quote(text)} has an impossible time zone`) };
     }
     return { value: utc.toISOString().replace(".000Z", "Z") };
   }
+  const timed = WITH_TIME.exec(text);
+  if (timed) return withClock(field, text, timed, order, withTime);
   const ymdMatch = YMD.exec(text) ?? COMPACT.exec(text);
   if (ymdMatch) return ymd(field, text, Number(ymdMatch[1]), Number(ymdMatch[2]), Number(ymdMatch[3]));
   const slash = DAY_MONTH_YEAR.exec(text);
@@ -87,13 +91,31 @@ export function normalizeDate(field: string, text: string, order: DateOrder | un
   const usMonth = usNamed && MONTHS.get((usNamed[1] as string).toLowerCase());
   if (usNamed && usMonth) return ymd(field, text, Number(usNamed[3]), usMonth, Number(usNamed[2]));
   if (EXCEL_SERIAL.test(text)) return fromExcelSerial(field, text);
-  return { value: text, finding: finding(field, "date.unparseable", `${JSON.stringify(text)} is not a date roster can read`) };
+  return { value: text, finding: finding(field, "date.unparseable", `${quote(text)} is not a date roster can read`) };
+}
+
+/** A date in any layout above followed by a clock time (1/1/2023 10:00, 2023/01/01 10:00:00 PM). */
+const WITH_TIME = /^(.+?)[\sT]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap])?\.?m?\.?$/i;
+
+function withClock(field: string, text: string, m: RegExpExecArray, order: DateOrder | undefined, withTime: boolean): DateResult {
+  const date = normalizeDate(field, m[1] as string, order, false);
+  if (date.finding)
+    return { value: text, finding: { ...date.finding, message: date.finding.message.replace(quote(m[1] as string), quote(text)) } };
+  let hour = Number(m[2]);
+  const meridiem = m[5]?.toLowerCase();
+  if (meridiem && (hour < 1 || hour > 12))
+    return { value: text, finding: finding(field, "date.impossible", `${quote(text)} has an impossible time`) };
+  if (meridiem === "p" && hour < 12) hour += 12;
+  if (meridiem === "a" && hour === 12) hour = 0;
+  if (hour > 23 || Number(m[3]) > 59 || Number(m[4] ?? 0) > 59)
+    return { value: text, finding: finding(field, "date.impossible", `${quote(text)} has an impossible time`) };
+  return { value: withTime ? `${date.value}T${pad(hour)}:${m[3]}:${m[4] ?? "00"}` : date.value };
 }
 
 /** D/M/YYYY or M/D/YYYY: a part over 12 decides; otherwise the source's order does, or it stays ambiguous. */
 function slashDate(field: string, text: string, first: number, second: number, year: number, order: DateOrder | undefined): DateResult {
   if ((first > 12 && second > 12) || first === 0 || second === 0) {
-    return { value: text, finding: finding(field, "date.impossible", `${JSON.stringify(text)} is not a real date`) };
+    return { value: text, finding: finding(field, "date.impossible", `${quote(text)} is not a real date`) };
   }
   if (first > 12) return ymd(field, text, year, second, first);
   if (second > 12 || first === second) return ymd(field, text, year, first, second);
@@ -103,7 +125,7 @@ function slashDate(field: string, text: string, first: number, second: number, y
       finding: finding(
         field,
         "date.ambiguous",
-        `${JSON.stringify(text)} could be ${year}-${pad(second)}-${pad(first)} or ${year}-${pad(first)}-${pad(second)}`,
+        `${quote(text)} could be ${year}-${pad(second)}-${pad(first)} or ${year}-${pad(first)}-${pad(second)}`,
         "set date_order: dmy or mdy for this source in roster.yml",
       ),
     };
@@ -115,7 +137,7 @@ function slashDate(field: string, text: string, first: number, second: number, y
 function fromExcelSerial(field: string, text: string): DateResult {
   const serial = Math.floor(Number(text));
   if (serial < 20000 || serial > 80000) {
-    return { value: text, finding: finding(field, "date.unparseable", `${JSON.stringify(text)} is not a date roster can read`) };
+    return { value: text, finding: finding(field, "date.unparseable", `${quote(text)} is not a date roster can read`) };
   }
   const date = new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000);
   return { value: date.toISOString().slice(0, 10) };
@@ -129,7 +151,7 @@ export interface DateOrderEvidence {
 /** Count a slash date whose first part (or second) is over 12: such dates tell the source's order. */
 export function noteDateOrder(value: string | null, evidence: DateOrderEvidence): void {
   if (value === null || value.indexOf("/") + value.indexOf("-") + value.indexOf(".") === -3) return;
-  const m = DAY_MONTH_YEAR.exec(value.trim());
+  const m = DAY_MONTH_YEAR.exec(value.trim().replace(/[\sT]+\d{1,2}:\d{2}.*$/, "")); // a clock time after it says nothing
   if (!m) return;
   const first = Number(m[1]);
   const second = Number(m[3]);

@@ -5,6 +5,7 @@
  * +tags where the provider ignores them (Gmail), so j.smith+shop@gmail.com and jsmith@googlemail.com meet.
  */
 import validator from "validator";
+import { quote } from "./text.js";
 import type { Finding } from "./types.js";
 
 const DOT_INSENSITIVE = new Set(["gmail.com", "googlemail.com"]);
@@ -36,7 +37,7 @@ export function normalizeEmail(text: string): EmailResult {
     return {
       email,
       key: email,
-      finding: { field: "email", rule: "email.syntax", severity: "warning", message: `not an email address: ${JSON.stringify(text)}` },
+      finding: { field: "email", rule: "email.syntax", severity: "warning", message: `not an email address: ${quote(text)}` },
     };
   }
   const at = email.lastIndexOf("@");
@@ -53,7 +54,7 @@ export function normalizeEmail(text: string): EmailResult {
           field: "email",
           rule: "email.syntax",
           severity: "warning",
-          message: `${JSON.stringify(text)} has no mailbox before its +tag`,
+          message: `${quote(text)} has no mailbox before its +tag`,
         },
       };
     }

@@ -12,7 +12,7 @@ import { memoize } from "./memo.js";
 import { nameKeys, normalizeNameParts } from "./names.js";
 import { normalizeConsent, normalizeNationalId } from "./other-fields.js";
 import { normalizePhone } from "./phone.js";
-import { normalizeText } from "./text.js";
+import { normalizeText, quote } from "./text.js";
 import type { Finding, NormalizeContext } from "./types.js";
 
 export type { DateOrder, Finding, NormalizeContext } from "./types.js";
@@ -75,7 +75,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
         field: "country",
         rule: "country.unknown",
         severity: "warning",
-        message: `${JSON.stringify(v.country)} is not a country roster knows`,
+        message: `${quote(v.country)} is not a country roster knows`,
       });
     }
   }

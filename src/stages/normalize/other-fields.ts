@@ -1,4 +1,6 @@
 /** Fields with small rules of their own: marketing consent and national ids. */
+
+import { quote } from "./text.js";
 import type { Finding } from "./types.js";
 
 const YES = new Set([
@@ -52,7 +54,7 @@ export function normalizeConsent(text: string): { value: string; finding?: Findi
       field: "marketing_consent",
       rule: "consent.unrecognized",
       severity: "info",
-      message: `${JSON.stringify(text)} is neither yes nor no`,
+      message: `${quote(text)} is neither yes nor no`,
     },
   };
 }

@@ -6,6 +6,7 @@
 // The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
 // mobile. It parses about 10% slower (BENCHMARKS.md).
 import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { quote } from "./text.js";
 import type { Finding } from "./types.js";
 
 export interface PhoneResult {
@@ -54,7 +55,7 @@ function parsePhone(original: string, region: string | undefined): PhoneResult {
         field: "phone",
         rule: "phone.unparseable",
         severity: "warning",
-        message: `${JSON.stringify(original)} has digits roster cannot read`,
+        message: `${quote(original)} has digits roster cannot read`,
       },
     };
   }
@@ -80,6 +81,6 @@ function parsePhone(original: string, region: string | undefined): PhoneResult {
   return {
     phone: original,
     extension: null,
-    finding: { field: "phone", rule: "phone.unparseable", severity: "warning", message: `${JSON.stringify(original)}: ${why}` },
+    finding: { field: "phone", rule: "phone.unparseable", severity: "warning", message: `${quote(original)}: ${why}` },
   };
 }

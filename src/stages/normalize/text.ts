@@ -25,6 +25,11 @@ export function normalizeText(value: string): string {
   return value.replace(INVISIBLE, "").replace(JOINERS, "$1").normalize("NFKC").replace(WHITESPACE, " ").trim();
 }
 
+/** A value quoted for a message, shortened: a 100,000-character cell must not become a 100,000-character finding. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}…` : value);
+}
+
 /** Upper-case the first letter, unless it has no one-letter capital (ß stays ß: "SS" would not round-trip). */
 export function capitalize(word: string): string {
   const at = word.search(/\p{L}/u);

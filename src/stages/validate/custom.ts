@@ -4,6 +4,7 @@
  */
 import type { CanonicalField } from "../../fields/canonical.js";
 import type { CanonicalValues } from "../normalize/index.js";
+import { quote } from "../normalize/text.js";
 import type { Severity } from "../normalize/types.js";
 
 export interface CustomRuleConfig {
@@ -57,7 +58,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
       const pattern = new RegExp(rule.pattern as string, "u");
       return {
         ...base,
-        check: (value) => (value !== null && !pattern.test(value) ? `${JSON.stringify(value)} does not match ${rule.pattern}` : undefined),
+        check: (value) => (value !== null && !pattern.test(value) ? `${quote(value)} does not match ${rule.pattern}` : undefined),
       };
     }
     case "enum": {
@@ -65,7 +66,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
       return {
         ...base,
         check: (value) =>
-          value !== null && !allowed.has(value) ? `${JSON.stringify(value)} is not one of ${(rule.enum ?? []).join(", ")}` : undefined,
+          value !== null && !allowed.has(value) ? `${quote(value)} is not one of ${(rule.enum ?? []).join(", ")}` : undefined,
       };
     }
     case "length": {
@@ -75,7 +76,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
         check(value) {
           const length = value === null ? 0 : [...value].length;
           return value !== null && (length < min || length > max)
-            ? `${JSON.stringify(value)} has ${length} characters, expected ${min}–${max}`
+            ? `${quote(value)} has ${length} characters, expected ${min}–${max}`
             : undefined;
         },
       };
@@ -88,7 +89,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
           if (value === null) return undefined;
           const below = min !== undefined && !(compare(value, min) >= 0);
           const above = max !== undefined && !(compare(value, max) <= 0);
-          return below || above ? `${JSON.stringify(value)} is outside ${min ?? "…"} to ${max ?? "…"}` : undefined;
+          return below || above ? `${quote(value)} is outside ${min ?? "…"} to ${max ?? "…"}` : undefined;
         },
       };
     }
@@ -102,7 +103,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
             seen.set(value, line);
             return undefined;
           }
-          return `${JSON.stringify(value)} is already used on line ${first}`;
+          return `${quote(value)} is already used on line ${first}`;
         },
       };
   }

@@ -7,6 +7,7 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
 import type { CanonicalValues } from "../normalize/index.js";
+import { quote } from "../normalize/text.js";
 import type { Severity } from "../normalize/types.js";
 import { checkChineseId, chineseIdBirthDate } from "./chinese-id.js";
 import { domainTypo, isDisposableDomain, isRoleAccount } from "./email-rules.js";
@@ -76,16 +77,14 @@ function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
       field,
       severity: "warning",
       description: "a placeholder instead of a name (test, asdf, n/a, unknown, xxx, 无)",
-      check: (value) =>
-        PLACEHOLDERS.has(value.toLowerCase()) ? { message: `${JSON.stringify(value)} is a placeholder, not a name` } : undefined,
+      check: (value) => (PLACEHOLDERS.has(value.toLowerCase()) ? { message: `${quote(value)} is a placeholder, not a name` } : undefined),
     },
     {
       id: "name.digits",
       field,
       severity: "warning",
       description: "a name containing digits",
-      check: (value, record) =>
-        applies(record) && /\p{Nd}/u.test(value) ? { message: `${JSON.stringify(value)} contains digits` } : undefined,
+      check: (value, record) => (applies(record) && /\p{Nd}/u.test(value) ? { message: `${quote(value)} contains digits` } : undefined),
     },
   ];
 }
@@ -97,9 +96,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "not a syntactically valid email address (validator's isEmail, internationalized allowed)",
     check: (value) =>
-      validator.isEmail(value, { allow_utf8_local_part: true })
-        ? undefined
-        : { message: `${JSON.stringify(value)} is not an email address` },
+      validator.isEmail(value, { allow_utf8_local_part: true }) ? undefined : { message: `${quote(value)} is not an email address` },
   },
   {
     id: "email.domain_typo",
@@ -143,7 +140,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     description: "not a valid phone number for its country (libphonenumber-js)",
     check(value, _record, context) {
       if (E164.test(value) && parsePhoneNumberFromString(value)?.isValid()) return undefined;
-      return { message: context.whyNotNormal("phone") ?? `${JSON.stringify(value)} is not a valid phone number` };
+      return { message: context.whyNotNormal("phone") ?? `${quote(value)} is not a valid phone number` };
     },
   },
   {
@@ -164,7 +161,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "not a date that can be read (unparseable, impossible, or ambiguous day/month)",
     check: (value, _record, context) =>
-      ISO_DATE.test(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${JSON.stringify(value)} is not a date` },
+      ISO_DATE.test(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${quote(value)} is not a date` },
   },
   {
     id: "birth_date.future",
@@ -195,7 +192,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
       if (!country || !(validator.isPostalCodeLocales as readonly string[]).includes(country)) return undefined;
       return validator.isPostalCode(value, country as validator.PostalCodeLocale)
         ? undefined
-        : { message: `${JSON.stringify(value)} is not a ${country} postal code` };
+        : { message: `${quote(value)} is not a ${country} postal code` };
     },
   },
   {
@@ -204,7 +201,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "a country that cannot be resolved to ISO 3166-1 alpha-2",
     check: (value, _record, context) =>
-      /^[A-Z]{2}$/.test(value) ? undefined : { message: context.whyNotNormal("country") ?? `${JSON.stringify(value)} is not a country` },
+      /^[A-Z]{2}$/.test(value) ? undefined : { message: context.whyNotNormal("country") ?? `${quote(value)} is not a country` },
   },
   {
     id: "national_id.invalid",
@@ -215,7 +212,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
       if (record.country !== "CN" && !/^\d{17}[\dX]$/.test(value)) return undefined;
       const problem = checkChineseId(value);
       if (!problem) return undefined;
-      if (problem.kind === "format") return { message: `${JSON.stringify(value)} is not 17 digits and a check character` };
+      if (problem.kind === "format") return { message: `${quote(value)} is not 17 digits and a check character` };
       if (problem.kind === "checksum")
         return {
           message: `${value} has a wrong check character`,
