@@ -4,7 +4,6 @@
  * each worker thread (normalize-worker.ts) for large ones: every worker has its own connection and its own
  * ranges, so no record crosses threads.
  */
-import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { type MappedValues, mappedValues } from "../../fields/raw.js";
 import { type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
@@ -49,10 +48,6 @@ export function newTally(): RangeTally {
   return { summary: new NormalizeSummary(), perSource: {}, findings: [] };
 }
 
-function storedValues(row: StoredRow): MappedValues {
-  return Object.fromEntries(CANONICAL_FIELDS.map((field) => [field, (row[field] as string | null) ?? null])) as MappedValues;
-}
-
 export class RangeNormalizer {
   private readonly rows;
   private readonly writer;
@@ -79,7 +74,7 @@ export class RangeNormalizer {
       const before = this.valuesOf(row);
       const after = normalizeRecord(before, context);
       // "Changed" means changed from what the store holds now, so a second run (or its dry run) reports nothing.
-      this.tally.summary.add(storedValues(row), after);
+      this.tally.summary.add(row as unknown as MappedValues, after); // the row carries the stored values by field
       this.tally.perSource[row.source] = (this.tally.perSource[row.source] ?? 0) + 1;
       for (const finding of after.findings) {
         if (this.tally.findings.length >= SHOWN_FINDINGS) break;

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
 import { simplified } from "./chinese-names.js";
+import { memoize } from "./memo.js";
 import { foldLatin, HAN } from "./text.js";
 
 const require = createRequire(import.meta.url);
@@ -116,14 +117,8 @@ const INDEX: ReadonlyMap<string, string> = (() => {
   return index;
 })();
 
-/** The alpha-2 code for a country name or code, or undefined when it cannot be told. */
-/** Exports repeat a handful of spellings millions of times: remember the answers (bounded). */
-const seen = new Map<string, string | undefined>();
-
-export function countryCode(text: string): string | undefined {
-  if (seen.has(text)) return seen.get(text);
-  const code = INDEX.get(countryKey(text));
-  if (seen.size > 10_000) seen.clear();
-  seen.set(text, code);
-  return code;
-}
+/**
+ * The alpha-2 code for a country name or code, or undefined when it cannot be told. Exports repeat a handful of
+ * spellings millions of times, so answers are remembered (bounded).
+ */
+export const countryCode: (text: string) => string | undefined = memoize((text) => INDEX.get(countryKey(text)), 10_000);

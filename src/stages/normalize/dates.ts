@@ -50,13 +50,13 @@ function ymd(field: string, text: string, year: number, month: number, day: numb
   return { value: `${pad(year, 4)}-${pad(month)}-${pad(day)}` };
 }
 
+/** Already ISO: the commonest form, checked before the general patterns. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 /**
  * Normalize one date. `withTime` keeps the time of timestamps (created_at, updated_at); birth dates keep
  * only the day.
  */
-/** Already ISO: the commonest form, checked before the general patterns. */
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 export function normalizeDate(field: string, text: string, order: DateOrder | undefined, withTime = false): DateResult {
   const iso = ISO_DATE.exec(text);
   if (iso) return ymd(field, text, Number(iso[1]), Number(iso[2]), Number(iso[3]));

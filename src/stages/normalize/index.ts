@@ -109,7 +109,11 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
   for (const field of ["birth_date", "created_at", "updated_at"] as const) {
     const value = v[field];
     if (!value) continue;
-    const date = normalizedDate(`${field}\u0000${context.dateOrder ?? ""}\u0000${value}`);
+    // Birth dates repeat across customers; creation timestamps are unique, so caching them would only cost.
+    const date =
+      field === "birth_date"
+        ? normalizedDate(`${field}\u0000${context.dateOrder ?? ""}\u0000${value}`)
+        : normalizeDate(field, value, context.dateOrder, true);
     v[field] = date.value;
     if (date.finding) findings.push(date.finding);
   }

@@ -47,7 +47,6 @@ export function normalizeConsent(text: string): { value: string; finding?: Findi
   const key = text.toLowerCase();
   if (YES.has(key)) return { value: "true" };
   if (NO.has(key)) return { value: "false" };
-  if (key === "true" || key === "false") return { value: key };
   return {
     value: text,
     finding: {

@@ -6,6 +6,7 @@
 // The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
 // mobile. It parses about 10% slower (BENCHMARKS.md).
 import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { memoize } from "./memo.js";
 import { quote } from "./text.js";
 import type { Finding } from "./types.js";
 
@@ -31,17 +32,13 @@ function tryParse(text: string, region: string | undefined) {
 }
 
 /** Recent results: exports repeat numbers (households, re-imports), and parsing is the cost of this stage. */
-const cache = new Map<string, PhoneResult>();
-const CACHE_LIMIT = 50_000;
+const parseCached = memoize((key: string) => {
+  const split = key.indexOf("\u0000");
+  return parsePhone(key.slice(split + 1), key.slice(0, split) || undefined);
+});
 
 export function normalizePhone(text: string, region: string | undefined): PhoneResult {
-  const cacheKey = `${region ?? ""}\u0000${text}`;
-  const cached = cache.get(cacheKey);
-  if (cached) return cached;
-  const result = parsePhone(text, region);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(cacheKey, result);
-  return result;
+  return parseCached(`${region ?? ""}\u0000${text}`);
 }
 
 function parsePhone(original: string, region: string | undefined): PhoneResult {
