@@ -10,6 +10,8 @@ export interface StoredRow {
   sourceId: string | null;
   raw: string;
   batchId: number;
+  /** When normalize last wrote this record, or null. */
+  normalizedAt: string | null;
   /** The canonical values the store holds now (import's, or an earlier normalize's), by field. */
   [field: string]: string | number | null;
 }
@@ -53,6 +55,21 @@ export function currentSources(db: Db, only: readonly string[] = []): string[] {
   return rows.map((r) => r.source).filter((source) => only.length === 0 || only.includes(source));
 }
 
+/** normalize's findings of the records with ids in [from, to], by record id (what validate explains with). */
+export function normalizeFindingsInRange(db: Db): (from: number, to: number) => Map<number, Finding[]> {
+  const statement = db.prepare(
+    "SELECT record_id AS recordId, field, rule, severity, message, suggestion FROM findings WHERE stage = 'normalize' AND record_id BETWEEN ? AND ?",
+  );
+  return (from, to) => {
+    const byRecord = new Map<number, Finding[]>();
+    for (const row of statement.all(from, to) as (Finding & { recordId: number; suggestion: string | null })[]) {
+      const { recordId, suggestion, ...finding } = row;
+      byRecord.set(recordId, [...(byRecord.get(recordId) ?? []), suggestion === null ? finding : { ...finding, suggestion }]);
+    }
+    return byRecord;
+  };
+}
+
 /** Lowest and highest id of current records: the span normalize splits into ranges. */
 export function currentIdSpan(db: Db): { min: number; max: number } | undefined {
   const span = db.prepare("SELECT min(id) AS min, max(id) AS max FROM current_records").get() as { min: number | null; max: number | null };
@@ -65,8 +82,8 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
  */
 export function rowsInIdRange(db: Db): (from: number, to: number) => StoredRow[] {
   const statement = db.prepare(
-    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, ${CURRENT_COLUMNS}
-     FROM records r JOIN batches b ON b.id = r.batch_id
+    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, k.normalized_at AS normalizedAt, ${CURRENT_COLUMNS}
+     FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
      WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
      ORDER BY r.id`,
   );

@@ -145,6 +145,7 @@ describe("names", () => {
     [{ full_name: "张伟" }, []],
     [{ full_name: "test" }, ["name.placeholder"]],
     [{ full_name: "N/A" }, ["name.placeholder"]],
+    [{ given_name: "Na", family_name: "Li" }, []],
     [{ given_name: "无" }, ["name.placeholder"]],
     [{ family_name: "Smith2" }, ["name.digits"]],
     [{ full_name: "Ann ３" }, ["name.digits"]],

@@ -33,20 +33,19 @@ export interface Rule {
   check(value: string, record: CanonicalValues, context: RuleContext): Problem | undefined;
 }
 
+// Not "na" (娜 in pinyin: Li Na) nor a lone "x" (an initial): real names those.
 const PLACEHOLDERS = new Set([
   "test",
   "testing",
   "asdf",
   "qwerty",
   "n/a",
-  "na",
   "none",
   "null",
   "nil",
   "unknown",
   "xxx",
   "xx",
-  "x",
   "abc",
   "aaa",
   "name",
