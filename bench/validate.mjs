@@ -52,6 +52,21 @@ const stored = timed([
   "--out",
   join(dir, "validate-store.json"),
 ]);
+// The usual pipeline: normalize first, then validate checks the stored values.
+const normalize = spawnSync(process.execPath, [bin, "-q", "--store", store, "--country", "US", "normalize"], { stdio: "inherit" });
+if (normalize.status !== 0) process.exit(1);
+const afterNormalize = timed([
+  "-q",
+  "--store",
+  store,
+  "--country",
+  "US",
+  "validate",
+  "--format",
+  "json",
+  "--out",
+  join(dir, "validate-store2.json"),
+]);
 
 const table = parse(readFileSync(csv), { columns: true, relax_quotes: true });
 const phones = table.map((r) => [r.phone, /china|中国|^cn$/i.test(r.country) ? "CN" : "US"]).filter(([p]) => p);
@@ -69,5 +84,8 @@ console.log(
 );
 console.log(
   `libphonenumber-js alone, ${phones.length.toLocaleString("en-US")} phones:  ${phoneSeconds.toFixed(2)} s  ${rate(phones.length, phoneSeconds)} phones/s`,
+);
+console.log(
+  `roster validate (store, normalized): ${afterNormalize.seconds.toFixed(2)} s  ${rate(rows, afterNormalize.seconds)} records/s  peak RSS ${afterNormalize.peakMb.toFixed(0)} MB`,
 );
 console.log("goal: >= 80,000 records/s in both modes");
