@@ -126,7 +126,7 @@ Examples:
       .description("check records against rules: the store, or files straight (no store needed); exit 1 when a gate fails")
       .argument("[file...]", "files to check (- for stdin); without files, the store's records")
       .addOption(new Option("--format <format>", "report format (default: table)").choices(["table", "json", "junit", "markdown", "csv"]))
-      .option("--out <file>", "write the report here instead of stdout (written whether the gates pass or not)")
+      .option("-o, --out <file>", "write the report here instead of stdout (- for stdout; written whether the gates pass or not)")
       .addOption(
         new Option(
           "--fail-on <severity>",

@@ -49,17 +49,29 @@ const CustomRuleSchema = z
     {
       message: "give exactly one of required, pattern, enum, length, range, unique",
     },
-  );
+  )
+  .refine((rule) => !rule.length || (rule.length.min ?? 0) <= (rule.length.max ?? Number.POSITIVE_INFINITY), {
+    message: "length: min is above max",
+    path: ["length"],
+  })
+  .refine((rule) => !rule.range || rule.range.min === undefined || rule.range.max === undefined || rule.range.min <= rule.range.max, {
+    message: "range: min is above max",
+    path: ["range"],
+  });
 
 /** "> 5%", ">5%" or "5%": the share of records above which a check trips. */
 const threshold = z
   .string()
   .regex(/^\s*>?\s*\d+(?:\.\d+)?\s*%\s*$/, 'a percentage such as "> 5%"')
-  .transform((text) => Number(text.replace(/[>%\s]/g, "")));
+  .transform((text) => Number(text.replace(/[>%\s]/g, "")))
+  .refine((percent) => percent <= 100, "a percentage from 0 to 100");
 
 const CheckSchema = z
   .strictObject({ rule: z.string().min(1).optional(), warn_if: threshold.optional(), error_if: threshold.optional() })
-  .refine((check) => check.warn_if !== undefined || check.error_if !== undefined, { message: "give warn_if, error_if or both" });
+  .refine((check) => check.warn_if !== undefined || check.error_if !== undefined, { message: "give warn_if, error_if or both" })
+  .refine((check) => check.warn_if === undefined || check.error_if === undefined || check.warn_if <= check.error_if, {
+    message: "warn_if is above error_if",
+  });
 
 export const ConfigSchema = z.strictObject({
   store: z.string().min(1).optional(),

@@ -3,7 +3,7 @@
  * filters (normalize, dedupe). A file is written to a temporary name and renamed at the end, so a failed or
  * killed run never leaves a half-written output behind.
  */
-import { createWriteStream, renameSync, rmSync } from "node:fs";
+import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { OutputClosedError, UsageError } from "../errors.js";
@@ -103,6 +103,78 @@ export function openRecordWriter(
         (stream as ReturnType<typeof createWriteStream>).destroy();
         rmSync(partial, { force: true });
       }
+    },
+  };
+}
+
+/** A text report going to a file (via a temporary name, owner-only) or to stdout. */
+export interface TextSink {
+  write(text: string): void;
+  /** Finish: for a file, move it into place. */
+  close(): void;
+  /** Give up: remove a partial file. */
+  discard(): void;
+}
+
+/**
+ * Opened before the work starts, so a bad `--out` path fails at once (exit 2) rather than after a long run.
+ * `-` means stdout; a reader closing stdout early ends the run quietly (OutputClosedError).
+ */
+export function openTextSink(path: string | undefined, stdout: NodeJS.WritableStream): TextSink {
+  if (path === undefined || path === "-") {
+    let failure: Error | undefined;
+    const events = stdout as NodeJS.EventEmitter;
+    const onError = (error: NodeJS.ErrnoException) => {
+      failure ??= error.code === "EPIPE" ? new OutputClosedError() : new UsageError(`stdout: cannot write: ${error.message}`);
+    };
+    events.on("error", onError);
+    return {
+      write(text) {
+        if (failure) throw failure;
+        stdout.write(text);
+      },
+      close() {
+        events.off("error", onError);
+        if (failure) throw failure;
+      },
+      discard() {
+        events.off("error", onError);
+      },
+    };
+  }
+  const partial = `${path}.partial-${process.pid}`;
+  const fail = (error: unknown) =>
+    new UsageError(`--out ${path}: cannot write: ${(error as Error).message}`, "check the output path and its directory");
+  let fd: number;
+  try {
+    fd = openSync(partial, "w", 0o600);
+  } catch (error) {
+    throw fail(error);
+  }
+  return {
+    write(text) {
+      try {
+        writeSync(fd, text);
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+    close() {
+      closeSync(fd);
+      try {
+        renameSync(partial, path);
+      } catch (error) {
+        rmSync(partial, { force: true });
+        throw fail(error);
+      }
+    },
+    discard() {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+      rmSync(partial, { force: true });
     },
   };
 }

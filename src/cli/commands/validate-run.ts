@@ -3,6 +3,8 @@
  * is normalized in memory first, as normalize would, so the rules see canonical values whether or not
  * normalize has run; findings are grouped into a report and the gates decide the exit code.
  */
+
+import { InputError } from "../../errors.js";
 import type { CanonicalField } from "../../fields/canonical.js";
 import type { MappedValues } from "../../fields/raw.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -40,6 +42,8 @@ export interface ValidateResult {
   report: ValidationReport;
   /** File mode: rows the reader could not read (store mode: import put them in rejects). */
   rejects: { where: string; reason: string }[];
+  /** File mode: files that could not be read at all (their message); the command exits 3 after the report. */
+  failedFiles?: string[];
 }
 
 function contextFor(source: string, options: ValidateOptions, evidence: DateOrderEvidence): NormalizeContext {
@@ -56,7 +60,7 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
 async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const builder = new ReportBuilder();
-  const validator = new Validator({ required: options.required, disabled: options.disabled, custom: options.custom });
+  const validator = newValidator(options);
   const progress = await io.terminal.progress("validating");
   try {
     const sources = currentSources(db, options.source ? [options.source] : []);
@@ -104,7 +108,7 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       findings: report.findings,
       passed: report.passed,
     });
-    return { mode: "store", store: path, report, rejects: [] };
+    return { mode: "store", store: path, report, rejects: [], failedFiles: [] };
   } finally {
     progress.stop();
     db.close();
@@ -113,31 +117,70 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
 
 async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   const builder = new ReportBuilder();
-  const validator = new Validator({ required: options.required, disabled: options.disabled, custom: options.custom });
-  const rejects: ValidateResult["rejects"] = [];
+  const validator = newValidator(options);
+  const failedFiles: string[] = [];
+  const record = async (findings: ValidationFinding[]) => {
+    builder.add(findings);
+    if (findings.length > 0) await io.onFindings?.(findings);
+  };
   for (const file of options.files) {
-    const source = options.source ?? defaultSource(file);
-    const name = file === "-" ? "<stdin>" : file;
-    const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
-    if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && canReadTwice(file)) {
-      await eachRow(file, options, io.stdin, { row: (values) => void collectDateOrder(datesOf(values), evidence), reject: () => {} });
+    try {
+      await validateFile(file, options, io, validator, record);
+    } catch (error) {
+      // One unreadable file must not hide the others' report (a CI job still needs its JUnit): it becomes a
+      // finding, and the command exits 3 after writing the report.
+      if (!(error instanceof InputError)) throw error;
+      failedFiles.push(error.message);
+      await record([
+        {
+          source: defaultSource(file),
+          sourceId: null,
+          line: 0,
+          field: "file",
+          rule: "file.unreadable",
+          severity: "error",
+          message: error.message,
+        },
+      ]);
     }
-    const context = contextFor(source, options, evidence);
-    await eachRow(file, options, io.stdin, {
-      row: async (values, line) => {
-        const normalized = normalizeRecord(values, context);
-        const findings = validator.check({
-          source,
-          sourceId: values.source_id,
-          line,
-          values: normalized.values,
-          normalizeFindings: normalized.findings,
-        });
-        builder.add(findings);
-        if (findings.length > 0) await io.onFindings?.(findings);
-      },
-      reject: (line, reason) => void rejects.push({ where: `${name}:${line}`, reason }),
-    });
   }
-  return { mode: "files", store: undefined, report: builder.build(options.failOn, options.thresholds), rejects };
+  return { mode: "files", store: undefined, report: builder.build(options.failOn, options.thresholds), rejects: [], failedFiles };
+}
+
+function newValidator(options: ValidateOptions): Validator {
+  return new Validator({ required: options.required, disabled: options.disabled, custom: options.custom, defaultCountry: options.country });
+}
+
+async function validateFile(
+  file: string,
+  options: ValidateOptions,
+  io: ValidateIo,
+  validator: Validator,
+  record: (findings: ValidationFinding[]) => Promise<void>,
+): Promise<void> {
+  const source = options.source ?? defaultSource(file);
+  const name = file === "-" ? "<stdin>" : file;
+  const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
+  if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && canReadTwice(file)) {
+    await eachRow(file, options, io.stdin, { row: (values) => void collectDateOrder(datesOf(values), evidence), reject: () => {} });
+  }
+  const context = contextFor(source, options, evidence);
+  await eachRow(file, options, io.stdin, {
+    row: async (values, line) => {
+      const normalized = normalizeRecord(values, context);
+      const findings = validator.check({
+        source,
+        sourceId: values.source_id,
+        line,
+        values: normalized.values,
+        normalizeFindings: normalized.findings,
+      });
+      await record(findings);
+    },
+    // A row that cannot be read is a finding too: it fails the gate and shows in every report format.
+    reject: (line, reason) =>
+      void record([
+        { source, sourceId: null, line, field: "row", rule: "row.unreadable", severity: "error", message: `${name}:${line}: ${reason}` },
+      ]),
+  });
 }

@@ -1,9 +1,11 @@
 /** `roster validate`: the commander adapter, report output (stdout or --out) and the gates' exit code. */
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { z } from "zod";
-import { QualityGateError, UsageError } from "../../errors.js";
+import { InputError, QualityGateError, UsageError } from "../../errors.js";
 import { parseEncodingName } from "../../io/encoding.js";
+import { openTextSink } from "../../io/output.js";
 import { FORMATS } from "../../io/sniff.js";
+import { compileCustomRule } from "../../stages/validate/custom.js";
+import { BUILT_IN_RULES } from "../../stages/validate/index.js";
 import {
   csvRows,
   REPORT_FORMATS,
@@ -14,10 +16,11 @@ import {
   renderTable,
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
+import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { runValidate, type ValidateOptions } from "./validate-run.js";
+import { runValidate, type ValidateOptions, type ValidateResult } from "./validate-run.js";
 
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
@@ -34,7 +37,9 @@ const ValidateFlags = z.object({
 /** `--max-invalid 5%` or `--max-invalid email.syntax=2%`. */
 export function parseMaxInvalid(value: string): Threshold {
   const match = /^\s*(?:([\w.-]+)\s*=\s*)?(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
-  if (!match) throw new UsageError(`--max-invalid takes PCT% or RULE=PCT% (e.g. 2% or email.syntax=0.5%), not ${JSON.stringify(value)}`);
+  if (!match || Number(match[2]) > 100) {
+    throw new UsageError(`--max-invalid takes PCT% (0 to 100) or RULE=PCT% (e.g. 2% or email.syntax=0.5%), not ${JSON.stringify(value)}`);
+  }
   return { rule: match[1], percent: Number(match[2]), level: "error", text: `--max-invalid ${value.trim()}` };
 }
 
@@ -42,7 +47,7 @@ export function validateOptionsFrom(
   files: string[],
   raw: Record<string, unknown>,
   globals: Globals,
-): ValidateOptions & { format: ReportFormat; out: string | undefined } {
+): ValidateOptions & { format: ReportFormat; out: string | undefined; ruleCatalogue: { rule: string; field: string }[] } {
   const flags = parseOptions(ValidateFlags, raw);
   const encoding = parseEncodingName(flags.encoding);
   if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
@@ -65,8 +70,26 @@ export function validateOptionsFrom(
         text: `checks[${i}] ${name} error_if > ${check.error_if}%`,
       });
   }
-  // With thresholds, they decide: any single error no longer fails unless --fail-on says so.
-  const failOn: FailOn = flags.failOn ?? (thresholds.length > 0 ? "never" : "error");
+  // With error thresholds, they decide: any single error no longer fails unless --fail-on says so.
+  // (A warn_if alone changes nothing: it only prints.)
+  const failOn: FailOn = flags.failOn ?? (thresholds.some((t) => t.level === "error") ? "never" : "error");
+  // Rule names in configuration must exist: a typo would otherwise switch nothing off or gate on nothing.
+  const customIds = (config.rules ?? []).map((rule) => compileCustomRule(rule).id);
+  const known = new Set([...KNOWN_RULE_IDS, ...customIds]);
+  const unknown = (id: string | undefined, where: string) => {
+    if (id !== undefined && !known.has(id))
+      throw new UsageError(`${where}: unknown rule "${id}"`, `rules: ${[...known].sort().join(", ")}`);
+  };
+  for (const [i, id] of (config.disabled_rules ?? []).entries()) unknown(id, `${globals.configPath ?? "roster.yml"}: disabled_rules.${i}`);
+  for (const [i, check] of (config.checks ?? []).entries()) unknown(check.rule, `${globals.configPath ?? "roster.yml"}: checks.${i}.rule`);
+  for (const threshold of thresholds) if (threshold.text.startsWith("--max-invalid")) unknown(threshold.rule, threshold.text);
+  const ruleCatalogue = [
+    ...BUILT_IN_RULES.filter((rule) => !(config.disabled_rules ?? []).includes(rule.id)).map((rule) => ({
+      rule: rule.id,
+      field: rule.field,
+    })),
+    ...(config.rules ?? []).map((rule) => ({ rule: compileCustomRule(rule).id, field: rule.field })),
+  ];
   const perSource = Object.fromEntries(
     Object.entries(config.sources ?? {}).map(([name, settings]) => [
       name,
@@ -90,7 +113,8 @@ export function validateOptionsFrom(
     custom: config.rules ?? [],
     failOn,
     thresholds,
-    format: globals.json ? "json" : (flags.format ?? "table"),
+    format: flags.format ?? (globals.json ? "json" : "table"),
+    ruleCatalogue,
   };
 }
 
@@ -98,51 +122,53 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
   const globals = resolveGlobals(raw, context);
   const options = validateOptionsFrom(files, raw, globals);
   const { terminal } = globals;
-  // The report goes to --out (via a temporary name, so a half-written file never stands) or to stdout.
-  const partial = options.out ? `${options.out}.partial-${process.pid}` : undefined;
-  const chunks: string[] = [];
-  const emit = (text: string) => {
-    if (partial) chunks.push(text);
-    else context.streams.stdout.write(text);
-  };
+  const sink = openTextSink(options.out, context.streams.stdout);
   let csvHeader = true;
+  let result: ValidateResult;
   try {
-    const result = await runValidate(options, {
+    result = await runValidate(options, {
       terminal,
       stdin: context.streams.stdin as AsyncIterable<Uint8Array>,
       onFindings:
         options.format === "csv"
           ? (findings) => {
               if (findings.length === 0) return;
-              emit(csvRows(findings, csvHeader));
+              sink.write(csvRows(findings, csvHeader));
               csvHeader = false;
             }
           : undefined,
     });
     const { report } = result;
-    for (const reject of result.rejects) terminal.warn(`${reject.where}: row not read: ${reject.reason}`);
     const failing = new Set(options.failOn === "never" ? [] : options.failOn === "warning" ? ["error", "warning"] : ["error"]);
-    if (options.format === "csv" && csvHeader) emit(csvRows([], true));
-    if (options.format === "table") emit(renderTable(report, partial ? undefined : terminal.color));
-    if (options.format === "json") emit(renderJson(report));
-    if (options.format === "junit") emit(renderJunit(report, failing));
-    if (options.format === "markdown") emit(renderMarkdown(report));
-    if (partial && options.out) {
-      writeFileSync(partial, chunks.join(""), { mode: 0o644 });
-      renameSync(partial, options.out);
-    }
-    for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
-    if (partial || options.format !== "table") {
-      terminal.info(
-        `${report.records} records checked: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings${partial ? `; report in ${options.out}` : ""}`,
-      );
-    }
-    if (!report.passed) {
-      const failed = report.gates.filter((g) => !g.passed && g.level === "error");
-      throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
-    }
+    if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
+    if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.color));
+    if (options.format === "json") sink.write(renderJson(report));
+    if (options.format === "junit") sink.write(renderJunit(report, failing, options.ruleCatalogue));
+    if (options.format === "markdown") sink.write(renderMarkdown(report));
+    sink.close(); // the report stands whether the gates pass or not
   } catch (error) {
-    if (partial && !(error instanceof QualityGateError)) rmSync(partial, { force: true });
+    sink.discard();
     throw error;
+  }
+  const { report } = result;
+  for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
+  if (options.source && files.length === 0 && report.records === 0) terminal.warn(`no current records in source "${options.source}"`);
+  if ((options.out && options.out !== "-") || options.format !== "table") {
+    const where = options.out && options.out !== "-" ? `; report in ${options.out}` : "";
+    terminal.info(
+      `${report.records} records checked: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings${where}`,
+    );
+  }
+  const failedFiles = result.failedFiles ?? [];
+  if (failedFiles.length > 0) {
+    throw new InputError(
+      failedFiles.length === files.length
+        ? (failedFiles[0] as string)
+        : `${failedFiles.length} of ${files.length} files could not be read: ${failedFiles.join("; ")}`,
+    );
+  }
+  if (!report.passed) {
+    const failed = report.gates.filter((g) => !g.passed && g.level === "error");
+    throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
   }
 }

@@ -84,10 +84,12 @@ const ROLE_ACCOUNTS = new Set([
 /** The common domain a mistyped one most likely meant (gmial.com → gmail.com), if any. */
 export function domainTypo(domain: string): string | undefined {
   if (KNOWN.has(domain) || domain.length < 5) return undefined;
+  const name = domain.split(".")[0];
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of COMMON_DOMAINS) {
-    if (Math.abs(known.length - domain.length) > 2) continue;
+    // yahoo.co.jp, yahoo.ca, hotmail.de: the provider's own regional domains, not typos.
+    if (Math.abs(known.length - domain.length) > 2 || known.split(".")[0] === name) continue;
     const d = distance(domain, known);
     // One edit for short domains, two for longer ones (a swapped pair of letters is two: gmial.com).
     if (d < bestDistance && d <= (domain.length >= 8 ? 2 : 1)) {

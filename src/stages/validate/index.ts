@@ -41,12 +41,15 @@ export interface ValidatorOptions {
   disabled?: readonly string[];
   /** Custom rules from roster.yml. */
   custom?: readonly CustomRuleConfig[];
+  /** The default country for records without one (postal codes). */
+  defaultCountry?: string | undefined;
   today?: string;
 }
 
 export class Validator {
   private readonly seenIds = new Map<string, Map<string, number>>();
   private readonly rules;
+  private readonly uniqueDisabled: boolean;
   private readonly custom: CustomRule[];
   /** Values seen so far per custom unique rule and source. */
   private readonly seenValues = new Map<string, Map<string, number>>();
@@ -55,6 +58,7 @@ export class Validator {
   constructor(private readonly options: ValidatorOptions) {
     const disabled = new Set(options.disabled ?? []);
     this.rules = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.id));
+    this.uniqueDisabled = disabled.has("source_id.duplicate");
     this.custom = (options.custom ?? []).map(compileCustomRule);
     this.today = options.today ?? new Date().toISOString().slice(0, 10);
   }
@@ -69,6 +73,7 @@ export class Validator {
     };
     const context: RuleContext = {
       today: this.today,
+      defaultCountry: this.options.defaultCountry,
       whyNotNormal: (field) => record.normalizeFindings.find((f) => f.field === field)?.message,
     };
     for (const field of this.options.required) {
@@ -92,7 +97,7 @@ export class Validator {
       const message = rule.check(record.values[rule.field], record.values, seen, record.line);
       if (message) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, message });
     }
-    if (record.sourceId !== null) this.checkUnique(record, at, findings);
+    if (record.sourceId !== null && !this.uniqueDisabled) this.checkUnique(record, at, findings);
     return findings;
   }
 

@@ -51,16 +51,30 @@ export function renderJson(report: ValidationReport): string {
   return `${JSON.stringify({ command: "validate", ...report })}\n`;
 }
 
+/** XML 1.0 text: characters it forbids (controls, U+FFFE/FFFF, lone surrogates) dropped, the rest escaped. */
 const xml = (text: string) =>
   text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      "",
+    )
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;");
 
 /** One testcase per rule and field (what GitLab, Jenkins and Azure read); a failing one carries counts and examples. */
-export function renderJunit(report: ValidationReport, failingSeverities: ReadonlySet<string>): string {
+export function renderJunit(
+  report: ValidationReport,
+  failingSeverities: ReadonlySet<string>,
+  catalogue: readonly { rule: string; field: string }[] = [],
+): string {
+  // Every enabled rule is a testcase: one that stops firing turns green instead of disappearing.
+  const found = new Set(report.rules.map((r) => `${r.field}: ${r.rule}`));
+  const clean = catalogue
+    .filter((entry) => !found.has(`${entry.field}: ${entry.rule}`))
+    .map((entry) => `    <testcase classname="roster.validate.${xml(entry.field)}" name="${xml(`${entry.field}: ${entry.rule}`)}"/>`);
+  const checked = `    <testcase classname="roster.validate" name="records checked"><system-out>${report.records} records</system-out></testcase>`;
   const cases = report.rules.map((rule) => {
     const failed = failingSeverities.has(rule.severity);
     const name = `${rule.field}: ${rule.rule}`;
@@ -74,12 +88,23 @@ export function renderJunit(report: ValidationReport, failingSeverities: Readonl
       ? `    <testcase classname="roster.validate.gates" name="${xml(gate.gate)}"><system-out>${xml(gate.detail)}</system-out></testcase>`
       : `    <testcase classname="roster.validate.gates" name="${xml(gate.gate)}">\n      <failure message="${xml(gate.detail)}" type="gate"/>\n    </testcase>`,
   );
-  const all = [...cases, ...gateCases];
-  const failures = all.filter((c) => c.includes("<failure")).length;
+  const failing = [
+    ...report.rules.filter((rule) => failingSeverities.has(rule.severity)),
+    ...report.gates.filter((g) => !g.passed && g.level === "error"),
+  ];
+  const all = [checked, ...cases, ...clean, ...gateCases];
+  const failures = failing.length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="roster validate" tests="${all.length}" failures="${failures}">\n  <testsuite name="roster validate" tests="${all.length}" failures="${failures}" errors="0" skipped="0">\n${all.join("\n")}\n  </testsuite>\n</testsuites>\n`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** A Markdown table cell: pipes escaped, HTML neutralized (a value must not open a comment or a tag). */
+const cell = (text: string) =>
+  text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\|/g, "\\|")
+    .replace(/[\r\n]+/g, " ");
 
 /** For CI job summaries ($GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: ValidationReport): string {

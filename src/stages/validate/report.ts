@@ -50,6 +50,8 @@ export class ReportBuilder {
   private findings = 0;
   private readonly invalid: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   private readonly rules = new Map<string, RuleSummary>();
+  /** Records breaking each rule, whatever the field (`required` on email and on phone is one share). */
+  private readonly recordsByRule = new Map<string, number>();
 
   /** One record's findings (possibly none). */
   add(findings: readonly ValidationFinding[]): void {
@@ -58,6 +60,7 @@ export class ReportBuilder {
     const severities = new Set(findings.map((f) => f.severity));
     for (const severity of severities) this.invalid[severity]++;
     const counted = new Set<string>();
+    for (const rule of new Set(findings.map((f) => f.rule))) this.recordsByRule.set(rule, (this.recordsByRule.get(rule) ?? 0) + 1);
     for (const finding of findings) {
       const key = `${finding.rule}\u0000${finding.field}`;
       let summary = this.rules.get(key);
@@ -91,10 +94,7 @@ export class ReportBuilder {
       });
     }
     for (const threshold of thresholds) {
-      const hit =
-        threshold.rule === undefined
-          ? this.invalid.error
-          : rules.filter((r) => r.rule === threshold.rule).reduce((sum, r) => Math.max(sum, r.records), 0);
+      const hit = threshold.rule === undefined ? this.invalid.error : (this.recordsByRule.get(threshold.rule) ?? 0);
       const percent = this.records === 0 ? 0 : (hit / this.records) * 100;
       gates.push({
         gate: threshold.text,

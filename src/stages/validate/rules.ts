@@ -3,6 +3,8 @@
  * what is wrong with one field, or nothing; it never throws. Rules are a registry (id → rule) so reports,
  * configuration (`--max-invalid email.syntax=2%`) and documentation all use the same names.
  */
+
+import countries from "i18n-iso-countries";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
@@ -13,6 +15,8 @@ import { checkChineseId, chineseIdBirthDate } from "./chinese-id.js";
 import { domainTypo, isDisposableDomain, isRoleAccount } from "./email-rules.js";
 
 export interface RuleContext {
+  /** The default country (--country / roster.yml) for records without one. */
+  defaultCountry: string | undefined;
   /** Today, as YYYY-MM-DD: dates after it are in the future. */
   today: string;
   /** Normalize's message for a field it could not normalize, to say why a value is invalid. */
@@ -67,6 +71,13 @@ const UNUSUAL_PHONE_TYPES = new Set(["PREMIUM_RATE", "TOLL_FREE", "SHARED_COST",
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** An ISO date that exists (not 1990-02-30, not 0000-00-00). */
+function isRealDate(value: string): boolean {
+  if (!ISO_DATE.test(value) || value < "0001-01-01") return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
   // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
   const applies = (record: CanonicalValues) => field === "full_name" || record.full_name === null;
@@ -76,7 +87,8 @@ function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
       field,
       severity: "warning",
       description: "a placeholder instead of a name (test, asdf, n/a, unknown, xxx, 无)",
-      check: (value) => (PLACEHOLDERS.has(value.toLowerCase()) ? { message: `${quote(value)} is a placeholder, not a name` } : undefined),
+      check: (value, record) =>
+        applies(record) && PLACEHOLDERS.has(value.toLowerCase()) ? { message: `${quote(value)} is a placeholder, not a name` } : undefined,
     },
     {
       id: "name.digits",
@@ -160,7 +172,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "not a date that can be read (unparseable, impossible, or ambiguous day/month)",
     check: (value, _record, context) =>
-      ISO_DATE.test(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${quote(value)} is not a date` },
+      isRealDate(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${quote(value)} is not a real date` },
   },
   {
     id: "birth_date.future",
@@ -168,7 +180,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "a birth date in the future",
     check: (value, _record, context) =>
-      ISO_DATE.test(value) && value > context.today ? { message: `born ${value}, after today` } : undefined,
+      isRealDate(value) && value > context.today ? { message: `born ${value}, after today` } : undefined,
   },
   {
     id: "birth_date.age",
@@ -176,7 +188,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "warning",
     description: "an age over 120 years",
     check(value, _record, context) {
-      if (!ISO_DATE.test(value)) return undefined;
+      if (!isRealDate(value)) return undefined;
       const age = Number(context.today.slice(0, 4)) - Number(value.slice(0, 4)) - (context.today.slice(5) < value.slice(5) ? 1 : 0);
       return age > 120 ? { message: `born ${value}: ${age} years old` } : undefined;
     },
@@ -186,8 +198,8 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     field: "postal_code",
     severity: "warning",
     description: "not a postal code of the record's country (validator's isPostalCode)",
-    check(value, record) {
-      const country = record.country;
+    check(value, record, context) {
+      const country = record.country ?? context.defaultCountry;
       if (!country || !(validator.isPostalCodeLocales as readonly string[]).includes(country)) return undefined;
       return validator.isPostalCode(value, country as validator.PostalCodeLocale)
         ? undefined
@@ -200,7 +212,9 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "a country that cannot be resolved to ISO 3166-1 alpha-2",
     check: (value, _record, context) =>
-      /^[A-Z]{2}$/.test(value) ? undefined : { message: context.whyNotNormal("country") ?? `${quote(value)} is not a country` },
+      /^[A-Z]{2}$/.test(value) && countries.isValid(value)
+        ? undefined
+        : { message: context.whyNotNormal("country") ?? `${quote(value)} is not a country` },
   },
   {
     id: "national_id.invalid",
@@ -236,8 +250,11 @@ export const BUILT_IN_RULES: readonly Rule[] = [
   ...nameRules("family_name"),
 ];
 
-export const RULES_BY_ID: ReadonlyMap<string, Rule[]> = (() => {
-  const byId = new Map<string, Rule[]>();
-  for (const rule of BUILT_IN_RULES) byId.set(rule.id, [...(byId.get(rule.id) ?? []), rule]);
-  return byId;
-})();
+/** Every rule id validate can report (built-in, required, unreadable rows), for checking configuration. */
+export const KNOWN_RULE_IDS: ReadonlySet<string> = new Set([
+  ...BUILT_IN_RULES.map((rule) => rule.id),
+  "required",
+  "source_id.duplicate",
+  "row.unreadable",
+  "file.unreadable",
+]);
