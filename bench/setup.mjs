@@ -1,0 +1,61 @@
+// Shared by the normalize and validate benchmarks: the generated customers (made once, outside the repo), a
+// store holding them (imported once, copied fresh per run), timing a roster run with its peak RSS, and the
+// yardstick: libphonenumber-js alone on the same phones.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "csv-parse/sync";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { writeCustomersCsv } from "./generate-customers.mjs";
+
+export const bin = join(import.meta.dirname, "..", "bin", "roster.js");
+
+export async function benchData() {
+  const { values } = parseArgs({ options: { rows: { type: "string", default: "1000000" } } });
+  const rows = Number(values.rows);
+  const dir = join(tmpdir(), "roster-bench");
+  mkdirSync(dir, { recursive: true });
+  const csv = join(dir, `customers-${rows}.csv`);
+  if (!existsSync(csv)) await writeCustomersCsv(csv, { rows, seed: 42 });
+  const template = join(dir, `normalize-template-${rows}.db`);
+  if (!existsSync(template)) {
+    console.error(`importing ${csv} once into ${template} …`);
+    const run = spawnSync(process.execPath, [bin, "-q", "--store", template, "import", csv], { stdio: "inherit" });
+    if (run.status !== 0) process.exit(1);
+  }
+  return { rows, dir, csv, template };
+}
+
+/** A fresh copy of the template store, for one run. */
+export function freshStore(template, path) {
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  copyFileSync(template, path);
+  return path;
+}
+
+/** Run roster with these arguments; exit 1 (a failed gate) counts as done. Seconds and peak RSS in MB. */
+export function timedRoster(args, env = process.env) {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ["--import", join(import.meta.dirname, "report-rss.mjs"), bin, ...args], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0 && run.status !== 1) throw new Error(run.stderr);
+  return { seconds, peakMb: Number(/peak-rss-kb (\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
+}
+
+/** libphonenumber-js alone on the CSV's phone column, one core, regions as roster would pick them. */
+export function phonesAlone(csv) {
+  const table = parse(readFileSync(csv), { columns: true, relax_quotes: true });
+  const phones = table.map((r) => [r.phone, /china|中国|^cn$/i.test(r.country) ? "CN" : "US"]).filter(([p]) => p);
+  const started = process.hrtime.bigint();
+  let valid = 0;
+  for (const [phone, region] of phones) if (parsePhoneNumberFromString(phone, region)?.isValid()) valid++;
+  return { phones: phones.length, valid, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+export const rate = (n, seconds) => Math.round(n / seconds).toLocaleString("en-US");
