@@ -10,22 +10,10 @@ import { caseAddress } from "../../src/stages/normalize/address.js";
 import { normalizeNameParts } from "../../src/stages/normalize/names.js";
 import { normalizePhone } from "../../src/stages/normalize/phone.js";
 import { normalizeText } from "../../src/stages/normalize/text.js";
-import { BIN, importFiles, query, quietTerminal } from "../helpers/run.js";
+import { BIN, importFiles, normalizeOptions, query, quietTerminal } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
-const options = (storePath: string, files: string[] = [], out?: string) => ({
-  files,
-  read: { encoding: "auto" as const },
-  mappings: {},
-  source: undefined,
-  out,
-  dryRun: false,
-  country: undefined,
-  dateOrder: undefined,
-  perSource: {},
-  storePath,
-  busyTimeoutMs: 5000,
-});
+const options = (storePath: string, files: string[] = [], out?: string) => normalizeOptions(storePath, { files, out });
 
 describe("the filter", () => {
   it("a pipe named as a file is read once and every row comes out", () => {

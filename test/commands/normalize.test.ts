@@ -6,27 +6,12 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { type NormalizeOptions, runNormalize } from "../../src/cli/commands/normalize-run.js";
 import { StoreError } from "../../src/errors.js";
-import { importFiles, query, quietTerminal, ROOT } from "../helpers/run.js";
+import { importFiles, normalizeOptions, query, quietTerminal, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const FIXTURE = join(ROOT, "fixtures", "normalize", "mixed-customers.csv");
 
-function options(storePath: string, overrides: Partial<NormalizeOptions> = {}): NormalizeOptions {
-  return {
-    files: [],
-    read: { encoding: "auto" },
-    mappings: {},
-    source: undefined,
-    out: undefined,
-    dryRun: false,
-    country: undefined,
-    dateOrder: undefined,
-    perSource: {},
-    storePath,
-    busyTimeoutMs: 5000,
-    ...overrides,
-  };
-}
+const options = normalizeOptions;
 
 async function normalize(opts: NormalizeOptions, stdout = new PassThrough()) {
   return runNormalize(opts, { terminal: quietTerminal().terminal, stdout });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
 import { type ImportOptions, type ImportResult, runImport } from "../../src/cli/commands/import-run.js";
+import type { NormalizeOptions } from "../../src/cli/commands/normalize-run.js";
 import { InputError } from "../../src/errors.js";
 import { Terminal } from "../../src/io/terminal.js";
 
@@ -107,4 +108,22 @@ export function cliWithPermissions(args: string[], cwd: string): CliRun {
     env: { PATH: process.env.PATH ?? "" },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Options for runNormalize on a store (or, with `files`, as a filter), everything else at its default. */
+export function normalizeOptions(storePath: string, overrides: Partial<NormalizeOptions> = {}): NormalizeOptions {
+  return {
+    files: [],
+    read: { encoding: "auto" },
+    mappings: {},
+    source: undefined,
+    out: undefined,
+    dryRun: false,
+    country: undefined,
+    dateOrder: undefined,
+    perSource: {},
+    storePath,
+    busyTimeoutMs: 5000,
+    ...overrides,
+  };
 }
