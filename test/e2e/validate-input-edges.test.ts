@@ -50,7 +50,7 @@ describe("validate: the messy inputs it exists for", () => {
     // Read as the wrong encoding, the Chinese headers would not map and this ID-card finding could not exist.
     const errors = report.rules.filter((r) => r.severity === "error");
     expect(errors.map((r) => [r.rule, r.records])).toEqual([["national_id.invalid", 1]]);
-    expect(errors[0].examples[0]).toMatchObject({ source: "china-crm-gbk", sourceId: "CN0015", line: 16 });
+    expect(errors[0]?.examples[0]).toMatchObject({ source: "china-crm-gbk", sourceId: "CN0015", line: 16 });
     // Its +86, 0086 and spaced mobiles are all valid Chinese numbers.
     expect(report.rules.some((r) => r.rule.startsWith("phone."))).toBe(false);
     expect(run.code).toBe(1);
@@ -61,7 +61,7 @@ describe("validate: the messy inputs it exists for", () => {
     writeFile(dir, "cn.csv", CHINESE_PHONES);
     const fromStdin = jsonReport(cli(["validate", "--format", "json", "-"], { cwd: dir, input: CHINESE_PHONES }));
     const fromFile = jsonReport(cli(["validate", "--format", "json", "cn.csv"], { cwd: dir }));
-    expect(fromStdin.rules[0].examples[0].source).toBe("stdin");
+    expect(fromStdin.rules[0]?.examples[0]?.source).toBe("stdin");
     const strip = (r: JsonReport) => r.rules.map((rule) => ({ ...rule, examples: rule.examples.map((e) => ({ ...e, source: "" })) }));
     expect(strip(fromStdin)).toEqual(strip(fromFile));
   });
