@@ -77,4 +77,18 @@ describe("validate: the messy inputs it exists for", () => {
     const where = report.rules.flatMap((r) => r.examples.map((e) => `${e.source}:${e.line} ${e.rule}`)).sort();
     expect(where).toEqual(["cn:5 phone.invalid", "web:3 email.syntax"]);
   });
+
+  it("an empty export or an empty stdin passes the gate but says nothing was checked", () => {
+    const dir = tempDir();
+    writeFile(dir, "header-only.csv", "id,name,email\n");
+    const file = cli(["validate", "header-only.csv"], { cwd: dir });
+    expect(file.code).toBe(0);
+    expect(file.stderr).toMatch(/warning: no records in header-only\.csv: nothing was checked/);
+    const stdin = cli(["validate", "--format", "json", "-"], { cwd: dir, input: "" });
+    expect(stdin.code).toBe(0);
+    expect(stdin.stderr).toMatch(/no records in stdin/);
+    const withRecords = cli(["validate", "-"], { cwd: dir, input: CHINESE_PHONES.split("\n").slice(0, 2).join("\n") });
+    expect(withRecords.code).toBe(0);
+    expect(withRecords.stderr).not.toMatch(/no records/);
+  });
 });

@@ -153,22 +153,30 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
   const { report } = result;
   for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
   if (options.source && files.length === 0 && report.records === 0) terminal.warn(`no current records in source "${options.source}"`);
+  // An empty export passing a gate is usually a broken export upstream: say so, without failing the gate for it.
+  if (files.length > 0 && report.records === 0 && failedFiles(result).length === 0) {
+    terminal.warn(`no records in ${files.map((f) => (f === "-" ? "stdin" : f)).join(", ")}: nothing was checked`);
+  }
   if ((options.out && options.out !== "-") || options.format !== "table") {
     const where = options.out && options.out !== "-" ? `; report in ${options.out}` : "";
     terminal.info(
       `${report.records} records checked: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings${where}`,
     );
   }
-  const failedFiles = result.failedFiles ?? [];
-  if (failedFiles.length > 0) {
+  const unreadable = failedFiles(result);
+  if (unreadable.length > 0) {
     throw new InputError(
-      failedFiles.length === files.length
-        ? (failedFiles[0] as string)
-        : `${failedFiles.length} of ${files.length} files could not be read: ${failedFiles.join("; ")}`,
+      unreadable.length === files.length
+        ? (unreadable[0] as string)
+        : `${unreadable.length} of ${files.length} files could not be read: ${unreadable.join("; ")}`,
     );
   }
   if (!report.passed) {
     const failed = report.gates.filter((g) => !g.passed && g.level === "error");
     throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
   }
+}
+
+function failedFiles(result: ValidateResult): string[] {
+  return result.failedFiles ?? [];
 }
