@@ -17,6 +17,8 @@ export interface StoredRow {
 }
 
 const CURRENT_COLUMNS = CANONICAL_FIELDS.map((field) => `r.${field}`).join(", ");
+/** The canonical columns normalize rewrites: all but source_id, which identifies the record. */
+export const NORMALIZED_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
 
 export interface BatchMapping {
   mapping: Record<string, string>;
@@ -47,6 +49,8 @@ export interface NormalizedRow {
   values: Record<string, string | null>;
   keys: Record<string, string | null>;
   findings: Finding[];
+  /** The store already holds exactly these values (a re-run): the records row is left as it is. */
+  unchanged?: boolean;
 }
 
 /** Sources with current records, optionally limited to some. */
@@ -120,7 +124,7 @@ export class NormalizedWriter {
   private readonly writePage;
 
   constructor(db: Db, keyFields: readonly string[]) {
-    const fields = CANONICAL_FIELDS.filter((f) => f !== "source_id");
+    const fields = NORMALIZED_FIELDS;
     const update = db.prepare(`UPDATE records SET ${fields.map((column) => `${column} = ?`).join(", ")} WHERE id = ?`);
     const keyColumns = ["record_id", ...keyFields, "normalized_at"];
     const upsertKeys = db.prepare(
@@ -142,7 +146,8 @@ export class NormalizedWriter {
         let i = 0;
         for (const field of fields) values[i++] = row.values[field] ?? null;
         values[i] = row.id;
-        update.run(values);
+        // An UPDATE rewrites the whole row even when nothing differs: skipping it makes nightly re-runs cheap.
+        if (!row.unchanged) update.run(values);
         let k = 0;
         keys[k++] = row.id;
         for (const key of keyFields) keys[k++] = row.keys[key] ?? null;

@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { type NormalizeOptions, runNormalize } from "../../src/cli/commands/normalize-run.js";
@@ -233,6 +234,22 @@ describe("normalize in the store", () => {
     expect(query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`)).toEqual(first);
     expect(findingsOf(store)).toEqual(EXPECTED_FINDINGS);
     expect(query(store, "SELECT raw FROM records ORDER BY id")).toEqual(raw);
+  });
+
+  it("a re-run rewrites only the records whose stored values differ from the normalized ones", async () => {
+    const store = await importedStore();
+    await normalize(options(store));
+    const normalized = query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`);
+    const db = new Database(store);
+    // Count every rewrite of a records row from here on, and spoil one stored value by hand.
+    db.exec(`CREATE TABLE rewrites (id INTEGER);
+             CREATE TRIGGER count_rewrites AFTER UPDATE ON records BEGIN INSERT INTO rewrites VALUES (new.id); END;`);
+    db.prepare("UPDATE records SET email = 'JOHN.MCDONALD@EXAMPLE.COM ' WHERE source_id = 'M1'").run();
+    db.exec("DELETE FROM rewrites");
+    db.close();
+    await normalize(options(store));
+    expect(query(store, "SELECT r.source_id FROM rewrites w JOIN records r ON r.id = w.id")).toEqual([{ source_id: "M1" }]);
+    expect(query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`)).toEqual(normalized);
   });
 
   it("a date order from roster.yml wins over the data's", async () => {

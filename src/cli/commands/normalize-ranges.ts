@@ -7,7 +7,14 @@
 import { type MappedValues, mappedValues } from "../../fields/raw.js";
 import { type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
-import { batchMappings, type NormalizedRow, NormalizedWriter, rowsInIdRange, type StoredRow } from "../../store/normalize.js";
+import {
+  batchMappings,
+  NORMALIZED_FIELDS,
+  type NormalizedRow,
+  NormalizedWriter,
+  rowsInIdRange,
+  type StoredRow,
+} from "../../store/normalize.js";
 import type { Db } from "../../store/open.js";
 
 export const SHOWN_FINDINGS = 20;
@@ -80,7 +87,7 @@ export class RangeNormalizer {
         if (this.tally.findings.length >= SHOWN_FINDINGS) break;
         this.tally.findings.push({ where: `${row.source}:${row.line}${row.sourceId ? ` (${row.sourceId})` : ""}`, finding });
       }
-      results.push({ id: row.id, ...after });
+      results.push({ id: row.id, ...after, unchanged: holdsAlready(row, after.values) });
     }
     const { writer } = this;
     if (writer) this.writeTurn(() => writer.write(results, this.job.now));
@@ -91,4 +98,10 @@ export class RangeNormalizer {
     const { mapping, fromJson } = this.mappingOf(row.batchId);
     return mappedValues(row.raw, mapping, fromJson);
   }
+}
+
+/** Whether the stored row already holds every value normalize would write. */
+function holdsAlready(row: StoredRow, values: Record<string, string | null>): boolean {
+  for (const field of NORMALIZED_FIELDS) if ((row[field] ?? null) !== (values[field] ?? null)) return false;
+  return true;
 }
