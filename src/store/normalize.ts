@@ -12,7 +12,7 @@ export interface StoredRow {
   batchId: number;
   /** When normalize last wrote this record, or null. */
   normalizedAt: string | null;
-  /** The canonical values the store holds now (import's, or an earlier normalize's), by field. */
+  /** The canonical values the store holds now (import's, or an earlier normalize's), by field; its keys as `key:<name>`. */
   [field: string]: string | number | null;
 }
 
@@ -50,7 +50,9 @@ export interface NormalizedRow {
   keys: Record<string, string | null>;
   findings: Finding[];
   /** The store already holds exactly these values (a re-run): the records row is left as it is. */
-  unchanged?: boolean;
+  valuesStored?: boolean;
+  /** The store already holds exactly these keys: record_keys is left as it is (normalized_at included). */
+  keysStored?: boolean;
 }
 
 /** Sources with current records, optionally limited to some. */
@@ -82,11 +84,12 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
 
 /**
  * Current records with ids in [from, to], in id order. Reading by primary-key range keeps every query cheap
- * and lets several workers take disjoint ranges.
+ * and lets several workers take disjoint ranges. With keyFields, each row also carries its stored keys.
  */
-export function rowsInIdRange(db: Db): (from: number, to: number) => StoredRow[] {
+export function rowsInIdRange(db: Db, keyFields: readonly string[] = []): (from: number, to: number) => StoredRow[] {
+  const storedKeys = keyFields.map((key) => `, k.${key} AS "key:${key}"`).join("");
   const statement = db.prepare(
-    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, k.normalized_at AS normalizedAt, ${CURRENT_COLUMNS}
+    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, k.normalized_at AS normalizedAt, ${CURRENT_COLUMNS}${storedKeys}
      FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
      WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
      ORDER BY r.id`,
@@ -147,12 +150,12 @@ export class NormalizedWriter {
         for (const field of fields) values[i++] = row.values[field] ?? null;
         values[i] = row.id;
         // An UPDATE rewrites the whole row even when nothing differs: skipping it makes nightly re-runs cheap.
-        if (!row.unchanged) update.run(values);
+        if (!row.valuesStored) update.run(values);
         let k = 0;
         keys[k++] = row.id;
         for (const key of keyFields) keys[k++] = row.keys[key] ?? null;
         keys[k] = now;
-        upsertKeys.run(keys);
+        if (!row.keysStored) upsertKeys.run(keys);
         if (hadFindings) clearFindings.run(row.id);
         for (const f of row.findings) insertFinding.run(row.id, f.field, f.rule, f.severity, f.message, f.suggestion ?? null);
       }

@@ -236,19 +236,24 @@ describe("normalize in the store", () => {
     expect(query(store, "SELECT raw FROM records ORDER BY id")).toEqual(raw);
   });
 
-  it("a re-run rewrites only the records whose stored values differ from the normalized ones", async () => {
+  it("a re-run rewrites only the values and keys that differ from the normalized ones", async () => {
     const store = await importedStore();
     await normalize(options(store));
     const normalized = query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`);
     const db = new Database(store);
-    // Count every rewrite of a records row from here on, and spoil one stored value by hand.
-    db.exec(`CREATE TABLE rewrites (id INTEGER);
-             CREATE TRIGGER count_rewrites AFTER UPDATE ON records BEGIN INSERT INTO rewrites VALUES (new.id); END;`);
+    // Count every rewrite from here on, and spoil one stored value and one stored key by hand.
+    db.exec(`CREATE TABLE rewrites (tbl TEXT, id INTEGER);
+             CREATE TRIGGER values_rewritten AFTER UPDATE ON records BEGIN INSERT INTO rewrites VALUES ('records', new.id); END;
+             CREATE TRIGGER keys_rewritten AFTER INSERT ON record_keys BEGIN INSERT INTO rewrites VALUES ('keys', new.record_id); END;`);
     db.prepare("UPDATE records SET email = 'JOHN.MCDONALD@EXAMPLE.COM ' WHERE source_id = 'M1'").run();
+    db.prepare("UPDATE record_keys SET name_key = 'spoiled' WHERE record_id = (SELECT id FROM records WHERE source_id = 'M2')").run();
     db.exec("DELETE FROM rewrites");
     db.close();
     await normalize(options(store));
-    expect(query(store, "SELECT r.source_id FROM rewrites w JOIN records r ON r.id = w.id")).toEqual([{ source_id: "M1" }]);
+    expect(query(store, "SELECT w.tbl, r.source_id FROM rewrites w JOIN records r ON r.id = w.id ORDER BY w.tbl")).toEqual([
+      { tbl: "keys", source_id: "M2" },
+      { tbl: "records", source_id: "M1" },
+    ]);
     expect(query(store, `SELECT ${COLUMNS} FROM current_records ORDER BY id`)).toEqual(normalized);
   });
 

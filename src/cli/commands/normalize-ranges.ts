@@ -67,7 +67,7 @@ export class RangeNormalizer {
     private readonly writeTurn: (write: () => void) => void = (write) => write(),
     readonly tally: RangeTally = newTally(),
   ) {
-    this.rows = rowsInIdRange(db);
+    this.rows = rowsInIdRange(db, KEY_FIELDS);
     this.mappingOf = batchMappings(db);
     this.writer = job.dryRun ? undefined : new NormalizedWriter(db, KEY_FIELDS);
   }
@@ -87,7 +87,7 @@ export class RangeNormalizer {
         if (this.tally.findings.length >= SHOWN_FINDINGS) break;
         this.tally.findings.push({ where: `${row.source}:${row.line}${row.sourceId ? ` (${row.sourceId})` : ""}`, finding });
       }
-      results.push({ id: row.id, ...after, unchanged: holdsAlready(row, after.values) });
+      results.push({ id: row.id, ...after, valuesStored: holdsValues(row, after.values), keysStored: holdsKeys(row, after.keys) });
     }
     const { writer } = this;
     if (writer) this.writeTurn(() => writer.write(results, this.job.now));
@@ -101,7 +101,14 @@ export class RangeNormalizer {
 }
 
 /** Whether the stored row already holds every value normalize would write. */
-function holdsAlready(row: StoredRow, values: Record<string, string | null>): boolean {
+function holdsValues(row: StoredRow, values: Record<string, string | null>): boolean {
   for (const field of NORMALIZED_FIELDS) if ((row[field] ?? null) !== (values[field] ?? null)) return false;
+  return true;
+}
+
+/** Whether an earlier normalize already stored exactly these keys. */
+function holdsKeys(row: StoredRow, keys: Record<string, string | null>): boolean {
+  if (row.normalizedAt === null) return false;
+  for (const key of KEY_FIELDS) if ((row[`key:${key}`] ?? null) !== (keys[key] ?? null)) return false;
   return true;
 }
