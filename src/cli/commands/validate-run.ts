@@ -18,8 +18,9 @@ import { countCurrent, currentSources, normalizeFindingsInRange, rowsInIdRange, 
 import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
 import { defaultSource } from "./import-run.js";
+import { canReadTwice, dateOrderFor, datesOf, eachRow } from "./normalize-files.js";
 import { RangeNormalizer } from "./normalize-ranges.js";
-import { canReadTwice, dateOrderFor, datesOf, eachRow, idRanges, type NormalizeOptions } from "./normalize-run.js";
+import { idRanges, type NormalizeOptions } from "./normalize-run.js";
 
 export interface ValidateOptions extends NormalizeOptions {
   required: CanonicalField[];
