@@ -151,10 +151,11 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     throw error;
   }
   const { report } = result;
+  const unreadable = result.failedFiles ?? [];
   for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
   if (options.source && files.length === 0 && report.records === 0) terminal.warn(`no current records in source "${options.source}"`);
   // An empty export passing a gate is usually a broken export upstream: say so, without failing the gate for it.
-  if (files.length > 0 && report.records === 0 && failedFiles(result).length === 0) {
+  if (files.length > 0 && report.records === 0 && unreadable.length === 0) {
     terminal.warn(`no records in ${files.map((f) => (f === "-" ? "stdin" : f)).join(", ")}: nothing was checked`);
   }
   if ((options.out && options.out !== "-") || options.format !== "table") {
@@ -163,7 +164,6 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
       `${report.records} records checked: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings${where}`,
     );
   }
-  const unreadable = failedFiles(result);
   if (unreadable.length > 0) {
     throw new InputError(
       unreadable.length === files.length
@@ -175,8 +175,4 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     const failed = report.gates.filter((g) => !g.passed && g.level === "error");
     throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
   }
-}
-
-function failedFiles(result: ValidateResult): string[] {
-  return result.failedFiles ?? [];
 }
