@@ -1,5 +1,5 @@
 /** Reading records for normalize and writing its results: canonical values, match keys and findings. */
-import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
 import type { Finding } from "../stages/normalize/types.js";
 import type { Db } from "./open.js";
 
@@ -10,13 +10,15 @@ export interface StoredRow {
   sourceId: string | null;
   raw: string;
   batchId: number;
-  /** When normalize last wrote this record, or null. */
-  normalizedAt: string | null;
-  /** The canonical values the store holds now (import's, or an earlier normalize's), by field; its keys as `key:<name>`. */
-  [field: string]: string | number | null;
+  /** What the last normalize stored for this record (values and keys by name), or null before the first. */
+  normalized: StoredNormalization | null;
 }
 
-const CURRENT_COLUMNS = CANONICAL_FIELDS.map((field) => `r.${field}`).join(", ");
+export interface StoredNormalization {
+  values: Record<CanonicalField, string | null>;
+  keys: Record<string, string | null>;
+}
+
 /** The canonical columns normalize rewrites: all but source_id, which identifies the record. */
 export const NORMALIZED_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
 
@@ -84,17 +86,34 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
 
 /**
  * Current records with ids in [from, to], in id order. Reading by primary-key range keeps every query cheap
- * and lets several workers take disjoint ranges. With keyFields, each row also carries its stored keys.
+ * and lets several workers take disjoint ranges. Rows come as arrays and what normalize stored as one JSON
+ * array (only for records it has seen): better-sqlite3 building objects of 30 columns cost more than
+ * normalizing them (7.2 s of 31.5 s for a million records; 1.0 s this way on a first run).
  */
 export function rowsInIdRange(db: Db, keyFields: readonly string[] = []): (from: number, to: number) => StoredRow[] {
-  const storedKeys = keyFields.map((key) => `, k.${key} AS "key:${key}"`).join("");
-  const statement = db.prepare(
-    `SELECT r.id, r.line, r.source, r.source_id AS sourceId, r.raw, b.id AS batchId, k.normalized_at AS normalizedAt, ${CURRENT_COLUMNS}${storedKeys}
-     FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
-     WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
-     ORDER BY r.id`,
-  );
-  return (from, to) => statement.all(from, to) as StoredRow[];
+  const stored = [...CANONICAL_FIELDS.map((field) => `r.${field}`), ...keyFields.map((key) => `k.${key}`)].join(", ");
+  const statement = db
+    .prepare(
+      `SELECT r.id, r.line, r.source, r.source_id, r.raw, r.batch_id, iif(k.record_id IS NULL, NULL, json_array(${stored}))
+       FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
+       WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
+       ORDER BY r.id`,
+    )
+    .raw(true);
+  const normalization = (json: string | null): StoredNormalization | null => {
+    if (json === null) return null;
+    const columns = JSON.parse(json) as (string | null)[];
+    const values = {} as Record<CanonicalField, string | null>;
+    const keys: Record<string, string | null> = {};
+    let i = 0;
+    for (const field of CANONICAL_FIELDS) values[field] = columns[i++] ?? null;
+    for (const key of keyFields) keys[key] = columns[i++] ?? null;
+    return { values, keys };
+  };
+  return (from, to) =>
+    (statement.all(from, to) as [number, number, string, string | null, string, number, string | null][]).map(
+      ([id, line, source, sourceId, raw, batchId, json]) => ({ id, line, source, sourceId, raw, batchId, normalized: normalization(json) }),
+    );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type NormalizedRow,
   NormalizedWriter,
   rowsInIdRange,
+  type StoredNormalization,
   type StoredRow,
 } from "../../store/normalize.js";
 import type { Db } from "../../store/open.js";
@@ -81,13 +82,21 @@ export class RangeNormalizer {
       const before = this.valuesOf(row);
       const after = normalizeRecord(before, context);
       // "Changed" means changed from what the store holds now, so a second run (or its dry run) reports nothing.
-      this.tally.summary.add(row as unknown as MappedValues, after); // the row carries the stored values by field
+      // Before the first normalize the store holds import's values: the raw row's, trimmed, as `before`.
+      const stored = row.normalized;
+      this.tally.summary.add(stored?.values ?? before, after);
       this.tally.perSource[row.source] = (this.tally.perSource[row.source] ?? 0) + 1;
       for (const finding of after.findings) {
         if (this.tally.findings.length >= SHOWN_FINDINGS) break;
         this.tally.findings.push({ where: `${row.source}:${row.line}${row.sourceId ? ` (${row.sourceId})` : ""}`, finding });
       }
-      results.push({ id: row.id, ...after, valuesStored: holdsValues(row, after.values), keysStored: holdsKeys(row, after.keys) });
+      results.push({
+        id: row.id,
+        ...after,
+        // A first normalize always writes: import's columns are only assumed to equal `before`.
+        valuesStored: stored !== null && holdsValues(stored.values, after.values),
+        keysStored: stored !== null && holdsKeys(stored.keys, after.keys),
+      });
     }
     const { writer } = this;
     if (writer) this.writeTurn(() => writer.write(results, this.job.now));
@@ -100,15 +109,14 @@ export class RangeNormalizer {
   }
 }
 
-/** Whether the stored row already holds every value normalize would write. */
-function holdsValues(row: StoredRow, values: Record<string, string | null>): boolean {
-  for (const field of NORMALIZED_FIELDS) if ((row[field] ?? null) !== (values[field] ?? null)) return false;
+/** Whether the store already holds every value normalize would write. */
+function holdsValues(stored: StoredNormalization["values"], values: Record<string, string | null>): boolean {
+  for (const field of NORMALIZED_FIELDS) if (stored[field] !== (values[field] ?? null)) return false;
   return true;
 }
 
 /** Whether an earlier normalize already stored exactly these keys. */
-function holdsKeys(row: StoredRow, keys: Record<string, string | null>): boolean {
-  if (row.normalizedAt === null) return false;
-  for (const key of KEY_FIELDS) if ((row[`key:${key}`] ?? null) !== (keys[key] ?? null)) return false;
+function holdsKeys(stored: StoredNormalization["keys"], keys: Record<string, string | null>): boolean {
+  for (const key of KEY_FIELDS) if (stored[key] !== (keys[key] ?? null)) return false;
   return true;
 }

@@ -6,7 +6,6 @@
 
 import { InputError } from "../../errors.js";
 import type { CanonicalField } from "../../fields/canonical.js";
-import type { MappedValues } from "../../fields/raw.js";
 import type { Terminal } from "../../io/terminal.js";
 import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
 import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
@@ -84,8 +83,8 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
         checked.push(row.id);
         // Normalized records are checked as stored (with normalize's explanations); others as normalize would
         // make them, computed in memory.
-        const normalized = row.normalizedAt
-          ? { values: row as unknown as MappedValues, findings: explained.get(row.id) ?? [] }
+        const normalized = row.normalized
+          ? { values: row.normalized.values, findings: explained.get(row.id) ?? [] }
           : normalizeRecord(reader.valuesOf(row), context);
         const findings = validator.check({
           source: row.source,
