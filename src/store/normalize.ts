@@ -57,10 +57,13 @@ export interface NormalizedRow {
   keysStored?: boolean;
 }
 
-/** Sources with current records, optionally limited to some. */
-export function currentSources(db: Db, only: readonly string[] = []): string[] {
-  const rows = db.prepare("SELECT DISTINCT source FROM current_records ORDER BY source").all() as { source: string }[];
-  return rows.map((r) => r.source).filter((source) => only.length === 0 || only.includes(source));
+/** Sources with current records and how many each has, in one pass, optionally limited to some sources. */
+export function currentSourceCounts(db: Db, only: readonly string[] = []): Map<string, number> {
+  const rows = db.prepare("SELECT source, count(*) AS n FROM current_records GROUP BY source ORDER BY source").all() as {
+    source: string;
+    n: number;
+  }[];
+  return new Map(rows.filter((r) => only.length === 0 || only.includes(r.source)).map((r) => [r.source, r.n]));
 }
 
 /** normalize's findings of the records with ids in [from, to], by record id (what validate explains with). */
@@ -78,10 +81,14 @@ export function normalizeFindingsInRange(db: Db): (from: number, to: number) => 
   };
 }
 
-/** Lowest and highest id of current records: the span normalize splits into ranges. */
+/**
+ * Lowest and highest id of current records: the span normalize splits into ranges. Walking the rowid from
+ * either end stops at the first current record; min()/max() over the view read every row.
+ */
 export function currentIdSpan(db: Db): { min: number; max: number } | undefined {
-  const span = db.prepare("SELECT min(id) AS min, max(id) AS max FROM current_records").get() as { min: number | null; max: number | null };
-  return span.min === null || span.max === null ? undefined : { min: span.min, max: span.max };
+  const first = db.prepare("SELECT id FROM current_records ORDER BY id LIMIT 1").pluck().get() as number | undefined;
+  const last = db.prepare("SELECT id FROM current_records ORDER BY id DESC LIMIT 1").pluck().get() as number | undefined;
+  return first === undefined || last === undefined ? undefined : { min: first, max: last };
 }
 
 /**
@@ -131,13 +138,6 @@ export function storedDateEvidence(db: Db, source: string): { dayFirst: number; 
     total.dayFirst += counted.dayFirst ?? 0;
     total.monthFirst += counted.monthFirst ?? 0;
   }
-  return total;
-}
-
-export function countCurrent(db: Db, sources: readonly string[]): number {
-  let total = 0;
-  const count = db.prepare("SELECT count(*) AS n FROM current_records WHERE source = ?");
-  for (const source of sources) total += (count.get(source) as { n: number }).n;
   return total;
 }
 

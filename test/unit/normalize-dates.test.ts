@@ -357,3 +357,43 @@ describe("normalizeDate: properties", () => {
     );
   });
 });
+
+/** What JavaScript's own calendar says (setUTCFullYear: Date.UTC would read years 0–99 as 1900–1999). */
+function dateSays(year: number, month: number, day: number): Date | undefined {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : undefined;
+}
+
+describe("normalizeDate: the shortcuts agree with Date", () => {
+  const ymd = fc.tuple(fc.integer({ min: 1, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }));
+
+  it("a day is real exactly when Date keeps it (leap years by the Gregorian rule)", () => {
+    fc.assert(
+      fc.property(ymd, ([y, m, d]) => {
+        const out = normalizeDate("birth_date", `${String(y).padStart(4, "0")}-${p2(m)}-${p2(d)}`, undefined);
+        expect(out.finding?.rule === "date.impossible").toBe(dateSays(y, m, d) === undefined);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("a UTC timestamp to the second is written as Date writes it", () => {
+    fc.assert(
+      fc.property(
+        ymd,
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        ([y, m, d], h, mi, s) => {
+          const date = dateSays(y, m, d);
+          fc.pre(date !== undefined && y >= 1000);
+          date?.setUTCHours(h, mi, s);
+          const text = `${y}-${p2(m)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(s)}Z`;
+          expect(normalizeDate("created_at", text, undefined, true).value).toBe(date?.toISOString().replace(".000Z", "Z"));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});

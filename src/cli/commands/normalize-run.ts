@@ -12,7 +12,7 @@ import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize
 import type { DateOrder, Finding, NormalizeContext } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { writeAudit } from "../../store/audit.js";
-import { countCurrent, currentIdSpan, currentSources, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
+import { currentIdSpan, currentSourceCounts, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
 import { type Db, openStore } from "../../store/open.js";
 import { dateOrderFor, datesOf, normalizeFiles } from "./normalize-files.js";
 import { type RangeJob, RangeNormalizer, type RangeTally, SHOWN_FINDINGS } from "./normalize-ranges.js";
@@ -85,7 +85,8 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
   };
   const progress = await terminal.progress("normalizing");
   try {
-    const sources = currentSources(db, options.source ? [options.source] : []);
+    const counts = currentSourceCounts(db, options.source ? [options.source] : []);
+    const sources = [...counts.keys()];
     const contexts: Record<string, NormalizeContext> = {};
     for (const source of sources) {
       // Import counted the evidence per batch; only batches from before that need their rows read again.
@@ -94,7 +95,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       result.sources.push(report);
       contexts[source] = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
     }
-    const total = countCurrent(db, sources);
+    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const ranges = idRanges(db);
     const job = { contexts, dryRun: options.dryRun, now: new Date().toISOString() };
     const workers = options.workers ?? (total < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));

@@ -13,7 +13,7 @@ import type { CustomRuleConfig } from "../../stages/validate/custom.js";
 import { type ValidationFinding, Validator } from "../../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
 import { writeAudit } from "../../store/audit.js";
-import { countCurrent, currentSources, normalizeFindingsInRange, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
+import { currentSourceCounts, normalizeFindingsInRange, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
 import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
 import { defaultSource } from "./import-run.js";
@@ -63,11 +63,12 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
   const validator = newValidator(options);
   const progress = await io.terminal.progress("validating");
   try {
-    const sources = currentSources(db, options.source ? [options.source] : []);
+    const counts = currentSourceCounts(db, options.source ? [options.source] : []);
+    const sources = [...counts.keys()];
     const contexts: Record<string, NormalizeContext> = {};
     for (const source of sources)
       contexts[source] = contextFor(source, options, storedDateEvidence(db, source) ?? { dayFirst: 0, monthFirst: 0 });
-    const total = countCurrent(db, sources);
+    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const reader = new RangeNormalizer(db, { contexts: {}, dryRun: true, now: "" });
     const rows = rowsInIdRange(db);
     const explanations = normalizeFindingsInRange(db);

@@ -16,6 +16,8 @@ const WHITESPACE = /[\s\u0085\u3000]+/g;
  */
 const JOINERS = /(^|[\x00-\x7f])[\u200c\u200d]+|[\u200c\u200d]+(?=[\x00-\x7f]|$)/g;
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Printable ASCII words separated by single spaces: already normal (NFKC leaves ASCII alone). */
 const PLAIN = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
 
@@ -40,6 +42,7 @@ export function capitalize(word: string): string {
 
 /** Has letters, and all of them are upper case (or all lower case): casing carries no information. */
 export function isSingleCase(text: string): boolean {
+  if (ASCII.test(text)) return /[A-Za-z]/.test(text) && !(/[a-z]/.test(text) && /[A-Z]/.test(text));
   const letters = text.replace(/[^\p{L}]/gu, "");
   if (letters === "" || /\p{Script=Han}/u.test(letters)) return false;
   return letters === letters.toUpperCase() || letters === letters.toLowerCase();
@@ -49,6 +52,7 @@ export const HAN = /\p{Script=Han}/u;
 
 /** Latin letters without accents, for match keys (José → jose, Müller → muller). */
 export function foldLatin(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase(); // nothing to fold: most addresses and Latin names
   return text
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
