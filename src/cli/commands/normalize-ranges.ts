@@ -92,7 +92,9 @@ export class RangeNormalizer {
       }
       results.push({
         id: row.id,
-        ...after,
+        values: after.values,
+        keys: after.keys,
+        findings: after.findings,
         // A first normalize always writes: import's columns are only assumed to equal `before`.
         valuesStored: stored !== null && holdsValues(stored.values, after.values),
         keysStored: stored !== null && holdsKeys(stored.keys, after.keys),

@@ -8,7 +8,7 @@ import { addressKey, caseAddress, normalizePostalCode } from "./address.js";
 import { countryCode } from "./country.js";
 import { normalizeDate } from "./dates.js";
 import { normalizeEmail } from "./email.js";
-import { memoize } from "./memo.js";
+import { memoize3 } from "./memo.js";
 import { nameKeys, normalizeNameParts } from "./names.js";
 import { normalizeConsent, normalizeNationalId } from "./other-fields.js";
 import { normalizePhone } from "./phone.js";
@@ -36,20 +36,16 @@ const text = (value: string | null): string | null => {
 };
 
 /** Names and dates repeat across records (common names, birth dates): memoized by their inputs. */
-const normalizedName = memoize((key: string) => {
-  const [full, given, family] = key.split("\u0000").map((part) => (part === "\u0001" ? null : part)) as [
-    string | null,
-    string | null,
-    string | null,
-  ];
-  const name = normalizeNameParts(full, given, family);
+const ABSENT = "\u0001"; // a name part that is null (memo keys are strings)
+const normalizedName = memoize3((full: string, given: string, family: string) => {
+  const part = (text: string) => (text === ABSENT ? null : text);
+  const name = normalizeNameParts(part(full), part(given), part(family));
   return { name, keys: nameKeys(name) };
 });
 
-const normalizedDate = memoize((key: string) => {
-  const [field, order, value] = key.split("\u0000") as [string, string, string];
-  return normalizeDate(field, value, order === "" ? undefined : (order as "dmy" | "mdy"), field !== "birth_date");
-});
+const normalizedDate = memoize3((field: string, order: string, value: string) =>
+  normalizeDate(field, value, order === "" ? undefined : (order as "dmy" | "mdy"), field !== "birth_date"),
+);
 
 export function normalizeRecord(input: CanonicalValues, context: NormalizeContext): NormalizedRecord {
   const v = { ...input };
@@ -81,9 +77,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
   }
   const region = resolved ?? context.country;
 
-  const { name, keys: nk } = normalizedName(
-    `${v.full_name ?? "\u0001"}\u0000${v.given_name ?? "\u0001"}\u0000${v.family_name ?? "\u0001"}`,
-  );
+  const { name, keys: nk } = normalizedName(v.full_name ?? ABSENT, v.given_name ?? ABSENT, v.family_name ?? ABSENT);
   v.full_name = name.fullName;
   v.given_name = name.givenName;
   v.family_name = name.familyName;
@@ -111,9 +105,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
     if (!value) continue;
     // Birth dates repeat across customers; creation timestamps are unique, so caching them would only cost.
     const date =
-      field === "birth_date"
-        ? normalizedDate(`${field}\u0000${context.dateOrder ?? ""}\u0000${value}`)
-        : normalizeDate(field, value, context.dateOrder, true);
+      field === "birth_date" ? normalizedDate(field, context.dateOrder ?? "", value) : normalizeDate(field, value, context.dateOrder, true);
     v[field] = date.value;
     if (date.finding) findings.push(date.finding);
   }

@@ -6,7 +6,7 @@
 // The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
 // mobile. It parses about 10% slower (BENCHMARKS.md).
 import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { memoize } from "./memo.js";
+import { memoize3 } from "./memo.js";
 import { quote } from "./text.js";
 import type { Finding } from "./types.js";
 
@@ -32,13 +32,10 @@ function tryParse(text: string, region: string | undefined) {
 }
 
 /** Recent results: exports repeat numbers (households, re-imports), and parsing is the cost of this stage. */
-const parseCached = memoize((key: string) => {
-  const split = key.indexOf("\u0000");
-  return parsePhone(key.slice(split + 1), key.slice(0, split) || undefined);
-});
+const parseCached = memoize3((_: string, region: string, text: string) => parsePhone(text, region || undefined));
 
 export function normalizePhone(text: string, region: string | undefined): PhoneResult {
-  return parseCached(`${region ?? ""}\u0000${text}`);
+  return parseCached("", region ?? "", text);
 }
 
 function parsePhone(original: string, region: string | undefined): PhoneResult {
