@@ -34,21 +34,51 @@ export interface RangeTally {
   findings: { where: string; finding: Finding }[];
 }
 
+/** Whose turn it is to write: workers take turns, since SQLite allows one writer at a time. */
+export interface WriteTurn {
+  /** Wait for the turn, then write. */
+  take(write: () => void): void;
+  /** Write if nobody else is writing; false (nothing written) otherwise. */
+  tryTake(write: () => void): boolean;
+}
+
+/** The main thread normalizing alone: always its turn. */
+const ALONE: WriteTurn = {
+  take: (write) => write(),
+  tryTake: (write) => {
+    write();
+    return true;
+  },
+};
+
 /**
- * A mutex in shared memory for the workers' write transactions. SQLite allows one writer at a time and its
- * busy handler waits by sleeping with back-off, which made two workers slower than one; handing the turn over
- * with Atomics wakes the waiting worker the moment the other commits.
+ * A mutex in shared memory for the workers' write transactions. SQLite's busy handler waits by sleeping with
+ * back-off, which made two workers slower than one; handing the turn over with Atomics wakes the waiting
+ * worker the moment the other commits.
  */
-export function sharedWriteTurn(buffer: SharedArrayBuffer): (write: () => void) => void {
+export function sharedWriteTurn(buffer: SharedArrayBuffer): WriteTurn {
   const lock = new Int32Array(buffer);
-  return (write) => {
-    while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
+  const release = () => {
+    Atomics.store(lock, 0, 0);
+    Atomics.notify(lock, 0, 1);
+  };
+  const writeAndRelease = (write: () => void) => {
     try {
       write();
     } finally {
-      Atomics.store(lock, 0, 0);
-      Atomics.notify(lock, 0, 1);
+      release();
     }
+  };
+  return {
+    take(write) {
+      while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
+      writeAndRelease(write);
+    },
+    tryTake(write) {
+      if (Atomics.compareExchange(lock, 0, 0, 1) !== 0) return false;
+      writeAndRelease(write);
+      return true;
+    },
   };
 }
 
@@ -60,12 +90,14 @@ export class RangeNormalizer {
   private readonly rows;
   private readonly writer;
   private readonly mappingOf;
+  /** Results kept back while the other worker was writing (see write). */
+  private held: NormalizedRow[] = [];
 
   constructor(
     db: Db,
     private readonly job: RangeJob,
     /** Workers take turns writing through this, instead of sleeping in SQLite's busy handler. */
-    private readonly writeTurn: (write: () => void) => void = (write) => write(),
+    private readonly writeTurn: WriteTurn = ALONE,
     readonly tally: RangeTally = newTally(),
   ) {
     this.rows = rowsInIdRange(db, KEY_FIELDS);
@@ -100,9 +132,30 @@ export class RangeNormalizer {
         keysStored: stored !== null && holdsKeys(stored.keys, after.keys),
       });
     }
-    const { writer } = this;
-    if (writer) this.writeTurn(() => writer.write(results, this.job.now));
+    if (this.writer) this.write(results);
     return results.length;
+  }
+
+  /**
+   * Write a range's results. If the other worker is writing, keep them and go on normalizing the next range
+   * rather than wait with a core idle; they are written with that range's (one held range at most).
+   */
+  private write(results: NormalizedRow[]): void {
+    const writer = this.writer as NormalizedWriter;
+    const rows = this.held.length > 0 ? [...this.held, ...results] : results;
+    const write = () => writer.write(rows, this.job.now);
+    if (this.held.length > 0) this.writeTurn.take(write);
+    else if (!this.writeTurn.tryTake(write)) {
+      this.held = results;
+      return;
+    }
+    this.held = [];
+  }
+
+  /** Write what is still held; call once, after the last range. */
+  finish(): void {
+    if (this.writer && this.held.length > 0) this.writeTurn.take(() => this.writer?.write(this.held, this.job.now));
+    this.held = [];
   }
 
   valuesOf(row: StoredRow): MappedValues {

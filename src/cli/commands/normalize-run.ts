@@ -143,6 +143,7 @@ export function idRanges(db: Db): { from: number; to: number }[] {
 function normalizeInline(db: Db, job: RangeJob, ranges: { from: number; to: number }[], onProgress: (records: number) => void): RangeTally {
   const normalizer = new RangeNormalizer(db, job);
   for (const range of ranges) onProgress(normalizer.run(range.from, range.to));
+  normalizer.finish();
   return normalizer.tally;
 }
 

@@ -33,15 +33,16 @@ if (port) {
   const { db } = openStore(setup.storePath, { create: false, busyTimeoutMs: setup.busyTimeoutMs });
   const normalizer = new RangeNormalizer(db, setup, sharedWriteTurn(setup.writeLock));
   port.on("message", (message: ToWorker) => {
-    if (message.type === "range") {
-      try {
-        const done = normalizer.run(message.from, message.to);
-        port.postMessage({ type: "next", done } satisfies FromWorker);
-      } catch (error) {
-        // Keep the SQLite error code: the main thread turns SQLITE_BUSY and friends into exit 4.
-        const { message: text, code } = error as Error & { code?: string };
-        port.postMessage({ type: "failed", message: text, code } satisfies FromWorker);
+    try {
+      if (message.type === "range") {
+        port.postMessage({ type: "next", done: normalizer.run(message.from, message.to) } satisfies FromWorker);
+        return;
       }
+      normalizer.finish(); // results still held back for a turn to write
+    } catch (error) {
+      // Keep the SQLite error code: the main thread turns SQLITE_BUSY and friends into exit 4.
+      const { message: text, code } = error as Error & { code?: string };
+      port.postMessage({ type: "failed", message: text, code } satisfies FromWorker);
       return;
     }
     db.close();
