@@ -8,7 +8,7 @@ import type { CanonicalField } from "./canonical.js";
 export type MappedValues = Record<CanonicalField, string | null>;
 
 /** Every field null, written out: an object literal is several times cheaper than copying a template. */
-function emptyValues(): MappedValues {
+export function emptyValues(): MappedValues {
   return {
     source_id: null,
     given_name: null,

@@ -4,8 +4,9 @@
  * Pure; plans are computed once per header set because this runs a million times per import.
  */
 import { createHash } from "node:crypto";
-import { CANONICAL_FIELDS } from "./canonical.js";
+import { CANONICAL_FIELDS, type CanonicalField } from "./canonical.js";
 import type { ColumnMapper } from "./mapping.js";
+import { emptyValues, type MappedValues } from "./raw.js";
 
 export interface CanonicalRecord {
   line: number;
@@ -54,16 +55,30 @@ export function contentKey(raw: string): string {
 export function buildRecord(plan: RowPlan, line: number, values: readonly string[], raw?: string): CanonicalRecord {
   const rawText = raw ?? rawJson(plan.jsonKeys, values);
   const canonical = plan.fieldColumns.map((column) => (column < 0 ? null : trimmedOrNull(values[column])));
-  let attributes: string | null = null;
-  if (plan.attributeColumns.length > 0) {
-    let json = "";
-    for (const column of plan.attributeColumns) {
-      const value = trimmedOrNull(values[column]);
-      if (value !== null) json += `${json === "" ? "{" : ","}${plan.jsonKeys[column]}${JSON.stringify(value)}`;
-    }
-    if (json !== "") attributes = `${json}}`;
+  return { line, values: canonical, raw: rawText, recordKey: canonical[0] ?? contentKey(rawText), attributes: rowAttributes(plan, values) };
+}
+
+/**
+ * Only the canonical values of a row, by field: what normalize and validate need of a file, without the raw
+ * JSON and record key that only the store keeps.
+ */
+export function rowValues(plan: RowPlan, values: readonly string[]): MappedValues {
+  const record = emptyValues();
+  plan.fieldColumns.forEach((column, i) => {
+    if (column >= 0) record[CANONICAL_FIELDS[i] as CanonicalField] = trimmedOrNull(values[column]);
+  });
+  return record;
+}
+
+/** The unmapped columns as a JSON object, or null when all are empty. */
+export function rowAttributes(plan: RowPlan, values: readonly string[]): string | null {
+  if (plan.attributeColumns.length === 0) return null;
+  let json = "";
+  for (const column of plan.attributeColumns) {
+    const value = trimmedOrNull(values[column]);
+    if (value !== null) json += `${json === "" ? "{" : ","}${plan.jsonKeys[column]}${JSON.stringify(value)}`;
   }
-  return { line, values: canonical, raw: rawText, recordKey: canonical[0] ?? contentKey(rawText), attributes };
+  return json === "" ? null : `${json}}`;
 }
 
 function rawJson(jsonKeys: readonly string[], values: readonly string[]): string {

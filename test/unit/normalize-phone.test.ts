@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { parsePhoneNumberFromString as parseWithFullMetadata } from "libphonenumber-js/max";
 import { describe, expect, it } from "vitest";
-import { normalizePhone } from "../../src/stages/normalize/phone.js";
+import { normalizePhone, phoneFacts } from "../../src/stages/normalize/phone.js";
 import { normalizeText } from "../../src/stages/normalize/text.js";
 
 type Ok = [input: string, region: string | undefined, phone: string, extension: string | null];
@@ -269,5 +270,41 @@ describe("normalizePhone: properties", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("phoneFacts: what validate asks of a number, answered without parsing it twice", () => {
+  // Mobile, fixed line, toll free, premium rate, shared cost, VoIP, and numbers that are not valid.
+  const NUMBERS = [
+    "+14155550132",
+    "+8613800138000",
+    "+861012345678",
+    "+18005550199",
+    "+19005550123",
+    "+442079460000",
+    "+447700900123",
+    "+448081570000",
+    "+449098790000",
+    "+448431234567",
+    "+445612345678",
+    "+4915123456789",
+    "+12125550000",
+    "+861380013800",
+    "+999123456789",
+    "+10000000000",
+  ];
+
+  it.each(NUMBERS)("%s: valid and type as libphonenumber says, before and after normalize parsed it", (e164) => {
+    const parsed = parseWithFullMetadata(e164);
+    const expected = { valid: parsed?.isValid() ?? false, type: parsed?.getType() };
+    expect(phoneFacts(e164)).toEqual(expected);
+    normalizePhone(e164.replace(/^\+/, "00"), undefined); // normalize parses it its own way and remembers
+    expect(phoneFacts(e164)).toEqual(expected);
+  });
+
+  it("numbers normalize wrote are answered from what it learnt", () => {
+    const written = normalizePhone("(415) 555-0132 ext. 7", "US");
+    expect(written.phone).toBe("+14155550132");
+    expect(phoneFacts(written.phone)).toEqual({ valid: true, type: parseWithFullMetadata("+14155550132")?.getType() });
   });
 });

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper } from "../../fields/mapping.js";
 import type { MappedValues } from "../../fields/raw.js";
-import { buildRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
+import { PlanCache, planRow, type RowPlan, rowAttributes, rowValues } from "../../fields/record.js";
 import { openInput, streamRows } from "../../io/input.js";
 import { openRecordWriter, outputFormatFor, type RecordWriter } from "../../io/output.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -90,6 +90,7 @@ export async function normalizeFiles(
       const context = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
       const name = file === "-" ? "<stdin>" : file;
       await eachRow(file, options, io.stdin, {
+        wantsAttributes: true,
         opened: (format) => {
           if (!options.dryRun) writer ??= openRecordWriter(options.out, outputFormatFor(options.out, format), OUTPUT_COLUMNS, io.stdout);
         },
@@ -118,6 +119,9 @@ export async function normalizeFiles(
 export interface RowHandlers {
   /** Called once the input is open and its format known, before any row (so an empty input still gets output). */
   opened?: (format: string) => void;
+  /** The unmapped columns are only built for handlers that want them (the normalize filter writes them). */
+  wantsAttributes?: boolean;
+  /** May return a promise: later rows wait for it, and reading waits between chunks. */
   row: (values: MappedValues, line: number, attributes: string | null, format: string) => void | Promise<void>;
   reject: (line: number, reason: string) => void;
 }
@@ -146,17 +150,31 @@ export async function eachRow(
   handlers.opened?.(format);
   const plans = new PlanCache(new ColumnMapper(options.mappings));
   let csvPlan: RowPlan | undefined;
+  // Rows whose handler has not finished: while there are none, the next row runs at once (no promise per row).
+  let inFlight = 0;
   let pending: Promise<void> = Promise.resolve();
+  const settled = () => {
+    inFlight--;
+  };
   await streamRows(
     opened,
     {
       columns(headers) {
         csvPlan = planRow(headers, ColumnMapper.forHeaders(headers, options.mappings));
       },
-      row(line, columns, cells, raw) {
-        const record = buildRecord(csvPlan ?? plans.get(columns), line, cells, raw);
-        const values = Object.fromEntries(CANONICAL_FIELDS.map((field, i) => [field, record.values[i] ?? null])) as MappedValues;
-        pending = pending.then(() => handlers.row(values, line, record.attributes, format));
+      row(line, columns, cells) {
+        const plan = csvPlan ?? plans.get(columns);
+        const values = rowValues(plan, cells);
+        const attributes = handlers.wantsAttributes ? rowAttributes(plan, cells) : null;
+        if (inFlight === 0) {
+          const done = handlers.row(values, line, attributes, format);
+          if (!done) return;
+          inFlight++;
+          pending = done.finally(settled);
+          return;
+        }
+        inFlight++;
+        pending = pending.then(() => handlers.row(values, line, attributes, format)).finally(settled);
       },
       reject(line, _raw, reason) {
         handlers.reject(line, reason);

@@ -57,6 +57,12 @@ function ymd(field: string, text: string, year: number, month: number, day: numb
 /** Already ISO: the commonest form, checked before the general patterns. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** An ISO date (YYYY-MM-DD) that exists, from year 1 on (not 1990-02-30, not 0000-00-00). */
+export function isRealIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  return m !== null && Number(m[1]) >= 1 && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
 /**
  * Normalize one date. `withTime` keeps the time of timestamps (created_at, updated_at); birth dates keep
  * only the day.

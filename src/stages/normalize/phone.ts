@@ -5,7 +5,7 @@
  */
 // The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
 // mobile. It parses about 10% slower (BENCHMARKS.md).
-import { type CountryCode, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { type CountryCode, getCountryCallingCode, type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { memoize3 } from "./memo.js";
 import { quote } from "./text.js";
 import type { Finding } from "./types.js";
@@ -26,9 +26,46 @@ function callingCode(region: string | undefined): string | undefined {
   }
 }
 
-function tryParse(text: string, region: string | undefined) {
+export interface PhoneFacts {
+  valid: boolean;
+  /** libphonenumber's type (MOBILE, FIXED_LINE, TOLL_FREE, …), when it can tell. */
+  type: string | undefined;
+}
+
+function factsOf(parsed: PhoneNumber | undefined): PhoneFacts {
+  if (!parsed) return { valid: false, type: undefined };
+  // With the full metadata a number is valid exactly when it has a type, and working out either costs the same
+  // pattern matching: ask for the type, and for validity only in the rare case of no type.
+  const type = parsed.getType();
+  return { valid: type !== undefined || parsed.isValid(), type };
+}
+
+/** Facts of E.164 numbers, filled by normalize as it parses and read by validate's phone rules. */
+const knownFacts = new Map<string, PhoneFacts>();
+function remember(e164: string, facts: PhoneFacts): void {
+  if (knownFacts.size >= 50_000) knownFacts.clear(); // bounded; the working set refills at once
+  knownFacts.set(e164, facts);
+}
+
+/**
+ * Whether an E.164 number is valid, and its type. A number normalize just wrote is answered from what it
+ * learnt parsing it: validate never parses a phone twice.
+ */
+export function phoneFacts(e164: string): PhoneFacts {
+  let facts = knownFacts.get(e164);
+  if (!facts) {
+    facts = factsOf(parsePhoneNumberFromString(e164));
+    remember(e164, facts);
+  }
+  return facts;
+}
+
+function tryParse(text: string, region: string | undefined): PhoneNumber | undefined {
   const parsed = parsePhoneNumberFromString(text, region as CountryCode | undefined);
-  return parsed?.isValid() ? parsed : undefined;
+  const facts = factsOf(parsed);
+  if (!parsed || !facts.valid) return undefined;
+  remember(parsed.number, facts);
+  return parsed;
 }
 
 /** Recent results: exports repeat numbers (households, re-imports), and parsing is the cost of this stage. */

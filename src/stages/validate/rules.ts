@@ -5,10 +5,11 @@
  */
 
 import countries from "i18n-iso-countries";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
+import { isRealIsoDate } from "../normalize/dates.js";
 import type { CanonicalValues } from "../normalize/index.js";
+import { phoneFacts } from "../normalize/phone.js";
 import { quote } from "../normalize/text.js";
 import type { Severity } from "../normalize/types.js";
 import { checkChineseId, chineseIdBirthDate } from "./chinese-id.js";
@@ -70,13 +71,6 @@ const UNUSUAL_PHONE_TYPES = new Set(["PREMIUM_RATE", "TOLL_FREE", "SHARED_COST",
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** An ISO date that exists (not 1990-02-30, not 0000-00-00). */
-function isRealDate(value: string): boolean {
-  if (!ISO_DATE.test(value) || value < "0001-01-01") return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
   // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
@@ -150,7 +144,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "not a valid phone number for its country (libphonenumber-js)",
     check(value, _record, context) {
-      if (E164.test(value) && parsePhoneNumberFromString(value)?.isValid()) return undefined;
+      if (E164.test(value) && phoneFacts(value).valid) return undefined;
       return { message: context.whyNotNormal("phone") ?? `${quote(value)} is not a valid phone number` };
     },
   },
@@ -160,7 +154,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "info",
     description: "a number of an unusual type for a customer (premium rate, toll free, VoIP, pager, …)",
     check(value) {
-      const type = E164.test(value) ? parsePhoneNumberFromString(value)?.getType() : undefined;
+      const type = E164.test(value) ? phoneFacts(value).type : undefined;
       return type && UNUSUAL_PHONE_TYPES.has(type)
         ? { message: `${value} is a ${type.toLowerCase().replace(/_/g, " ")} number` }
         : undefined;
@@ -172,7 +166,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "not a date that can be read (unparseable, impossible, or ambiguous day/month)",
     check: (value, _record, context) =>
-      isRealDate(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${quote(value)} is not a real date` },
+      isRealIsoDate(value) ? undefined : { message: context.whyNotNormal("birth_date") ?? `${quote(value)} is not a real date` },
   },
   {
     id: "birth_date.future",
@@ -180,7 +174,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "error",
     description: "a birth date in the future",
     check: (value, _record, context) =>
-      isRealDate(value) && value > context.today ? { message: `born ${value}, after today` } : undefined,
+      isRealIsoDate(value) && value > context.today ? { message: `born ${value}, after today` } : undefined,
   },
   {
     id: "birth_date.age",
@@ -188,7 +182,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     severity: "warning",
     description: "an age over 120 years",
     check(value, _record, context) {
-      if (!isRealDate(value)) return undefined;
+      if (!isRealIsoDate(value)) return undefined;
       const age = Number(context.today.slice(0, 4)) - Number(value.slice(0, 4)) - (context.today.slice(5) < value.slice(5) ? 1 : 0);
       return age > 120 ? { message: `born ${value}: ${age} years old` } : undefined;
     },
