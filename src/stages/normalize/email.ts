@@ -24,6 +24,11 @@ export interface EmailResult {
 const PLAIN_ADDRESS =
   /^(?=.{6,254}$)(?=[^@]{1,64}@)[a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$/;
 
+/** validator's isEmail (internationalized local parts allowed), asked only when the everyday shape does not fit. */
+export function isEmailAddress(email: string): boolean {
+  return PLAIN_ADDRESS.test(email) || validator.isEmail(email, { allow_utf8_local_part: true });
+}
+
 /** "Display Name <address>": the address inside the brackets. */
 const NAMED = /^[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>$/;
 
@@ -33,7 +38,7 @@ export function normalizeEmail(text: string): EmailResult {
     .replace(/^(?:mailto:)+/i, "")
     .trim();
   const email = (NAMED.exec(trimmed)?.[1] ?? trimmed).toLowerCase();
-  if (!PLAIN_ADDRESS.test(email) && !validator.isEmail(email, { allow_utf8_local_part: true })) {
+  if (!isEmailAddress(email)) {
     return {
       email,
       key: email,

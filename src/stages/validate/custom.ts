@@ -25,6 +25,8 @@ export interface CustomRule {
   field: CanonicalField;
   severity: Severity;
   source: string | undefined;
+  /** A rule across records (it remembers the values it saw), rather than about one record alone. */
+  unique: boolean;
   /** A message when the record breaks the rule; `seen` holds earlier values for `unique`. */
   check(value: string | null, record: CanonicalValues, seen: Map<string, number>, line: number): string | undefined;
 }
@@ -50,7 +52,13 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
           : rule.range
             ? "range"
             : "unique";
-  const base = { id: rule.name ?? `custom.${rule.field}.${kind}`, field: rule.field, severity: rule.severity, source: rule.source };
+  const base = {
+    id: rule.name ?? `custom.${rule.field}.${kind}`,
+    field: rule.field,
+    severity: rule.severity,
+    source: rule.source,
+    unique: kind === "unique",
+  };
   switch (kind) {
     case "required":
       return { ...base, check: (value) => (value === null ? `${rule.field} is missing` : undefined) };

@@ -46,6 +46,19 @@ export interface ValidatorOptions {
   today?: string;
 }
 
+/** What rules about one record alone are given for `seen`: they never look at it. */
+const NOTHING_SEEN: Map<string, number> = new Map();
+
+/** Where a finding points: the record's source, id, line (and store id). */
+function where(record: Pick<RecordToCheck, "source" | "sourceId" | "line" | "recordId">) {
+  return {
+    source: record.source,
+    sourceId: record.sourceId,
+    line: record.line,
+    ...(record.recordId === undefined ? {} : { recordId: record.recordId }),
+  };
+}
+
 export class Validator {
   private readonly seenIds = new Map<string, Map<string, number>>();
   private readonly rules;
@@ -63,14 +76,20 @@ export class Validator {
     this.today = options.today ?? new Date().toISOString().slice(0, 10);
   }
 
+  /** Every rule, in one pass: what a single thread that sees all records in order calls. */
   check(record: RecordToCheck): ValidationFinding[] {
+    const findings = this.checkRecord(record);
+    this.checkAcross(record, findings);
+    return findings;
+  }
+
+  /**
+   * The rules that look at one record alone (required, built-in, custom rules other than unique): pure, so
+   * worker threads run them.
+   */
+  checkRecord(record: RecordToCheck): ValidationFinding[] {
     const findings: ValidationFinding[] = [];
-    const at = {
-      source: record.source,
-      sourceId: record.sourceId,
-      line: record.line,
-      ...(record.recordId === undefined ? {} : { recordId: record.recordId }),
-    };
+    const at = where(record);
     const context: RuleContext = {
       today: this.today,
       defaultCountry: this.options.defaultCountry,
@@ -87,7 +106,26 @@ export class Validator {
       if (problem) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, ...problem });
     }
     for (const rule of this.custom) {
-      if (rule.source !== undefined && rule.source !== record.source) continue;
+      if (rule.unique || (rule.source !== undefined && rule.source !== record.source)) continue;
+      const message = rule.check(record.values[rule.field], record.values, NOTHING_SEEN, record.line);
+      if (message) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, message });
+    }
+    return findings;
+  }
+
+  /** Fields whose normalized values checkAcross needs beside source_id (those of custom unique rules). */
+  get acrossFields(): CanonicalField[] {
+    return [...new Set(this.custom.filter((rule) => rule.unique).map((rule) => rule.field))];
+  }
+
+  /**
+   * The rules across records (source_id and custom unique), which remember what they saw: run in the one
+   * thread that sees every record, in order. Adds to `findings`.
+   */
+  checkAcross(record: Pick<RecordToCheck, "source" | "sourceId" | "line" | "recordId" | "values">, findings: ValidationFinding[]): void {
+    const at = where(record);
+    for (const rule of this.custom) {
+      if (!rule.unique || (rule.source !== undefined && rule.source !== record.source)) continue;
       const key = `${rule.id}\u0000${rule.field}\u0000${record.source}`;
       let seen = this.seenValues.get(key);
       if (!seen) {
@@ -98,12 +136,11 @@ export class Validator {
       if (message) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, message });
     }
     if (record.sourceId !== null && !this.uniqueDisabled) this.checkUnique(record, at, findings);
-    return findings;
   }
 
   /** source_id unique within a source: the second and later rows with an id are reported, naming the first. */
   private checkUnique(
-    record: RecordToCheck,
+    record: Pick<RecordToCheck, "source" | "sourceId" | "line">,
     at: Omit<ValidationFinding, "field" | "rule" | "severity" | "message">,
     findings: ValidationFinding[],
   ): void {

@@ -8,6 +8,7 @@ import countries from "i18n-iso-countries";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
 import { isRealIsoDate } from "../normalize/dates.js";
+import { isEmailAddress } from "../normalize/email.js";
 import type { CanonicalValues } from "../normalize/index.js";
 import { phoneFacts } from "../normalize/phone.js";
 import { quote } from "../normalize/text.js";
@@ -100,8 +101,7 @@ export const BUILT_IN_RULES: readonly Rule[] = [
     field: "email",
     severity: "error",
     description: "not a syntactically valid email address (validator's isEmail, internationalized allowed)",
-    check: (value) =>
-      validator.isEmail(value, { allow_utf8_local_part: true }) ? undefined : { message: `${quote(value)} is not an email address` },
+    check: (value) => (isEmailAddress(value) ? undefined : { message: `${quote(value)} is not an email address` }),
   },
   {
     id: "email.domain_typo",
