@@ -192,6 +192,54 @@ describe("validate on the store", () => {
     expect(query(join(dir, "roster.db"), "SELECT count(*) AS n FROM findings WHERE stage = 'normalize'")).toEqual(normalizeFindings);
   });
 
+  it("worker threads (ROSTER_WORKERS=2) report and write exactly what one thread does, over many ranges", () => {
+    // 12,000 rows span three id ranges: duplicate ids and emails across ranges test that the rules across
+    // records see the records in order, whichever worker checked them.
+    const rows = Array.from({ length: 12_000 }, (_, i) => {
+      const id = i === 11_000 ? "P10" : `P${i}`; // P10 again, in the last range
+      const email = i % 997 === 0 ? "shared@example.com" : i % 1500 === 7 ? `bad${i}@` : `p${i}@example.com`;
+      const phone = i % 2000 === 3 ? "12345" : `(415) 555-${String(i % 10_000).padStart(4, "0")}`;
+      return `${id},PERSON ${i},${email},${phone},${i % 3000 === 5 ? "2999-01-01" : "1980-05-06"}`;
+    });
+    const yml = "rules:\n  - field: email\n    unique: true\n    severity: warning\n";
+    const reports: unknown[] = [];
+    const stored: unknown[] = [];
+    for (const workers of ["0", "2"]) {
+      const dir = tempDir();
+      writeFile(dir, "people.csv", `id,name,email,phone,birth_date\n${rows.join("\n")}\n`);
+      writeFile(dir, "roster.yml", yml);
+      expect(cli(["import", "people.csv"], { cwd: dir }).code).toBe(0);
+      const run = cli(["--country", "US", "validate", "--format", "json"], { cwd: dir, env: { ROSTER_WORKERS: workers } });
+      expect(run.code, run.stderr).toBe(1);
+      reports.push(JSON.parse(run.stdout));
+      stored.push(
+        query(
+          join(dir, "roster.db"),
+          "SELECT r.line, f.rule, f.field, f.message FROM findings f JOIN records r ON r.id = f.record_id WHERE f.stage = 'validate' ORDER BY r.line, f.rule, f.field",
+        ),
+      );
+      expect(query(join(dir, "roster.db"), "SELECT details FROM audit_log WHERE command = 'validate'")).toEqual([
+        { details: expect.stringContaining(`"workers":${workers}`) },
+      ]);
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(stored[1]).toEqual(stored[0]);
+    const byRule = Object.fromEntries((reports[0] as { rules: { rule: string; records: number }[] }).rules.map((r) => [r.rule, r.records]));
+    expect(byRule).toMatchObject({
+      "source_id.duplicate": 1,
+      "custom.email.unique": 12,
+      "email.syntax": 8,
+      "phone.invalid": 6,
+      "birth_date.future": 4,
+    });
+    expect(stored[0]).toContainEqual({
+      line: 11_002,
+      rule: "source_id.duplicate",
+      field: "source_id",
+      message: "P10 is already used on line 12",
+    });
+  });
+
   it("without a store: exit 4", () => {
     const run = cli(["validate"], { cwd: tempDir() });
     expect(run.code).toBe(4);

@@ -50,8 +50,8 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
   };
 }
 
-/** ROSTER_WORKERS: worker threads for normalizing the store (0 = none); unset = by store size and cores. */
-function workerCount(value: string | undefined): number | undefined {
+/** ROSTER_WORKERS: worker threads for normalize and validate (0 = none); unset = by input size and cores. */
+export function workerCount(value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const count = Number(value);
   if (!Number.isInteger(count) || count < 0 || count > 64)

@@ -4,22 +4,26 @@
  * normalize has run; findings are grouped into a report and the gates decide the exit code.
  */
 
+import { availableParallelism } from "node:os";
 import { InputError } from "../../errors.js";
 import type { CanonicalField } from "../../fields/canonical.js";
+import { emptyValues, type MappedValues } from "../../fields/raw.js";
 import type { Terminal } from "../../io/terminal.js";
 import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
 import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import type { CustomRuleConfig } from "../../stages/validate/custom.js";
-import { type ValidationFinding, Validator } from "../../stages/validate/index.js";
+import { type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
 import { writeAudit } from "../../store/audit.js";
-import { currentSourceCounts, normalizeFindingsInRange, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
+import { currentSourceCounts, storedDateEvidence } from "../../store/normalize.js";
 import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
 import { defaultSource } from "./import-run.js";
 import { canReadTwice, dateOrderFor, datesOf, eachRow } from "./normalize-files.js";
-import { RangeNormalizer } from "./normalize-ranges.js";
 import { idRanges, type NormalizeOptions } from "./normalize-run.js";
+import { OrderedPool } from "./ordered-pool.js";
+import { type CheckedRange, RangeChecker, VALUES_ONLY } from "./validate-work.js";
+import type { RangeTask, ValidateWorkerSetup } from "./validate-worker.js";
 
 export interface ValidateOptions extends NormalizeOptions {
   required: CanonicalField[];
@@ -57,60 +61,84 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
   return options.files.length > 0 ? validateFiles(options, io) : validateStore(options, io);
 }
 
+/** Below this many records, starting workers (each loads the dictionaries) costs more than it saves. */
+const INLINE_BELOW = 30_000;
+
+const WORKER = new URL("./validate-worker.js", import.meta.url);
+
+function validatorOptions(options: ValidateOptions): ValidatorOptions {
+  // "Today" is decided once, so that every worker judges future birth dates alike.
+  return {
+    required: options.required,
+    disabled: options.disabled,
+    custom: options.custom,
+    defaultCountry: options.country,
+    today: new Date().toISOString().slice(0, 10),
+  };
+}
+
+/** The values the rules across records need, from a checked range (the rest stay null). */
+function acrossValues(fields: readonly CanonicalField[], values: readonly (string | null)[] | undefined): MappedValues {
+  const record = emptyValues();
+  fields.forEach((field, i) => {
+    record[field] = values?.[i] ?? null;
+  });
+  return record;
+}
+
 async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const builder = new ReportBuilder();
-  const validator = newValidator(options);
+  const setup = validatorOptions(options);
   const progress = await io.terminal.progress("validating");
+  let pool: OrderedPool<RangeTask, CheckedRange> | undefined;
   try {
     const counts = currentSourceCounts(db, options.source ? [options.source] : []);
-    const sources = [...counts.keys()];
     const contexts: Record<string, NormalizeContext> = {};
-    for (const source of sources)
+    for (const source of counts.keys())
       contexts[source] = contextFor(source, options, storedDateEvidence(db, source) ?? { dayFirst: 0, monthFirst: 0 });
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
-    const reader = new RangeNormalizer(db, { contexts: {}, dryRun: true, now: "" });
-    const rows = rowsInIdRange(db);
-    const explanations = normalizeFindingsInRange(db);
+    const checker = new RangeChecker(db, setup, contexts);
+    const { validator } = checker;
+    const across = validator.acrossFields;
     const writer = new ValidationWriter(db);
     let done = 0;
-    for (const range of idRanges(db)) {
-      const found: ValidationFinding[] = [];
+    // In id order: the first record with a source_id is the one a duplicate is reported against.
+    const account = async (range: CheckedRange) => {
+      const found = new Map(range.found);
+      const all: ValidationFinding[] = [];
       const checked: number[] = [];
-      const explained = explanations(range.from, range.to);
-      for (const row of rows(range.from, range.to)) {
-        const context = contexts[row.source];
-        if (!context) continue;
-        checked.push(row.id);
-        // Normalized records are checked as stored (with normalize's explanations); others as normalize would
-        // make them, computed in memory.
-        const normalized = row.normalized
-          ? { values: row.normalized.values, findings: explained.get(row.id) ?? [] }
-          : normalizeRecord(reader.valuesOf(row), context);
-        const findings = validator.check({
-          source: row.source,
-          sourceId: row.sourceId,
-          line: row.line,
-          recordId: row.id,
-          values: normalized.values,
-          normalizeFindings: normalized.findings,
-        });
+      range.records.forEach(([recordId, source, sourceId, line], i) => {
+        const findings = found.get(i) ?? [];
+        validator.checkAcross({ source, sourceId, line, recordId, values: acrossValues(across, range.across?.[i]) }, findings);
         builder.add(findings);
-        found.push(...findings);
-        done++;
-      }
-      writer.write(checked, found);
-      await io.onFindings?.(found);
+        for (const finding of findings) all.push(finding);
+        checked.push(recordId);
+      });
+      writer.write(checked, all);
+      await io.onFindings?.(all);
+      done += checked.length;
       progress.update(`validating: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
+    };
+    const workers = options.workers ?? (total < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));
+    if (workers > 0) {
+      const workerSetup: ValidateWorkerSetup = { validator: setup, storePath: path, busyTimeoutMs: options.busyTimeoutMs, contexts };
+      pool = new OrderedPool<RangeTask, CheckedRange>(WORKER, workerSetup, workers, account);
+      for (const range of idRanges(db)) await pool.submit(range);
+      await pool.finish();
+    } else {
+      for (const range of idRanges(db)) await account(checker.check(range.from, range.to));
     }
     const report = builder.build(options.failOn, options.thresholds);
     writeAudit(db, "validate", options.source ? ["--source", options.source] : [], report.passed ? "ok" : "failed", {
       records: report.records,
       findings: report.findings,
       passed: report.passed,
+      workers,
     });
     return { mode: "store", store: path, report, rejects: [], failedFiles: [] };
   } finally {
+    await pool?.close();
     progress.stop();
     db.close();
   }
@@ -118,11 +146,12 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
 
 async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   const builder = new ReportBuilder();
-  const validator = newValidator(options);
+  const validator = new Validator(validatorOptions(options));
   const failedFiles: string[] = [];
-  const record = async (findings: ValidationFinding[]) => {
+  // Returns a promise only when there is a streamed report to wait for: a million rows, a million awaits saved.
+  const record = (findings: ValidationFinding[]): void | Promise<void> => {
     builder.add(findings);
-    if (findings.length > 0) await io.onFindings?.(findings);
+    return findings.length > 0 ? io.onFindings?.(findings) : undefined;
   };
   for (const file of options.files) {
     try {
@@ -148,16 +177,16 @@ async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<
   return { mode: "files", store: undefined, report: builder.build(options.failOn, options.thresholds), rejects: [], failedFiles };
 }
 
-function newValidator(options: ValidateOptions): Validator {
-  return new Validator({ required: options.required, disabled: options.disabled, custom: options.custom, defaultCountry: options.country });
-}
-
+/**
+ * One file, in this thread: reading (twice when the date order must come from the data) is the serial part,
+ * and handing rows to worker threads cost as much as it saved on 2 cores (BENCHMARKS.md).
+ */
 async function validateFile(
   file: string,
   options: ValidateOptions,
   io: ValidateIo,
   validator: Validator,
-  record: (findings: ValidationFinding[]) => Promise<void>,
+  record: (findings: ValidationFinding[]) => void | Promise<void>,
 ): Promise<void> {
   const source = options.source ?? defaultSource(file);
   const name = file === "-" ? "<stdin>" : file;
@@ -167,16 +196,11 @@ async function validateFile(
   }
   const context = contextFor(source, options, evidence);
   await eachRow(file, options, io.stdin, {
-    row: async (values, line) => {
-      const normalized = normalizeRecord(values, context);
-      const findings = validator.check({
-        source,
-        sourceId: values.source_id,
-        line,
-        values: normalized.values,
-        normalizeFindings: normalized.findings,
-      });
-      await record(findings);
+    row: (values, line) => {
+      const normalized = normalizeRecord(values, context, VALUES_ONLY);
+      return record(
+        validator.check({ source, sourceId: values.source_id, line, values: normalized.values, normalizeFindings: normalized.findings }),
+      );
     },
     // A row that cannot be read is a finding too: it fails the gate and shows in every report format.
     reject: (line, reason) =>

@@ -20,6 +20,7 @@ import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
+import { workerCount } from "./normalize.js";
 import { runValidate, type ValidateOptions, type ValidateResult } from "./validate-run.js";
 
 const ValidateFlags = z.object({
@@ -108,6 +109,7 @@ export function validateOptionsFrom(
     perSource,
     storePath: globals.storePath,
     busyTimeoutMs: globals.busyTimeoutMs,
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
     required: config.required ?? [],
     disabled: config.disabled_rules ?? [],
     custom: config.rules ?? [],

@@ -47,7 +47,11 @@ const normalizedDate = memoize3((field: string, order: string, value: string) =>
   normalizeDate(field, value, order === "" ? undefined : (order as "dmy" | "mdy"), field !== "birth_date"),
 );
 
-export function normalizeRecord(input: CanonicalValues, context: NormalizeContext): NormalizedRecord {
+/**
+ * `matchKeys: false` leaves the address key out (validate reads only values and findings, and the address key
+ * is the one key that costs); the other keys come with the values anyway.
+ */
+export function normalizeRecord(input: CanonicalValues, context: NormalizeContext, { matchKeys = true } = {}): NormalizedRecord {
   const v = { ...input };
   for (const field of CANONICAL_FIELDS) v[field] = text(input[field]);
   const findings: Finding[] = [];
@@ -117,7 +121,7 @@ export function normalizeRecord(input: CanonicalValues, context: NormalizeContex
     if (field === "region" && /^[A-Za-z]{2,3}$/.test(value)) v[field] = value.toUpperCase();
     else v[field] = caseAddress(value);
   }
-  keys.address_key = addressKey(v.address_line1, v.address_line2);
+  if (matchKeys) keys.address_key = addressKey(v.address_line1, v.address_line2);
   if (v.postal_code) {
     const postal = normalizePostalCode(v.postal_code, region);
     v.postal_code = postal.value;

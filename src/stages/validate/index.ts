@@ -89,26 +89,27 @@ export class Validator {
    */
   checkRecord(record: RecordToCheck): ValidationFinding[] {
     const findings: ValidationFinding[] = [];
-    const at = where(record);
+    // Most records have no findings: where they are is only worked out for those that do.
+    const found = (finding: Pick<ValidationFinding, "field" | "rule" | "severity" | "message" | "suggestion">) =>
+      findings.push({ ...where(record), ...finding });
     const context: RuleContext = {
       today: this.today,
       defaultCountry: this.options.defaultCountry,
       whyNotNormal: (field) => record.normalizeFindings.find((f) => f.field === field)?.message,
     };
     for (const field of this.options.required) {
-      if (record.values[field] === null)
-        findings.push({ ...at, field, rule: "required", severity: "error", message: `${field} is missing` });
+      if (record.values[field] === null) found({ field, rule: "required", severity: "error", message: `${field} is missing` });
     }
     for (const rule of this.rules) {
       const value = record.values[rule.field];
       if (value === null) continue;
       const problem = rule.check(value, record.values, context);
-      if (problem) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, ...problem });
+      if (problem) found({ field: rule.field, rule: rule.id, severity: rule.severity, ...problem });
     }
     for (const rule of this.custom) {
       if (rule.unique || (rule.source !== undefined && rule.source !== record.source)) continue;
       const message = rule.check(record.values[rule.field], record.values, NOTHING_SEEN, record.line);
-      if (message) findings.push({ ...at, field: rule.field, rule: rule.id, severity: rule.severity, message });
+      if (message) found({ field: rule.field, rule: rule.id, severity: rule.severity, message });
     }
     return findings;
   }
