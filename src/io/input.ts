@@ -24,6 +24,11 @@ export interface ReadOptions {
   delimiter?: string | undefined;
   /** Bytes per read. Tests use tiny values to split multi-byte characters across reads. */
   chunkSize?: number | undefined;
+  /**
+   * Whether to hash the bytes (default true): import needs the sha256 (same-file re-imports, a file changed
+   * while read); validate and the normalize filter do not, and skip the cost.
+   */
+  checksum?: boolean | undefined;
 }
 
 export interface InputInfo {
@@ -83,7 +88,7 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
   const handle = await openForReading(name, path);
   let size: number;
   let head: Buffer;
-  const hash = createHash("sha256");
+  const hash = options.checksum === false ? undefined : createHash("sha256");
   const utf8 = new Utf8Scanner();
   try {
     const stats = await handle.stat();
@@ -92,14 +97,14 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
     head = Buffer.alloc(0);
     for await (const chunk of readChunks(handle, chunkSize)) {
       if (head.length < SAMPLE_BYTES) head = Buffer.concat([head, chunk.subarray(0, SAMPLE_BYTES - head.length)]);
-      hash.update(chunk);
+      hash?.update(chunk);
       utf8.push(chunk);
     }
     utf8.end();
   } finally {
     await handle.close();
   }
-  const sha256 = hash.digest("hex");
+  const sha256 = hash?.digest("hex");
   // GB18030 is only checked when it matters: auto-detection of a file that is not UTF-8, or a forced GBK.
   const forced = options.encoding === "auto" ? undefined : options.encoding;
   const needGb = forced === "gb18030" || forced === "gbk" || (!forced && !detectBom(head) && utf8.firstBad !== undefined);
@@ -237,7 +242,8 @@ export async function streamRows(
   onBytes?: (bytesRead: number) => void | Promise<void>,
 ): Promise<StreamResult> {
   const { info } = opened;
-  const hash = createHash("sha256");
+  // A file read without a checksum (validate, the normalize filter) is not hashed again either.
+  const hash = info.streamed || info.sha256 !== undefined ? createHash("sha256") : undefined;
   const decoder = createDecoder(info.encoding);
   // Undecodable bytes become U+FFFD; rows holding one are rejected once such bytes have been seen.
   // (A U+FFFD that the file really contains, as in csv-spectrum, is data and kept.)
@@ -252,7 +258,7 @@ export async function streamRows(
   try {
     for await (const chunk of opened.chunks()) {
       bytes += chunk.length;
-      hash.update(chunk);
+      hash?.update(chunk);
       if (scanner) {
         scanner.push(chunk);
         if (scanner.firstBad !== undefined) badBytesSeen = true;
@@ -272,7 +278,7 @@ export async function streamRows(
     }
     throw error;
   }
-  return { sha256: hash.digest("hex"), bytes };
+  return { sha256: hash?.digest("hex") ?? "", bytes };
 }
 
 interface Parser {

@@ -36,7 +36,7 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
   );
   return {
     files,
-    read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter) },
+    read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },
     mappings: { ...globals.config.mappings, ...parseMapFlags(flags.map) },
     source: flags.source,
     out: flags.out,

@@ -99,7 +99,7 @@ export function validateOptionsFrom(
   );
   return {
     files,
-    read: { format: flags.inputFormat, encoding, delimiter: parseDelimiter(flags.delimiter) },
+    read: { format: flags.inputFormat, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },
     mappings: { ...config.mappings, ...parseMapFlags(flags.map) },
     source: flags.source,
     out: flags.out,

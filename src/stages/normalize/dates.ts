@@ -57,10 +57,18 @@ function ymd(field: string, text: string, year: number, month: number, day: numb
 /** Already ISO: the commonest form, checked before the general patterns. */
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** An ISO date (YYYY-MM-DD) that exists, from year 1 on (not 1990-02-30, not 0000-00-00). */
+let lastIsoDate = { value: "", real: false };
+
+/**
+ * An ISO date (YYYY-MM-DD) that exists, from year 1 on (not 1990-02-30, not 0000-00-00). The last answer is
+ * kept: validate's birth date rules ask about the same value one after another.
+ */
 export function isRealIsoDate(value: string): boolean {
+  if (value === lastIsoDate.value) return lastIsoDate.real;
   const m = ISO_DATE.exec(value);
-  return m !== null && Number(m[1]) >= 1 && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  const real = m !== null && Number(m[1]) >= 1 && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  lastIsoDate = { value, real };
+  return real;
 }
 
 /**

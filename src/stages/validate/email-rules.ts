@@ -5,6 +5,7 @@
  */
 import { disposableEmailBlocklistSet } from "disposable-email-domains-js";
 import { distance } from "fastest-levenshtein";
+import { memoize } from "../normalize/memo.js";
 
 /** Domains customers mistype most; a domain one or two edits away from one of these is probably a typo. */
 const COMMON_DOMAINS = [
@@ -81,8 +82,13 @@ const ROLE_ACCOUNTS = new Set([
   "inquiries",
 ]);
 
-/** The common domain a mistyped one most likely meant (gmial.com → gmail.com), if any. */
-export function domainTypo(domain: string): string | undefined {
+/**
+ * The common domain a mistyped one most likely meant (gmial.com → gmail.com), if any. Remembered per domain:
+ * a million addresses share a few thousand domains, and each answer costs dozens of edit distances.
+ */
+export const domainTypo: (domain: string) => string | undefined = memoize(typoOf, 10_000);
+
+function typoOf(domain: string): string | undefined {
   if (KNOWN.has(domain) || domain.length < 5) return undefined;
   const name = domain.split(".")[0];
   let best: string | undefined;
