@@ -8,11 +8,15 @@ import { join } from "node:path";
 import { benchData, bin, freshStore, phonesAlone, rate, timedRoster } from "./setup.mjs";
 
 const { rows, dir, csv, template } = await benchData();
-const validate = (extra, out, inputs = []) =>
-  timedRoster(["-q", ...extra, "--country", "US", "validate", "--format", "json", "--out", join(dir, out), ...inputs]);
+const validate = (extra, out, inputs = [], workers = undefined) =>
+  timedRoster(["-q", ...extra, "--country", "US", "validate", "--format", "json", "--out", join(dir, out), ...inputs], {
+    ...process.env,
+    ...(workers === undefined ? {} : { ROSTER_WORKERS: String(workers) }),
+  });
 
 const files = validate([], "validate-files.json", [csv]);
 const store = freshStore(template, join(dir, "validate-bench.db"));
+const storedInline = validate(["--store", store], "validate-store.json", [], 0);
 const stored = validate(["--store", store], "validate-store.json");
 // The usual pipeline: normalize first, then validate checks the stored values.
 if (spawnSync(process.execPath, [bin, "-q", "--store", store, "--country", "US", "normalize"], { stdio: "inherit" }).status !== 0)
@@ -24,6 +28,7 @@ const line = (label, run) =>
   `${label}${run.seconds.toFixed(2)} s  ${rate(rows, run.seconds)} records/s  peak RSS ${run.peakMb.toFixed(0)} MB`;
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log(line("roster validate FILE (stateless):   ", files));
+console.log(line("roster validate (store, one thread): ", storedInline));
 console.log(line("roster validate (store):            ", stored));
 console.log(line("roster validate (store, normalized): ", afterNormalize));
 console.log(

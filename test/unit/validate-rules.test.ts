@@ -5,7 +5,7 @@ import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { type CanonicalValues, normalizeRecord } from "../../src/stages/normalize/index.js";
 import { checkChineseId, chineseIdCheckCharacter } from "../../src/stages/validate/chinese-id.js";
 import { domainTypo } from "../../src/stages/validate/email-rules.js";
-import { BUILT_IN_RULES, type RecordToCheck, Validator } from "../../src/stages/validate/index.js";
+import { BUILT_IN_RULES, localToday, type RecordToCheck, Validator } from "../../src/stages/validate/index.js";
 
 const TODAY = "2026-11-23";
 
@@ -134,8 +134,23 @@ describe("Chinese resident ids", () => {
     [{ national_id: "11010519900230123X" }, ["national_id.invalid"]],
     [{ national_id: "1101051990", country: "CN" }, ["national_id.invalid"]],
     [{ national_id: "AB123456C", country: "GB" }, []],
+    [{ national_id: "110105900503123", country: "CN" }, ["national_id.invalid"]],
   ])("%j → %j", (values, rules) => {
     expect(rulesFor(values)).toEqual(rules);
+  });
+
+  it("a 15-digit first-generation id is named as such, not as a malformed one", () => {
+    expect(checkChineseId("110105900503123")).toEqual({ kind: "first_generation" });
+    const [finding] = new Validator({ required: [], today: TODAY }).check(record({ national_id: "110105900503123", country: "CN" }));
+    expect(finding?.message).toMatch(/15-digit first-generation id, void since 2013/);
+    expect(checkChineseId("11010519900503123")).toEqual({ kind: "format" }); // 17 digits: no such id
+  });
+});
+
+describe("today", () => {
+  it("is the date where roster runs, not UTC's", () => {
+    expect(localToday(new Date(2026, 0, 2, 0, 30))).toBe("2026-01-02"); // half past midnight, local time
+    expect(localToday(new Date(2026, 11, 31, 23, 59))).toBe("2026-12-31");
   });
 });
 

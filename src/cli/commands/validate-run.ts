@@ -12,7 +12,7 @@ import type { Terminal } from "../../io/terminal.js";
 import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
 import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import type { CustomRuleConfig } from "../../stages/validate/custom.js";
-import { type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
+import { localToday, type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
 import { writeAudit } from "../../store/audit.js";
 import { currentSourceCounts, storedDateEvidence } from "../../store/normalize.js";
@@ -73,7 +73,7 @@ function validatorOptions(options: ValidateOptions): ValidatorOptions {
     disabled: options.disabled,
     custom: options.custom,
     defaultCountry: options.country,
-    today: new Date().toISOString().slice(0, 10),
+    today: localToday(),
   };
 }
 

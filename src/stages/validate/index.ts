@@ -46,6 +46,12 @@ export interface ValidatorOptions {
   today?: string;
 }
 
+/** Today's date where roster runs (a birth date "in the future" is judged by the user's calendar, not UTC's). */
+export function localToday(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${String(now.getFullYear()).padStart(4, "0")}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 /** What rules about one record alone are given for `seen`: they never look at it. */
 const NOTHING_SEEN: Map<string, number> = new Map();
 
@@ -73,7 +79,7 @@ export class Validator {
     this.rules = BUILT_IN_RULES.filter((rule) => !disabled.has(rule.id));
     this.uniqueDisabled = disabled.has("source_id.duplicate");
     this.custom = (options.custom ?? []).map(compileCustomRule);
-    this.today = options.today ?? new Date().toISOString().slice(0, 10);
+    this.today = options.today ?? localToday();
   }
 
   /** Every rule, in one pass: what a single thread that sees all records in order calls. */

@@ -220,6 +220,8 @@ export const BUILT_IN_RULES: readonly Rule[] = [
       const problem = checkChineseId(value);
       if (!problem) return undefined;
       if (problem.kind === "format") return { message: `${quote(value)} is not 17 digits and a check character` };
+      if (problem.kind === "first_generation")
+        return { message: `${value} is a 15-digit first-generation id, void since 2013: ask for the 18-character one` };
       if (problem.kind === "checksum")
         return {
           message: `${value} has a wrong check character`,
