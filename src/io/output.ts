@@ -3,10 +3,12 @@
  * filters (normalize, dedupe). A file is written to a temporary name and renamed at the end, so a failed or
  * killed run never leaves a half-written output behind.
  */
+
 import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { OutputClosedError, UsageError } from "../errors.js";
+import { trackPartial, untrackPartial } from "./partial-files.js";
 
 export type OutputFormat = "csv" | "jsonl";
 
@@ -39,6 +41,7 @@ export function openRecordWriter(
   const toFile = path !== undefined && path !== "-";
   const partial = toFile ? `${path}.partial-${process.pid}` : undefined;
   const stream = partial ? createWriteStream(partial, { mode: 0o600 }) : stdout;
+  if (partial) trackPartial(partial);
   // Write errors arrive as events: remember the first and fail the next write with it.
   let failure: Error | undefined;
   const onError = (error: NodeJS.ErrnoException) => {
@@ -94,6 +97,7 @@ export function openRecordWriter(
         );
         check();
         renameSync(partial, path);
+        untrackPartial(partial);
       }
       events.off("error", onError);
     },
@@ -102,6 +106,7 @@ export function openRecordWriter(
       if (partial) {
         (stream as ReturnType<typeof createWriteStream>).destroy();
         rmSync(partial, { force: true });
+        untrackPartial(partial);
       }
     },
   };
@@ -151,6 +156,7 @@ export function openTextSink(path: string | undefined, stdout: NodeJS.WritableSt
   } catch (error) {
     throw fail(error);
   }
+  trackPartial(partial);
   return {
     write(text) {
       try {
@@ -166,6 +172,8 @@ export function openTextSink(path: string | undefined, stdout: NodeJS.WritableSt
       } catch (error) {
         rmSync(partial, { force: true });
         throw fail(error);
+      } finally {
+        untrackPartial(partial);
       }
     },
     discard() {
@@ -175,6 +183,7 @@ export function openTextSink(path: string | undefined, stdout: NodeJS.WritableSt
         // already closed
       }
       rmSync(partial, { force: true });
+      untrackPartial(partial);
     },
   };
 }

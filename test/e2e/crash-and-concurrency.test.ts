@@ -1,7 +1,9 @@
 /**
- * A killed import leaves nothing half-done, and two imports can share a store. Uses the built binary on
+ * A killed import leaves nothing half-done, an interrupted filter leaves no temporary file, and two imports
+ * can share a store. Uses the built binary on
  * generated data (bench/generate-customers.mjs), large enough that the kill lands mid-import.
  */
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeCustomersCsv } from "../../bench/generate-customers.mjs";
@@ -18,7 +20,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error("timed out waiting for the import to make progress");
+  throw new Error("timed out waiting for the run to make progress");
 }
 
 describe("SIGKILL in the middle of an import", () => {
@@ -49,6 +51,28 @@ describe("SIGKILL in the middle of an import", () => {
     expect(query(store, "SELECT status, rows_new FROM batches")).toEqual([{ status: "complete", rows_new: rows }]);
     expect(query(store, "SELECT count(*) AS n, count(DISTINCT source_id) AS ids FROM records")).toEqual([{ n: rows, ids: rows }]);
     expect(query(store, "SELECT count(*) AS n FROM rejects")).toEqual([{ n: 0 }]);
+  });
+});
+
+describe("SIGTERM or Ctrl-C in the middle of writing a file", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)("%s: exit %i, and neither the output nor its temporary file is left", async (signal, code) => {
+    const dir = tempDir();
+    const file = join(dir, "big.csv");
+    await writeCustomersCsv(file, { rows: 200_000, seed: 11 });
+    const { child, done } = cliAsync(["--country", "US", "normalize", file, "-o", "clean.csv"], { cwd: dir });
+    const partial = () => readdirSync(dir).find((name) => name.startsWith("clean.csv.partial-"));
+    // Past the header: rows are being normalized and written.
+    await waitFor(() => {
+      const name = partial();
+      return name !== undefined && statSync(join(dir, name)).size > 100_000;
+    }, 60_000);
+    child.kill(signal);
+    const stopped = await done;
+    expect(stopped.code).toBe(code);
+    expect(readdirSync(dir).sort()).toEqual(["big.csv"]);
   });
 });
 

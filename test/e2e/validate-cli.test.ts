@@ -77,6 +77,11 @@ describe("validate on files (stateless)", () => {
     expect(cases.find((c) => c.name === "email: email.domain_typo")?.failure).toBeUndefined();
     expect(Number(suite.failures)).toBe(cases.filter((c) => c.failure).length);
     expect(cases.some((c) => c.classname === "roster.validate.gates" && c.failure)).toBe(true);
+    // How long the run took, and when it started (what Jenkins and Azure show beside a suite).
+    expect(Number(suite.time)).toBeGreaterThan(0);
+    expect(Number(suite.time)).toBeLessThan(60);
+    expect(xml.testsuites.time).toBe(suite.time);
+    expect(Math.abs(Date.parse(`${suite.timestamp}Z`) - Date.now())).toBeLessThan(120_000);
   });
 
   it("--format markdown for CI summaries, --format csv one row per finding", () => {

@@ -127,6 +127,7 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
   const sink = openTextSink(options.out, context.streams.stdout);
   let csvHeader = true;
   let result: ValidateResult;
+  const started = new Date();
   try {
     result = await runValidate(options, {
       terminal,
@@ -145,7 +146,8 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
     if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.color));
     if (options.format === "json") sink.write(renderJson(report));
-    if (options.format === "junit") sink.write(renderJunit(report, failing, options.ruleCatalogue));
+    if (options.format === "junit")
+      sink.write(renderJunit(report, failing, options.ruleCatalogue, { started, seconds: (Date.now() - started.getTime()) / 1000 }));
     if (options.format === "markdown") sink.write(renderMarkdown(report));
     sink.close(); // the report stands whether the gates pass or not
   } catch (error) {

@@ -68,6 +68,8 @@ export function renderJunit(
   report: ValidationReport,
   failingSeverities: ReadonlySet<string>,
   catalogue: readonly { rule: string; field: string }[] = [],
+  /** When the run started and how long it took: the suite's timestamp and time (the rules have no time of their own). */
+  timing?: { started: Date; seconds: number },
 ): string {
   // Every enabled rule is a testcase: one that stops firing turns green instead of disappearing.
   const found = new Set(report.rules.map((r) => `${r.field}: ${r.rule}`));
@@ -94,7 +96,9 @@ export function renderJunit(
   ];
   const all = [checked, ...cases, ...clean, ...gateCases];
   const failures = failing.length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="roster validate" tests="${all.length}" failures="${failures}">\n  <testsuite name="roster validate" tests="${all.length}" failures="${failures}" errors="0" skipped="0">\n${all.join("\n")}\n  </testsuite>\n</testsuites>\n`;
+  const time = timing ? ` time="${timing.seconds.toFixed(3)}"` : "";
+  const stamp = timing ? ` timestamp="${timing.started.toISOString().slice(0, 19)}"` : "";
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="roster validate" tests="${all.length}" failures="${failures}"${time}>\n  <testsuite name="roster validate" tests="${all.length}" failures="${failures}" errors="0" skipped="0"${time}${stamp}>\n${all.join("\n")}\n  </testsuite>\n</testsuites>\n`;
 }
 
 /** A Markdown table cell: pipes escaped, HTML neutralized (a value must not open a comment or a tag). */
