@@ -125,20 +125,29 @@ export function rowsInIdRange(db: Db, keyFields: readonly string[] = []): (from:
 
 /**
  * The day/month-order evidence import counted for a source's finished batches; undefined if a batch predates
- * that count (then normalize reads the rows to count it).
+ * that count (then normalize reads the rows to count it). When the batches disagree, only those that still
+ * hold current records count: an old export whose rows were all replaced (the source switched to the other
+ * order) no longer speaks for the source. That check reads records, so it is made only then.
  */
 export function storedDateEvidence(db: Db, source: string): { dayFirst: number; monthFirst: number } | undefined {
-  const rows = db.prepare("SELECT date_evidence AS evidence FROM batches WHERE source = ? AND status = 'complete'").all(source) as {
-    evidence: string | null;
-  }[];
-  const total = { dayFirst: 0, monthFirst: 0 };
-  for (const { evidence } of rows) {
-    if (evidence === null) return undefined;
-    const counted = JSON.parse(evidence) as { dayFirst?: number; monthFirst?: number };
-    total.dayFirst += counted.dayFirst ?? 0;
-    total.monthFirst += counted.monthFirst ?? 0;
-  }
-  return total;
+  const batches = db
+    .prepare("SELECT id, first_record_id AS firstRecordId, date_evidence AS evidence FROM batches WHERE source = ? AND status = 'complete'")
+    .all(source) as { id: number; firstRecordId: number | null; evidence: string | null }[];
+  if (batches.some((batch) => batch.evidence === null)) return undefined;
+  const sum = (counted: typeof batches) => {
+    const total = { dayFirst: 0, monthFirst: 0 };
+    for (const { evidence } of counted) {
+      const parsed = JSON.parse(evidence as string) as { dayFirst?: number; monthFirst?: number };
+      total.dayFirst += parsed.dayFirst ?? 0;
+      total.monthFirst += parsed.monthFirst ?? 0;
+    }
+    return total;
+  };
+  const total = sum(batches);
+  if (total.dayFirst === 0 || total.monthFirst === 0 || batches.length < 2) return total;
+  // A batch's records start at its first_record_id: scanning from there finds a current one at once if any.
+  const current = db.prepare("SELECT 1 FROM records WHERE id >= ? AND batch_id = ? AND superseded_by IS NULL LIMIT 1");
+  return sum(batches.filter((batch) => batch.firstRecordId !== null && current.get(batch.firstRecordId, batch.id) !== undefined));
 }
 
 /** Writes normalize results page by page; each page is one transaction. Findings of earlier runs are replaced. */

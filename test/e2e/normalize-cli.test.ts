@@ -100,6 +100,31 @@ describe("roster normalize", () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it("the date order comes from the batches that still hold current records", () => {
+    const dir = tempDir();
+    const store = join(dir, "roster.db");
+    // The CRM's export switched from day-first to month-first: every row changed, so the old batch is all
+    // superseded and no longer speaks for the source.
+    writeFile(dir, "crm.csv", "id,name,birth_date\nA1,Ann,25/12/1990\nA2,Bo,03/04/1985\n");
+    expect(cli(["import", "crm.csv"], { cwd: dir }).code).toBe(0);
+    writeFile(dir, "crm.csv", "id,name,birth_date\nA1,Ann,12/25/1990\nA2,Bo,04/03/1985\n");
+    expect(cli(["import", "crm.csv"], { cwd: dir }).code).toBe(0);
+    const run = cli(["--json", "normalize"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).sources).toEqual([
+      { source: "crm", records: 2, date_order: "mdy", date_order_from: "data", evidence: { dayFirst: 0, monthFirst: 1 } },
+    ]);
+    expect(query(store, "SELECT birth_date FROM current_records ORDER BY source_id")).toEqual([
+      { birth_date: "1990-12-25" },
+      { birth_date: "1985-04-03" },
+    ]);
+    // A third export still day-first for one row: both orders are current again, and nothing is guessed.
+    writeFile(dir, "crm.csv", "id,name,birth_date\nA1,Ann,12/25/1990\nA2,Bo,04/03/1985\nA3,Cy,31/01/1970\n");
+    expect(cli(["import", "crm.csv"], { cwd: dir }).code).toBe(0);
+    const mixed = JSON.parse(cli(["--json", "normalize"], { cwd: dir }).stdout);
+    expect(mixed.sources[0]).toMatchObject({ date_order: null, date_order_from: "undecided" });
+  });
+
   it("date_order and per-source settings come from roster.yml; a bad value names the key path", () => {
     const dir = tempDir();
     writeFile(dir, "roster.yml", "sources:\n  mixed:\n    date_order: mdy\n");
