@@ -1,10 +1,9 @@
 /**
  * Entry point: parse argv, run the command, and turn every outcome into an exit code (DESIGN.md §2).
- * This file holds the only process.exit in roster (also on SIGINT/SIGTERM/SIGHUP).
+ * This file holds the only process.exit in roster (an interrupt with temporary files open is io/partial-files.ts).
  */
 import { CommanderError } from "commander";
 import { ExitCode, OutputClosedError, QualityGateError, RosterError } from "../errors.js";
-import { removePartials } from "../io/partial-files.js";
 import { colorAllowed, type Streams } from "../io/terminal.js";
 import { toStoreError } from "../store/errors.js";
 import { buildProgram, type CliContext } from "./program.js";
@@ -50,19 +49,8 @@ function reportError(error: unknown, argv: readonly string[], streams: Streams, 
   return ExitCode.internal;
 }
 
-/** Interrupted: 128 + the signal's number, as shells report it. */
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-
 /** Called by bin/roster.js. */
 export async function run(): Promise<void> {
-  // Ctrl-C or a cron timeout: committed store work stays (every write is a transaction; an import's unfinished
-  // batch is rolled back by the next import), and temporary output files are removed.
-  for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
-    process.once(signal, () => {
-      removePartials();
-      process.exit(code);
-    });
-  }
   const streams: Streams = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env };
   const code = await main(process.argv.slice(2), streams);
   // Let stdout drain (a pipe may be slow) before exiting.

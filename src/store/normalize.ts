@@ -98,7 +98,11 @@ export function currentIdSpan(db: Db): { min: number; max: number } | undefined 
  * normalizing them (7.2 s of 31.5 s for a million records; 1.0 s this way on a first run).
  */
 export function rowsInIdRange(db: Db, keyFields: readonly string[] = []): (from: number, to: number) => StoredRow[] {
-  const stored = [...CANONICAL_FIELDS.map((field) => `r.${field}`), ...keyFields.map((key) => `k.${key}`)].join(", ");
+  // JSON cannot hold a BLOB (one an analyst wrote with sqlite3): it reads as U+0000, which no normalized value
+  // contains, so normalize rewrites it rather than stop.
+  const stored = [...CANONICAL_FIELDS.map((field) => `r.${field}`), ...keyFields.map((key) => `k.${key}`)]
+    .map((column) => `iif(typeof(${column}) = 'blob', char(0), ${column})`)
+    .join(", ");
   const statement = db
     .prepare(
       `SELECT r.id, r.line, r.source, r.source_id, r.raw, r.batch_id, iif(k.record_id IS NULL, NULL, json_array(${stored}))

@@ -1,6 +1,7 @@
 /** `roster normalize` through the built binary: exit codes, streams, and the store afterwards. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { cli, query, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
@@ -98,6 +99,23 @@ describe("roster normalize", () => {
     const run = cli(args as string[], { cwd: tempDir() });
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
+  });
+
+  it("a BLOB an analyst wrote into a canonical column is rewritten, not a reason to stop", () => {
+    const dir = tempDir();
+    const store = join(dir, "roster.db");
+    writeFile(dir, "people.csv", "id,name,city\nP1,Ann,Berlin\nP2,Bo,Paris\n");
+    expect(cli(["import", "people.csv"], { cwd: dir }).code).toBe(0);
+    expect(cli(["normalize"], { cwd: dir }).code).toBe(0);
+    const db = new Database(store);
+    db.prepare("UPDATE records SET city = ? WHERE source_id = 'P1'").run(Buffer.from("Berlin"));
+    db.close();
+    const run = cli(["normalize"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(query(store, "SELECT typeof(city) AS type, city FROM records WHERE source_id = 'P1'")).toEqual([
+      { type: "text", city: "Berlin" },
+    ]);
+    expect(cli(["validate"], { cwd: dir }).code).toBe(0);
   });
 
   it("the date order comes from the batches that still hold current records", () => {

@@ -81,7 +81,9 @@ export function cliAsync(args: string[], options: { cwd: string; env?: Record<st
   child.stderr.on("data", (c) => {
     stderr += String(c);
   });
-  const done = new Promise<CliRun>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 

@@ -142,9 +142,13 @@ export class RangeNormalizer {
    */
   private write(results: NormalizedRow[]): void {
     const writer = this.writer as NormalizedWriter;
-    const rows = this.held.length > 0 ? [...this.held, ...results] : results;
-    const write = () => writer.write(rows, this.job.now);
-    if (this.held.length > 0) this.writeTurn.take(write);
+    const held = this.held;
+    // One transaction per range, so each checks for earlier findings over its own ids only.
+    const write = () => {
+      if (held.length > 0) writer.write(held, this.job.now);
+      writer.write(results, this.job.now);
+    };
+    if (held.length > 0) this.writeTurn.take(write);
     else if (!this.writeTurn.tryTake(write)) {
       this.held = results;
       return;

@@ -174,9 +174,8 @@ async function normalizeInWorkers(
         }
       });
       worker.on("error", reject);
-      worker.on("exit", (code) => {
-        if (code !== 0) reject(new Error(`a normalize worker stopped with exit code ${code}`));
-      });
+      // After its tally a worker exits and this is a no-op; before it, even a clean exit means work was lost.
+      worker.on("exit", (code) => reject(new Error(`a normalize worker stopped before reporting (exit code ${code})`)));
     });
   try {
     return await Promise.all(Array.from({ length: count }, run));

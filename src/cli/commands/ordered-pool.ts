@@ -18,6 +18,7 @@ export class OrderedPool<Task, Result> {
   private delivering: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private waiting: (() => void)[] = [];
+  private closing = false;
 
   constructor(
     url: URL,
@@ -31,8 +32,9 @@ export class OrderedPool<Task, Result> {
       const worker = new Worker(url, { workerData });
       worker.on("message", (reply: PoolReply<Result>) => this.received(worker, reply));
       worker.on("error", (error) => this.fail(error));
+      // Workers only stop when told to: any other exit, even a clean one, would leave tasks unanswered.
       worker.on("exit", (code) => {
-        if (code !== 0) this.fail(new Error(`a worker thread stopped with exit code ${code}`));
+        if (!this.closing) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
       });
       this.workers.push(worker);
       this.idle.push(worker);
@@ -58,6 +60,7 @@ export class OrderedPool<Task, Result> {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 

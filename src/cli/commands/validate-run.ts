@@ -127,7 +127,10 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       for (const range of idRanges(db)) await pool.submit(range);
       await pool.finish();
     } else {
-      for (const range of idRanges(db)) await account(checker.check(range.from, range.to));
+      for (const range of idRanges(db)) {
+        await account(checker.check(range.from, range.to));
+        await new Promise(setImmediate); // let an interrupt through (it removes a --out file's temporary name)
+      }
     }
     const report = builder.build(options.failOn, options.thresholds);
     writeAudit(db, "validate", options.source ? ["--source", options.source] : [], report.passed ? "ok" : "failed", {
