@@ -23,13 +23,18 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   throw new Error("timed out waiting for the run to make progress");
 }
 
+/** A fresh directory with `big.csv` of generated customers, and where its store goes. */
+async function bigExport(rows: number, seed: number): Promise<{ dir: string; file: string; store: string }> {
+  const dir = tempDir();
+  const file = join(dir, "big.csv");
+  await writeCustomersCsv(file, { rows, seed });
+  return { dir, file, store: join(dir, "roster.db") };
+}
+
 describe("SIGKILL in the middle of an import", () => {
   it("the next import rolls the partial batch back and ends with exactly the file's rows", async () => {
-    const dir = tempDir();
-    const file = join(dir, "big.csv");
     const rows = 300_000;
-    await writeCustomersCsv(file, { rows, seed: 7 });
-    const store = join(dir, "roster.db");
+    const { dir, file, store } = await bigExport(rows, 7);
 
     const { child, done } = cliAsync(["import", file], { cwd: dir });
     await waitFor(
@@ -56,9 +61,7 @@ describe("SIGKILL in the middle of an import", () => {
 
 describe("SIGTERM or Ctrl-C in the middle of writing a file", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("%s: roster dies of it, leaving neither the output nor its temporary file", async (signal) => {
-    const dir = tempDir();
-    const file = join(dir, "big.csv");
-    await writeCustomersCsv(file, { rows: 200_000, seed: 11 });
+    const { dir, file } = await bigExport(200_000, 11);
     const { child, done } = cliAsync(["--country", "US", "normalize", file, "-o", "clean.csv"], { cwd: dir });
     const partial = () => readdirSync(dir).find((name) => name.startsWith("clean.csv.partial-"));
     // Past the header: rows are being normalized and written.
@@ -76,11 +79,8 @@ describe("SIGTERM or Ctrl-C in the middle of writing a file", () => {
 
 describe("SIGTERM in the middle of normalizing the store", () => {
   it("dies at once; what was written stays consistent and the next run finishes the job", async () => {
-    const dir = tempDir();
-    const file = join(dir, "big.csv");
     const rows = 100_000;
-    await writeCustomersCsv(file, { rows, seed: 5 });
-    const store = join(dir, "roster.db");
+    const { dir, file, store } = await bigExport(rows, 5);
     expect(cli(["import", file], { cwd: dir }).code).toBe(0);
     // One thread: a long synchronous loop, where a signal handler would never get its turn.
     const { child, done } = cliAsync(["--country", "US", "normalize"], { cwd: dir, env: { ROSTER_WORKERS: "0" } });
