@@ -76,9 +76,15 @@ export function openRecordWriter(
     }
     pending = [];
     if (!stream.write(text)) {
+      // Whichever comes first, both listeners go: one left behind per wait piled up (a leak warning at 11).
       await new Promise<void>((resolve) => {
-        events.once("drain", resolve);
-        events.once("error", () => resolve());
+        const done = () => {
+          events.off("drain", done);
+          events.off("error", done);
+          resolve();
+        };
+        events.once("drain", done);
+        events.once("error", done);
       });
     }
     check();

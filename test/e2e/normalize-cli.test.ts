@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { writeCustomersCsv } from "../../bench/generate-customers.mjs";
 import { cli, query, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
@@ -99,6 +100,15 @@ describe("roster normalize", () => {
     const run = cli(args as string[], { cwd: tempDir() });
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
+  });
+
+  it("a large filter run to a file waits for the disk without piling up listeners (no leak warning)", async () => {
+    const dir = tempDir();
+    await writeCustomersCsv(join(dir, "big.csv"), { rows: 100_000, seed: 3 });
+    const run = cli(["--country", "US", "normalize", "big.csv", "-o", "clean.csv"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/MaxListenersExceededWarning|memory leak/);
+    expect(readFileSync(join(dir, "clean.csv"), "utf8").split("\n").length).toBe(100_002); // header, rows, final newline
   });
 
   it("a BLOB an analyst wrote into a canonical column is rewritten, not a reason to stop", () => {
