@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { benchData, bin, freshStore, phonesAlone, rate, timedRoster } from "./setup.mjs";
+import { benchData, bin, freshStore, medianRun, phonesAlone, rate, timedRoster } from "./setup.mjs";
 
 const { rows, dir, csv, template } = await benchData();
 const validate = (extra, out, inputs = [], workers = undefined) =>
@@ -14,10 +14,11 @@ const validate = (extra, out, inputs = [], workers = undefined) =>
     ...(workers === undefined ? {} : { ROSTER_WORKERS: String(workers) }),
   });
 
-const files = validate([], "validate-files.json", [csv]);
+const files = medianRun(3, () => validate([], "validate-files.json", [csv]));
 const store = freshStore(template, join(dir, "validate-bench.db"));
 const storedInline = validate(["--store", store], "validate-store.json", [], 0);
-const stored = validate(["--store", store], "validate-store.json");
+// Each run replaces the previous run's findings of the same records: the store is in the same state each time.
+const stored = medianRun(3, () => validate(["--store", store], "validate-store.json"));
 // The usual pipeline: normalize first, then validate checks the stored values.
 if (spawnSync(process.execPath, [bin, "-q", "--store", store, "--country", "US", "normalize"], { stdio: "inherit" }).status !== 0)
   process.exit(1);
@@ -25,7 +26,7 @@ const afterNormalize = validate(["--store", store], "validate-store2.json");
 const phones = phonesAlone(csv);
 
 const line = (label, run) =>
-  `${label}${run.seconds.toFixed(2)} s  ${rate(rows, run.seconds)} records/s  peak RSS ${run.peakMb.toFixed(0)} MB`;
+  `${label}${run.seconds.toFixed(2)} s  ${rate(rows, run.seconds)} records/s  peak RSS ${run.peakMb.toFixed(0)} MB${run.all ? `  (median of ${run.all} s)` : ""}`;
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
 console.log(line("roster validate FILE (stateless):   ", files));
 console.log(line("roster validate (store, one thread): ", storedInline));
