@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { caseName, nameKeys, normalizeNameParts } from "../../src/stages/normalize/names.js";
-import { normalizeText } from "../../src/stages/normalize/text.js";
+import { foldLatin, isSingleCase, normalizeText } from "../../src/stages/normalize/text.js";
 
 describe("normalizeText", () => {
   it.each([
@@ -111,5 +111,33 @@ describe("properties", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("ASCII fast paths agree with the general definitions", () => {
+  const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)), maxLength: 30 });
+  const mixed = fc.oneof(ascii, fc.string({ unit: "grapheme", maxLength: 20 }));
+
+  it("isSingleCase: has letters, all of one case (Han letters never count as cased)", () => {
+    fc.assert(
+      fc.property(mixed, (text) => {
+        const letters = text.replace(/[^\p{L}]/gu, "");
+        const expected =
+          letters !== "" && !/\p{Script=Han}/u.test(letters) && (letters === letters.toUpperCase() || letters === letters.toLowerCase());
+        expect(isSingleCase(text)).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("foldLatin: ASCII is only lower-cased; accents go, whatever the script", () => {
+    fc.assert(
+      fc.property(mixed, (text) => {
+        expect(foldLatin(text)).toBe(foldLatin(text.normalize("NFKD")));
+        if (/^[\x00-\x7f]*$/.test(text)) expect(foldLatin(text)).toBe(text.toLowerCase());
+      }),
+      { numRuns: 3000 },
+    );
+    expect(foldLatin("José MÜLLER Øre Łódź Straße")).toBe("jose muller ore lodz strasse");
   });
 });
