@@ -72,6 +72,11 @@ const RANGE_IDS = 5000;
 /** Below this many records, starting workers (each loads the dictionaries) costs more than it saves. */
 const INLINE_BELOW = 30_000;
 
+/** Worker threads for a store of `records` (normalize and validate): ROSTER_WORKERS, else by size and cores. */
+export function workersFor(records: number, requested: number | undefined): number {
+  return requested ?? (records < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));
+}
+
 async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Promise<NormalizeResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const result: NormalizeResult = {
@@ -98,7 +103,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const ranges = idRanges(db);
     const job = { contexts, dryRun: options.dryRun, now: new Date().toISOString() };
-    const workers = options.workers ?? (total < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));
+    const workers = workersFor(total, options.workers);
     let done = 0;
     const onProgress = (records: number) => {
       done += records;

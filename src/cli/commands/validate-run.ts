@@ -4,7 +4,6 @@
  * normalize has run; findings are grouped into a report and the gates decide the exit code.
  */
 
-import { availableParallelism } from "node:os";
 import { InputError } from "../../errors.js";
 import type { CanonicalField } from "../../fields/canonical.js";
 import { emptyValues, type MappedValues } from "../../fields/raw.js";
@@ -20,7 +19,7 @@ import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
 import { defaultSource } from "./import-run.js";
 import { canReadTwice, dateOrderFor, datesOf, eachRow } from "./normalize-files.js";
-import { idRanges, type NormalizeOptions } from "./normalize-run.js";
+import { idRanges, type NormalizeOptions, workersFor } from "./normalize-run.js";
 import { OrderedPool } from "./ordered-pool.js";
 import { type CheckedRange, RangeChecker, VALUES_ONLY } from "./validate-work.js";
 import type { RangeTask, ValidateWorkerSetup } from "./validate-worker.js";
@@ -61,9 +60,6 @@ export async function runValidate(options: ValidateOptions, io: ValidateIo): Pro
   return options.files.length > 0 ? validateFiles(options, io) : validateStore(options, io);
 }
 
-/** Below this many records, starting workers (each loads the dictionaries) costs more than it saves. */
-const INLINE_BELOW = 30_000;
-
 const WORKER = new URL("./validate-worker.js", import.meta.url);
 
 function validatorOptions(options: ValidateOptions): ValidatorOptions {
@@ -77,8 +73,12 @@ function validatorOptions(options: ValidateOptions): ValidatorOptions {
   };
 }
 
+/** No custom unique rules (the usual case): the rules across records read no values, so none are built. */
+const NO_VALUES: MappedValues = Object.freeze(emptyValues());
+
 /** The values the rules across records need, from a checked range (the rest stay null). */
 function acrossValues(fields: readonly CanonicalField[], values: readonly (string | null)[] | undefined): MappedValues {
+  if (fields.length === 0) return NO_VALUES;
   const record = emptyValues();
   fields.forEach((field, i) => {
     record[field] = values?.[i] ?? null;
@@ -120,7 +120,7 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       done += checked.length;
       progress.update(`validating: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
     };
-    const workers = options.workers ?? (total < INLINE_BELOW ? 0 : Math.min(availableParallelism(), 4));
+    const workers = workersFor(total, options.workers);
     if (workers > 0) {
       const workerSetup: ValidateWorkerSetup = { validator: setup, storePath: path, busyTimeoutMs: options.busyTimeoutMs, contexts };
       pool = new OrderedPool<RangeTask, CheckedRange>(WORKER, workerSetup, workers, account);
