@@ -245,6 +245,14 @@ describe("validate on the store", () => {
     });
   });
 
+  it("worker threads on a store with no records: nothing to check, a clean exit, no hang", () => {
+    const dir = tempDir();
+    expect(cli(["init"], { cwd: dir }).code).toBe(0);
+    const run = cli(["validate", "--format", "json"], { cwd: dir, env: { ROSTER_WORKERS: "2" } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ records: 0, findings: 0, passed: true });
+  });
+
   it("without a store: exit 4", () => {
     const run = cli(["validate"], { cwd: tempDir() });
     expect(run.code).toBe(4);
