@@ -46,7 +46,11 @@ function exercise(bin: string, dir: string) {
 function expectAllRan(runs: ReturnType<typeof exercise>, dir: string) {
   for (const r of runs) {
     // A missing runtime dependency or native module shows up as exit 70 or a stack trace.
-    expect({ args: r.args, code: r.code, stderr: r.stderr }).toEqual({ args: r.args, code: 0, stderr: expect.not.stringMatching(/internal error|Cannot find/) });
+    expect({ args: r.args, code: r.code, stderr: r.stderr }).toEqual({
+      args: r.args,
+      code: 0,
+      stderr: expect.not.stringMatching(/internal error|Cannot find/),
+    });
   }
   expect(runs[0]?.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   expect(runs[3]?.stderr).toMatch(/china-crm-gbk\.csv.*gb18030|gbk/i);
@@ -68,9 +72,17 @@ describe("installing roster as the README says", () => {
 
   it("npm ci and npm install leave the fresh clone unchanged (lockfile included)", () => {
     const status = () => execFileSync("git", ["status", "--porcelain", "--ignored=no"], { cwd: clone, encoding: "utf8" });
-    expect(status().split("\n").filter((line) => line && !line.endsWith(".tgz"))).toEqual([]);
+    expect(
+      status()
+        .split("\n")
+        .filter((line) => line && !line.endsWith(".tgz")),
+    ).toEqual([]);
     npm(["install"], clone);
-    expect(status().split("\n").filter((line) => line && !line.endsWith(".tgz"))).toEqual([]);
+    expect(
+      status()
+        .split("\n")
+        .filter((line) => line && !line.endsWith(".tgz")),
+    ).toEqual([]);
   });
 
   it("the packed tarball ships bin and dist, no sources, tests or fixtures", () => {
