@@ -146,6 +146,27 @@ describe("exports in other languages", () => {
     return { records: storedRecords(store), file: result.files[0] };
   }
 
+  it("German, Excel's sep=; line and all", async () => {
+    const { records, file } = await importFixture("kunden-de.csv");
+    expect(records[0]).toEqual({
+      line: 3,
+      source_id: "K-10001",
+      given_name: "Jürgen",
+      family_name: "Müller",
+      email: "juergen.mueller@example.de",
+      phone: "030 12345678",
+      birth_date: "15.03.1980",
+      address_line1: "Hauptstraße 5",
+      postal_code: "10115",
+      city: "Berlin",
+      country: "Deutschland",
+      attributes: { Anrede: "Frau", Kundengruppe: "Stammkunde" },
+    });
+    expect(records.map((r) => r.line)).toEqual([3, 4, 5]);
+    expect(records[2]).toMatchObject({ address_line1: "Am Markt 1, Hinterhaus", city: "Dresden" });
+    expect(file?.unmapped).toEqual(["Anrede", "Kundengruppe"]);
+  });
+
   it("French: Prénom/Nom, Courriel, N° client", async () => {
     const { records, file } = await importText(
       "clients.csv",

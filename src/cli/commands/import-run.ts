@@ -182,6 +182,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const { info } = opened;
   const source = options.source ?? defaultSource(file);
   const result = newFileResult(info.name, source, options.dryRun ? "dry-run" : "imported", info);
+  result.warnings.push(...info.warnings.map((w) => `${info.name}: ${w}`));
   const batchStart = {
     source,
     path: info.path ?? "-",
