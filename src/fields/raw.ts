@@ -51,10 +51,13 @@ export function storedMapping(text: string | null): StoredMapping {
   const rank = new Map<string, number>();
   const strings = (text ?? "{}").match(/"(?:[^"\\]|\\.)*"/g) ?? [];
   const parsed = JSON.parse(text ?? "{}") as Record<string, unknown>;
-  const pairs = strings.length % 2 === 0 && strings.length / 2 === Object.keys(parsed).length;
-  const entries: [string, unknown][] = pairs
-    ? Array.from({ length: strings.length / 2 }, (_, i) => [JSON.parse(strings[2 * i] as string), JSON.parse(strings[2 * i + 1] as string)])
-    : Object.entries(parsed); // not the flat column → field object roster writes: keep what JSON.parse gives
+  const pairs: [string, unknown][] = Array.from({ length: Math.floor(strings.length / 2) }, (_, i) => [
+    JSON.parse(strings[2 * i] as string),
+    JSON.parse(strings[2 * i + 1] as string),
+  ]);
+  const flat = strings.length === 2 * Object.keys(parsed).length && pairs.every(([column, field]) => parsed[column] === field);
+  // Not the flat column → field object roster writes (edited by hand?): keep what JSON.parse gives.
+  const entries = flat ? pairs : Object.entries(parsed);
   const seenFields = new Set<string>();
   let shared = false;
   for (const [column, field] of entries) {

@@ -85,6 +85,14 @@ describe("import", () => {
     expect(result.files[0]?.warnings).toEqual([]);
   });
 
+  it("a file that is only the hint line has no header: nothing imported, with the usual warning", async () => {
+    const dir = tempDir();
+    const path = writeFile(dir, "empty.csv", "sep=;\r\n");
+    const result = await importFiles([path], join(dir, "roster.db"));
+    expect(result.files[0]?.counts.read).toBe(0);
+    expect(result.files[0]?.warnings).toEqual([`${path}: no data rows (only a header?): nothing imported`]);
+  });
+
   it("a JSON file that starts with sep= is not CSV and is left alone", async () => {
     const dir = tempDir();
     const path = writeFile(dir, "x.jsonl", 'sep=;\n{"id": "1"}\n');

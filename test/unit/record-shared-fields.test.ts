@@ -125,6 +125,21 @@ describe("the stored mapping", () => {
     });
   });
 
+  it("reads a missing or hand-edited mapping without failing: no mapping, or what JSON.parse gives", () => {
+    expect(storedMapping(null).fields.size).toBe(0);
+    // Two strings per key, but nested: read as JSON.parse gives it, not pair by pair.
+    expect([...storedMapping('{"contact": {"mail": "email"}, "x": 1, "Tel": "phone"}').fields]).toEqual([["Tel", "phone"]]);
+    const odd = storedMapping('{"E-mail": "email", "n": 1, "Tel": "phone"}');
+    expect([...odd.fields]).toEqual([
+      ["E-mail", "email"],
+      ["Tel", "phone"],
+    ]);
+    expect(mappedValues('{"E-mail":"a@example.com","Tel":"555-0100","n":"x"}', odd)).toMatchObject({
+      email: "a@example.com",
+      phone: "555-0100",
+    });
+  });
+
   it("survives quotes and backslashes in column names", () => {
     const stored = storedMapping(mappingJson([{ column: 'say "hi"\\', field: "email", by: "map" }]));
     expect([...stored.fields]).toEqual([['say "hi"\\', "email"]]);
