@@ -1,7 +1,9 @@
 /**
- * The canonical customer fields (DESIGN.md §3) and the header synonyms that map onto them.
+ * The canonical customer fields (DESIGN.md §3) and how a header is matched against their synonyms (synonyms.ts).
  * `source` is set by the importer, and `attributes` holds every unmapped column, so neither is a mapping target.
  */
+import { NAME_WORDS, SYNONYMS } from "./synonyms.js";
+
 export const CANONICAL_FIELDS = [
   "source_id",
   "given_name",
@@ -29,107 +31,87 @@ export function isCanonicalField(name: string): name is CanonicalField {
   return (CANONICAL_FIELDS as readonly string[]).includes(name);
 }
 
-/** Header spellings per field. Keys are compared after `headerKey()`, so case, spaces, `_`, `-` and `.` do not matter. */
-const SYNONYMS: Record<CanonicalField, string[]> = {
-  source_id: [
-    "id",
-    "source_id",
-    "customer id",
-    "customer no",
-    "customer number",
-    "client id",
-    "contact id",
-    "account id",
-    "record id",
-    "rec_id",
-    "客户编号",
-    "客户id",
-    "编号",
-  ],
-  given_name: ["given_name", "first name", "given name", "forename", "firstname", "fname", "名", "名字"],
-  family_name: ["family_name", "last name", "surname", "family name", "lastname", "lname", "姓", "姓氏"],
-  full_name: ["full_name", "name", "full name", "customer name", "contact name", "display name", "姓名", "客户名称", "联系人"],
-  email: ["email", "e-mail", "mail", "email address", "e-mail address", "emailaddress", "邮箱", "电子邮件", "电子邮箱", "邮件"],
-  phone: [
-    "phone",
-    "mobile",
-    "tel",
-    "telephone",
-    "cell",
-    "cellphone",
-    "mobile phone",
-    "phone number",
-    "mobile number",
-    "contact number",
-    "手机",
-    "手机号",
-    "手机号码",
-    "电话",
-    "电话号码",
-    "联系电话",
-  ],
-  birth_date: ["birth_date", "date of birth", "dob", "birthday", "birth date", "birthdate", "date_of_birth", "出生日期", "生日"],
-  company: ["company", "company name", "organization", "organisation", "employer", "公司", "公司名称", "单位"],
-  address_line1: [
-    "address_line1",
-    "street",
-    "address",
-    "address 1",
-    "address line 1",
-    "street address",
-    "address1",
-    "address_1",
-    "地址",
-    "详细地址",
-    "街道",
-  ],
-  address_line2: ["address_line2", "address 2", "address line 2", "address2", "address_2", "apartment", "suite"],
-  city: ["city", "town", "suburb", "城市", "市"],
-  region: ["region", "state", "province", "county", "state/province", "省", "省份"],
-  postal_code: ["postal_code", "zip", "zip code", "zipcode", "postcode", "postal code", "post code", "邮编", "邮政编码"],
-  country: ["country", "country code", "nation", "国家", "国家/地区"],
-  national_id: [
-    "national_id",
-    "national id",
-    "ssn",
-    "social security number",
-    "soc_sec_id",
-    "id number",
-    "身份证号",
-    "身份证",
-    "身份证号码",
-  ],
-  marketing_consent: ["marketing_consent", "consent", "marketing consent", "opt in", "optin", "newsletter", "subscribed"],
-  created_at: ["created_at", "created", "created date", "date created", "signup date", "registered", "创建时间", "注册时间"],
-  updated_at: ["updated_at", "updated", "modified", "last modified", "updated date", "更新时间"],
-};
-
-/** The comparison form of a header: lower case, without spaces, `_`, `-`, `.` or `/`. */
+/**
+ * The comparison form of a header: lower case, accents and `ß` folded (Straße = Strasse, Prénom = Prenom), full-width
+ * forms folded (ＴＥＬ = TEL), without spaces or `_ - . / ( ) [ ] # : * ° º ' ’`. Only Latin accents are
+ * removed: Japanese voiced kana (ド) are other letters, not accented ones.
+ */
 export function headerKey(header: string): string {
   return header
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
     .normalize("NFKC")
     .toLowerCase()
-    .replace(/[\s_\-./]+/g, "");
+    .replace(/ß/g, "ss")
+    .replace(/[\s_\-./()[\]#:*°º'’]+/g, "");
 }
 
 const SYNONYM_INDEX: ReadonlyMap<string, CanonicalField> = (() => {
   const index = new Map<string, CanonicalField>();
   for (const field of CANONICAL_FIELDS) {
-    for (const synonym of SYNONYMS[field]) index.set(headerKey(synonym), field);
+    for (const synonym of SYNONYMS[field]) {
+      const key = headerKey(synonym);
+      const taken = index.get(key);
+      // A spelling in two fields would silently depend on table order.
+      if (taken && taken !== field) throw new Error(`header synonym "${synonym}" is listed for ${taken} and ${field}`);
+      index.set(key, field);
+    }
   }
   return index;
 })();
 
+const NAME_WORD_KEYS: ReadonlySet<string> = new Set(NAME_WORDS.map(headerKey));
+
+/** Whether a whole header is one of the words for "name" whose meaning depends on the other columns. */
+export function isNameWord(header: string): boolean {
+  return NAME_WORD_KEYS.has(headerKey(header));
+}
+
+/**
+ * How a header matched: 1 the whole header is a synonym, 2 the last two parts of a dotted name (`name.first`),
+ * 3 its last part (`contact.email`). A lower rank is the stronger claim when several columns name one field.
+ */
+export interface HeaderMatch {
+  field: CanonicalField;
+  rank: 1 | 2 | 3;
+}
+
+/**
+ * Fields whose value is one scalar: a dotted name under them describes them, not the customer
+ * (`email.verified`, `phone.type`, Shopify's `email_marketing_consent.state` is no region).
+ */
+const SCALAR_FIELDS: ReadonlySet<CanonicalField> = new Set([
+  "source_id",
+  "email",
+  "phone",
+  "birth_date",
+  "national_id",
+  "marketing_consent",
+  "created_at",
+  "updated_at",
+]);
+
+/** The canonical field a header names, if any, and how strongly (see HeaderMatch). */
+export function matchHeader(header: string): HeaderMatch | undefined {
+  const direct = SYNONYM_INDEX.get(headerKey(header));
+  if (direct) return { field: direct, rank: 1 };
+  const parts = header.split(".").filter((part) => part !== "");
+  if (parts.length < 2) return undefined;
+  const parent = parts[parts.length - 2] as string;
+  const parentField = SYNONYM_INDEX.get(headerKey(parent));
+  if ((parentField && SCALAR_FIELDS.has(parentField)) || /consent|marketing/.test(headerKey(parent))) return undefined;
+  const lastTwo = SYNONYM_INDEX.get(headerKey(parts.slice(-2).join(".")));
+  const last = SYNONYM_INDEX.get(headerKey(parts[parts.length - 1] as string));
+  const match: HeaderMatch | undefined = lastTwo ? { field: lastTwo, rank: 2 } : last ? { field: last, rank: 3 } : undefined;
+  // `order.id` or `items.id` identifies something else than the customer: ids only match at the top level.
+  return match?.field === "source_id" ? undefined : match;
+}
+
 /**
  * The canonical field a header names, if any. A dotted name from flattened JSON (`address.city`) falls back
- * to its last segment, so nested exports map too.
+ * to its last two parts, then its last part, so nested exports map too. The words for "name" (NAME_WORDS)
+ * are not decided here: they depend on the other columns (mapping.ts).
  */
 export function fieldForHeader(header: string): CanonicalField | undefined {
-  const direct = SYNONYM_INDEX.get(headerKey(header));
-  if (direct) return direct;
-  const lastDot = header.lastIndexOf(".");
-  if (lastDot <= 0) return undefined;
-  // `order.id` or `items.id` identifies something else than the customer: ids only match at the top level.
-  const field = SYNONYM_INDEX.get(headerKey(header.slice(lastDot + 1)));
-  return field === "source_id" ? undefined : field;
+  return matchHeader(header)?.field;
 }

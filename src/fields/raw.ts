@@ -32,29 +32,81 @@ export function emptyValues(): MappedValues {
 }
 
 /**
- * `raw` is the JSON text stored by import; `mapping` is the batch's column → field map. Values are trimmed,
- * empty ones null; nested objects are walked with dotted names as flattenRecord names them at import.
+ * A batch's stored mapping, ready for use: each column's field, and its place in the order of precedence
+ * when several columns feed one field (mapping.ts). `shared` is false for the common mapping where every field
+ * has at most one column, which keeps the faster first-value-wins path.
  */
-export function mappedValues(raw: string, mapping: Record<string, string>, exactNumbers = true): MappedValues {
+export interface StoredMapping {
+  fields: ReadonlyMap<string, string>;
+  rank: ReadonlyMap<string, number>;
+  shared: boolean;
+}
+
+/**
+ * Parses `batches.mapping`. Its key order is the precedence order, so the text is read pair by pair:
+ * JSON.parse would move keys that look like numbers ("1") ahead of the others.
+ */
+export function storedMapping(text: string | null): StoredMapping {
+  const fields = new Map<string, string>();
+  const rank = new Map<string, number>();
+  const strings = (text ?? "{}").match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+  const parsed = JSON.parse(text ?? "{}") as Record<string, unknown>;
+  const pairs: [string, unknown][] = Array.from({ length: Math.floor(strings.length / 2) }, (_, i) => [
+    JSON.parse(strings[2 * i] as string),
+    JSON.parse(strings[2 * i + 1] as string),
+  ]);
+  const flat = strings.length === 2 * Object.keys(parsed).length && pairs.every(([column, field]) => parsed[column] === field);
+  // Not the flat column → field object roster writes (edited by hand?): keep what JSON.parse gives.
+  const entries = flat ? pairs : Object.entries(parsed);
+  const seenFields = new Set<string>();
+  let shared = false;
+  for (const [column, field] of entries) {
+    if (typeof field !== "string") continue;
+    fields.set(column, field);
+    rank.set(column, rank.size);
+    if (field !== "attributes" && field !== "-") {
+      if (seenFields.has(field)) shared = true;
+      seenFields.add(field);
+    }
+  }
+  return { fields, rank, shared };
+}
+
+/**
+ * `raw` is the JSON text stored by import; `mapping` is the batch's column → field map. Values are trimmed,
+ * empty ones null; nested objects are walked with dotted names as flattenRecord names them at import. A field
+ * fed by several columns takes the non-empty value of the column first in precedence, as import did.
+ */
+export function mappedValues(raw: string, mapping: StoredMapping, exactNumbers = true): MappedValues {
   const values = emptyValues();
   // Rows from CSV were stored as JSON strings only: plain JSON.parse is exact for them, and faster.
-  assign((exactNumbers ? parseRecordText(raw) : JSON.parse(raw)) as Record<string, unknown>, "", mapping, values);
+  const record = (exactNumbers ? parseRecordText(raw) : JSON.parse(raw)) as Record<string, unknown>;
+  assign(record, "", mapping, values, mapping.shared ? {} : undefined);
   return values;
 }
 
-function assign(object: Record<string, unknown>, prefix: string, mapping: Record<string, string>, values: MappedValues): void {
+function assign(
+  object: Record<string, unknown>,
+  prefix: string,
+  mapping: StoredMapping,
+  values: MappedValues,
+  ranks: Record<string, number> | undefined,
+): void {
   for (const key in object) {
     const item = object[key];
     if (item === null || item === undefined) continue;
     const name = prefix === "" ? key : `${prefix}.${key}`;
     if (typeof item === "object" && !Array.isArray(item)) {
-      assign(item as Record<string, unknown>, name, mapping, values);
+      assign(item as Record<string, unknown>, name, mapping, values, ranks);
       continue;
     }
-    const field = mapping[name] as CanonicalField | undefined;
+    const field = mapping.fields.get(name) as CanonicalField | undefined;
     // Only canonical fields start out null: "attributes", "-" and unknown names are skipped here.
-    if (field === undefined || values[field] !== null) continue;
+    if (field === undefined || values[field] === undefined) continue;
+    if (values[field] !== null && (ranks === undefined || (ranks[field] as number) < (mapping.rank.get(name) as number))) continue;
     const text = (typeof item === "string" ? item : Array.isArray(item) ? JSON.stringify(item) : String(item)).trim();
-    if (text !== "") values[field] = text;
+    if (text === "") continue;
+    values[field] = text;
+    if (ranks) ranks[field] = mapping.rank.get(name) as number;
   }
 }

@@ -22,21 +22,33 @@ export interface CanonicalRecord {
 }
 
 export interface RowPlan {
-  /** For each canonical field, the column index that feeds it, or -1. */
-  fieldColumns: number[];
-  attributeColumns: number[];
+  /** For each canonical field, the columns that feed it in order of precedence (mapping.ts): mostly one or none. */
+  fieldColumns: number[][];
+  /**
+   * Columns that may go to attributes, in column order, each with the field it competes for: -1 for an
+   * unmapped column (always kept), else a field index (kept when its value differs from the one the field took).
+   */
+  attributeColumns: Array<[column: number, field: number]>;
   /** `"header":` for each column, pre-encoded for building the raw JSON. */
   jsonKeys: string[];
 }
 
 export function planRow(columns: readonly string[], mapper: ColumnMapper): RowPlan {
-  const fieldColumns: number[] = CANONICAL_FIELDS.map(() => -1);
-  const attributeColumns: number[] = [];
+  const byField = new Map<CanonicalField, string[]>();
+  const indexOf = new Map<string, number>();
+  columns.forEach((column, index) => {
+    const { field } = mapper.map(column, columns);
+    indexOf.set(column, index);
+    if (field !== "attributes") byField.set(field, [...(byField.get(field) ?? []), column]);
+  });
+  const fieldColumns = CANONICAL_FIELDS.map((field) =>
+    mapper.sortByPrecedence(byField.get(field) ?? []).map((column) => indexOf.get(column) as number),
+  );
+  const attributeColumns: Array<[number, number]> = [];
   columns.forEach((column, index) => {
     const { field } = mapper.map(column);
-    if (field === "attributes") attributeColumns.push(index);
-    // The first column wins, as when values are derived again from the raw row (fields/raw.ts).
-    else if ((fieldColumns[CANONICAL_FIELDS.indexOf(field)] as number) < 0) fieldColumns[CANONICAL_FIELDS.indexOf(field)] = index;
+    if (field === "attributes") attributeColumns.push([index, -1]);
+    else if ((byField.get(field)?.length ?? 0) > 1) attributeColumns.push([index, CANONICAL_FIELDS.indexOf(field)]);
   });
   return { fieldColumns, attributeColumns, jsonKeys: columns.map((column) => `${JSON.stringify(column)}:`) };
 }
@@ -47,6 +59,22 @@ function trimmedOrNull(value: string | undefined): string | null {
   return trimmed === "" ? null : trimmed;
 }
 
+/** A field's value in one row: its first candidate column that holds a non-empty value. */
+function pick(candidates: readonly number[], values: readonly string[]): string | null {
+  for (const column of candidates) {
+    const value = trimmedOrNull(values[column]);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+/** Every canonical field's value in one row, in CANONICAL_FIELDS order. */
+function canonicalValues(plan: RowPlan, values: readonly string[]): (string | null)[] {
+  return plan.fieldColumns.map((candidates) =>
+    candidates.length === 0 ? null : candidates.length === 1 ? trimmedOrNull(values[candidates[0] as number]) : pick(candidates, values),
+  );
+}
+
 export function contentKey(raw: string): string {
   return `#${createHash("sha1").update(raw).digest("base64url")}`;
 }
@@ -54,8 +82,14 @@ export function contentKey(raw: string): string {
 /** `raw` is the source's own JSON text (JSON inputs); for CSV it is built from the header and values. */
 export function buildRecord(plan: RowPlan, line: number, values: readonly string[], raw?: string): CanonicalRecord {
   const rawText = raw ?? rawJson(plan.jsonKeys, values);
-  const canonical = plan.fieldColumns.map((column) => (column < 0 ? null : trimmedOrNull(values[column])));
-  return { line, values: canonical, raw: rawText, recordKey: canonical[0] ?? contentKey(rawText), attributes: rowAttributes(plan, values) };
+  const canonical = canonicalValues(plan, values);
+  return {
+    line,
+    values: canonical,
+    raw: rawText,
+    recordKey: canonical[0] ?? contentKey(rawText),
+    attributes: rowAttributes(plan, values, canonical),
+  };
 }
 
 /**
@@ -64,19 +98,28 @@ export function buildRecord(plan: RowPlan, line: number, values: readonly string
  */
 export function rowValues(plan: RowPlan, values: readonly string[]): MappedValues {
   const record = emptyValues();
-  plan.fieldColumns.forEach((column, i) => {
-    if (column >= 0) record[CANONICAL_FIELDS[i] as CanonicalField] = trimmedOrNull(values[column]);
+  plan.fieldColumns.forEach((candidates, i) => {
+    if (candidates.length > 0) record[CANONICAL_FIELDS[i] as CanonicalField] = pick(candidates, values);
   });
   return record;
 }
 
-/** The unmapped columns as a JSON object, or null when all are empty. */
-export function rowAttributes(plan: RowPlan, values: readonly string[]): string | null {
+/**
+ * The row's attributes as a JSON object, or null when there are none: its unmapped non-empty columns, and
+ * the candidates of a shared field whose value differs from the one the field took (nothing is lost from the
+ * canonical view, and a repeat of the same value is not noise). `canonical` saves computing the fields again.
+ */
+export function rowAttributes(plan: RowPlan, values: readonly string[], canonical?: readonly (string | null)[]): string | null {
   if (plan.attributeColumns.length === 0) return null;
   let json = "";
-  for (const column of plan.attributeColumns) {
+  for (const [column, field] of plan.attributeColumns) {
     const value = trimmedOrNull(values[column]);
-    if (value !== null) json += `${json === "" ? "{" : ","}${plan.jsonKeys[column]}${JSON.stringify(value)}`;
+    if (value === null) continue;
+    if (field >= 0) {
+      const taken = canonical ? canonical[field] : pick(plan.fieldColumns[field] as number[], values);
+      if (taken === value) continue;
+    }
+    json += `${json === "" ? "{" : ","}${plan.jsonKeys[column]}${JSON.stringify(value)}`;
   }
   return json === "" ? null : `${json}}`;
 }

@@ -38,7 +38,7 @@ type Scan = { fields: string[]; end: number } | { error: string } | null; // nul
 export class CsvParser {
   private buf = "";
   private pos = 0;
-  private line = 1;
+  private line: number;
   private expected: number | undefined;
   /** Index of the next `"` at or after pos, -1 when the buffer has none, -2 when unknown. */
   private nextQuote = -2;
@@ -51,7 +51,10 @@ export class CsvParser {
     delimiter: string,
     private readonly sink: CsvSink,
     private readonly maxRecordChars = DEFAULT_MAX_RECORD_CHARS,
+    /** Line number of the first line pushed: 2 when the caller skipped a line (Excel's `sep=`). */
+    firstLine = 1,
   ) {
+    this.line = firstLine;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
       throw new Error(`invalid CSV delimiter ${JSON.stringify(delimiter)}`);
     }

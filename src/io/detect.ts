@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { createDecoder, detectBom, type Encoding } from "./encoding.js";
 import type { InputInfo, ReadOptions } from "./input.js";
-import { describeBinary, describeNonTabularText, formatFromExtension, sniffDelimiter, sniffFormat } from "./sniff.js";
+import { describeBinary, describeNonTabularText, excelSepLine, formatFromExtension, sniffDelimiter, sniffFormat } from "./sniff.js";
 
 export const SAMPLE_BYTES = 65536;
 const LINE_CHUNK = 1 << 20;
@@ -79,9 +79,24 @@ export function decideFormat(name: string, head: Uint8Array, encoding: Encoding,
   if (format === "jsonl" && !options.format && byExtension !== "jsonl") checkFirstJsonLine(name, sample);
   const lineBreak: "lf" | "cr" = !sample.includes("\n") && sample.includes("\r") && format !== "json" ? "cr" : "lf";
   const lines = lineBreak === "cr" ? sample.replace(/\r/g, "\n") : sample;
+  const tabular = format === "csv" || format === "tsv";
+  // Excel's `sep=X` first line is a hint, never a header: it names the delimiter and is skipped. A --delimiter
+  // that disagrees still wins (the user may know the hint is wrong), with a warning.
+  const sep = tabular ? excelSepLine(lines) : undefined;
+  const warnings: string[] = [];
+  if (sep !== undefined && options.delimiter !== undefined && options.delimiter !== sep) {
+    warnings.push(
+      `line 1 says sep=${sep === "\t" ? "\\t" : sep} (Excel's delimiter hint), but --delimiter ${JSON.stringify(options.delimiter)} was given: ` +
+        "splitting on --delimiter; the hint line is skipped",
+    );
+  }
   const delimiter =
-    format === "csv" ? (options.delimiter ?? sniffDelimiter(lines)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
-  return { format, delimiter, lineBreak };
+    format === "csv"
+      ? (options.delimiter ?? sep ?? sniffDelimiter(lines))
+      : format === "tsv"
+        ? (options.delimiter ?? sep ?? "\t")
+        : undefined;
+  return { format, delimiter, lineBreak, sepLine: sep !== undefined, warnings };
 }
 
 /**

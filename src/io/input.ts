@@ -12,7 +12,7 @@ import { type FileHandle, open, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { cleanHeaders } from "../fields/mapping.js";
-import { CsvParser } from "./csv-parser.js";
+import { afterLineEnd, CsvParser } from "./csv-parser.js";
 import { countLines, decideEncoding, decideFormat, lineOfByte, SAMPLE_BYTES } from "./detect.js";
 import { createDecoder, detectBom, type Encoding, Gb18030Scanner, Utf8Scanner } from "./encoding.js";
 import { flattenRecord, JsonArrayParser, JsonLinesParser, JsonStructureError } from "./json-parser.js";
@@ -45,6 +45,10 @@ export interface InputInfo {
   delimiter: string | undefined;
   /** "cr" for old Mac files whose lines end in a bare CR (read as if they were LF). */
   lineBreak: "lf" | "cr";
+  /** The input starts with Excel's `sep=X` line: skipped, and rows keep their real line numbers. */
+  sepLine: boolean;
+  /** About how the input is read (a --delimiter that overrides the file's `sep=` line), for the user. */
+  warnings: string[];
   empty: boolean;
   /** Byte offset of the first byte invalid in the chosen encoding (only possible when --encoding forced it). */
   undecodableFrom: number | undefined;
@@ -110,7 +114,7 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
   const needGb = forced === "gb18030" || forced === "gbk" || (!forced && !detectBom(head) && utf8.firstBad !== undefined);
   const gb18030 = needGb ? await firstBadGb18030(name, path, chunkSize) : undefined;
   const encoding = decideEncoding(name, head, options, { utf8: utf8.firstBad, gb18030 }, true, (offset) => lineOfByte(path, offset));
-  const { format, delimiter, lineBreak } = decideFormat(name, head, encoding.encoding, options, path);
+  const { format, delimiter, lineBreak, sepLine, warnings } = decideFormat(name, head, encoding.encoding, options, path);
   const undecodableFrom =
     encoding.encoding === "utf-8" ? utf8.firstBad : encoding.encoding === "gb18030" || encoding.encoding === "gbk" ? gb18030 : undefined;
   const info: InputInfo = {
@@ -122,6 +126,8 @@ async function openFile(name: string, options: ReadOptions): Promise<Opened> {
     format,
     delimiter,
     lineBreak,
+    sepLine,
+    warnings,
     empty: size === 0,
     undecodableFrom,
     streamed: false,
@@ -168,7 +174,7 @@ async function openStream(name: string, path: string | undefined, options: ReadO
   }
   const bad = { utf8: utf8.firstBad, gb18030: gb.firstBad };
   const encoding = decideEncoding(name, head, options, bad, done, (offset) => countLines(head.subarray(0, offset)));
-  const { format, delimiter, lineBreak } = decideFormat(name, head, encoding.encoding, options, path);
+  const { format, delimiter, lineBreak, sepLine, warnings } = decideFormat(name, head, encoding.encoding, options, path);
   const info: InputInfo = {
     name,
     path,
@@ -178,6 +184,8 @@ async function openStream(name: string, path: string | undefined, options: ReadO
     format,
     delimiter,
     lineBreak,
+    sepLine,
+    warnings,
     empty: headLength === 0,
     undecodableFrom: undefined,
     streamed: true,
@@ -302,22 +310,45 @@ function createParser(info: InputInfo, sink: RowSink, undecodable: (text: string
   }
   const delimiter = info.delimiter ?? ",";
   let headers: string[] | undefined;
-  return new CsvParser(delimiter, {
-    record(fields, line) {
-      if (headers === undefined) {
-        const cleaned = cleanHeaders(fields);
-        headers = cleaned.headers;
-        sink.columns?.(headers, cleaned.warnings);
-        return;
-      }
-      for (const field of fields) {
-        if (undecodable(field)) return sink.reject(line, fields.join(delimiter), UNDECODABLE);
-      }
-      sink.row(line, headers, fields, undefined);
+  const csv = new CsvParser(
+    delimiter,
+    {
+      record(fields, line) {
+        if (headers === undefined) {
+          const cleaned = cleanHeaders(fields);
+          headers = cleaned.headers;
+          sink.columns?.(headers, cleaned.warnings);
+          return;
+        }
+        for (const field of fields) {
+          if (undecodable(field)) return sink.reject(line, fields.join(delimiter), UNDECODABLE);
+        }
+        sink.row(line, headers, fields, undefined);
+      },
+      reject(raw, line, reason) {
+        if (headers === undefined) throw new InputError(`${info.name}:${line}: the header row cannot be read: ${reason}`);
+        sink.reject(line, raw, reason);
+      },
     },
-    reject(raw, line, reason) {
-      if (headers === undefined) throw new InputError(`${info.name}:${line}: the header row cannot be read: ${reason}`);
-      sink.reject(line, raw, reason);
+    undefined,
+    info.sepLine ? 2 : 1,
+  );
+  return info.sepLine ? skipFirstLine(csv) : csv;
+}
+
+/** Drops the input up to its first line break (Excel's `sep=` line), however the text is split into pushes. */
+function skipFirstLine(parser: Parser): Parser {
+  let skipping = true;
+  return {
+    push(text) {
+      if (skipping) {
+        const rest = afterLineEnd(text);
+        if (rest === undefined) return;
+        skipping = false;
+        text = rest;
+      }
+      parser.push(text);
     },
-  });
+    end: () => parser.end(),
+  };
 }

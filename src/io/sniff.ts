@@ -85,6 +85,18 @@ export function sniffFormat(sample: string, byExtension: Format | undefined): Fo
   return "csv";
 }
 
+/**
+ * The delimiter named by Excel's first-line hint (`sep=;`, also quoted, or padded with the delimiter as a
+ * spreadsheet row: `sep=;;;`), or undefined when the input does not start with one. Excel writes and honours
+ * it so that a `;`-separated file opens in columns wherever the list separator is `,` (and the reverse).
+ */
+export function excelSepLine(sample: string): string | undefined {
+  const end = sample.search(/\r|\n/);
+  const first = (end === -1 ? sample : sample.slice(0, end)).replace(/^\uFEFF/, "");
+  const match = /^"?sep=([^\r\n"])"?(\1*)$/i.exec(first);
+  return match?.[1];
+}
+
 const DELIMITER_CANDIDATES = [",", "\t", ";", "|"] as const;
 
 /**

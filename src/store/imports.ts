@@ -254,9 +254,10 @@ export class BatchWriter {
 
   /**
    * Commit what is written, link changed rows to the versions they replace, and mark the batch complete with
-   * its column mapping, date evidence and (for stdin, known only now) sha256. One transaction.
+   * its column mapping, date evidence and (for stdin, known only now) sha256. One transaction. `mapping` is
+   * JSON text (fields/mapping.ts, mappingJson) whose key order is the order of precedence.
    */
-  finish(mapping: Record<string, string>, dateEvidence: unknown, sha256: string): void {
+  finish(mapping: string, dateEvidence: unknown, sha256: string): void {
     this.beginChunk();
     this.writeCounts();
     if (this.firstRecordId !== null && this.counts.changed > 0) {
@@ -266,7 +267,7 @@ export class BatchWriter {
       .prepare(
         "UPDATE batches SET status = 'complete', finished_at = ?, mapping = ?, date_evidence = ?, sha256 = coalesce(sha256, ?) WHERE id = ?",
       )
-      .run(new Date().toISOString(), JSON.stringify(mapping), JSON.stringify(dateEvidence), sha256 || null, this.batchId);
+      .run(new Date().toISOString(), mapping, JSON.stringify(dateEvidence), sha256 || null, this.batchId);
     this.commit.run();
   }
 

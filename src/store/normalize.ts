@@ -1,5 +1,6 @@
 /** Reading records for normalize and writing its results: canonical values, match keys and findings. */
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
+import { type StoredMapping, storedMapping } from "../fields/raw.js";
 import type { Finding } from "../stages/normalize/types.js";
 import type { Db } from "./open.js";
 
@@ -23,7 +24,7 @@ export interface StoredNormalization {
 export const NORMALIZED_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
 
 export interface BatchMapping {
-  mapping: Record<string, string>;
+  mapping: StoredMapping;
   /** CSV rows were stored as JSON of strings; JSON rows may hold numbers whose digits must be kept exactly. */
   fromJson: boolean;
 }
@@ -37,7 +38,7 @@ export function batchMappings(db: Db): (batchId: number) => BatchMapping {
     if (!found) {
       const row = statement.get(batchId) as { mapping: string | null; format: string };
       found = {
-        mapping: JSON.parse(row.mapping ?? "{}") as Record<string, string>,
+        mapping: storedMapping(row.mapping),
         fromJson: row.format === "json" || row.format === "jsonl",
       };
       cache.set(batchId, found);

@@ -121,16 +121,20 @@ describe("inputs that used to be misread", () => {
     ]);
   });
 
-  it("two columns mapped to one field: the first keeps it, the other stays in attributes, with a warning", async () => {
+  it("two columns mapped to one field: the first non-empty one fills it, a different other stays in attributes, with a note", async () => {
     const dir = tempDir();
     const store = join(dir, "roster.db");
-    const result = await importFiles([writeFile(dir, "t.csv", "Handy,Tel2\n111,222\n")], store, {
-      mappings: { Handy: "phone", Tel2: "phone" },
-      mapFlagColumns: ["Handy", "Tel2", "Fax"],
+    const result = await importFiles([writeFile(dir, "t.csv", "Privat,Tel2\n111,222\n,333\n444,444\n")], store, {
+      mappings: { Privat: "phone", Tel2: "phone" },
+      mapFlagColumns: ["Privat", "Tel2", "Fax"],
     });
-    expect(query(store, "SELECT phone, attributes FROM records")).toEqual([{ phone: "111", attributes: '{"Tel2":"222"}' }]);
+    expect(query(store, "SELECT phone, attributes FROM records ORDER BY line")).toEqual([
+      { phone: "111", attributes: '{"Tel2":"222"}' },
+      { phone: "333", attributes: null },
+      { phone: "444", attributes: null },
+    ]);
     expect(result.files[0]?.warnings).toEqual([
-      expect.stringMatching(/"Tel2" is mapped to phone, which "Handy" already fills; kept in attributes/),
+      expect.stringMatching(/phone comes from "Privat", else "Tel2" \(each record's first non-empty one/),
       expect.stringMatching(/t.csv: --map Fax: no such column/),
     ]);
   });

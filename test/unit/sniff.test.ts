@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { describeBinary, describeNonTabularText, formatFromExtension, sniffDelimiter, sniffFormat } from "../../src/io/sniff.js";
+import {
+  describeBinary,
+  describeNonTabularText,
+  excelSepLine,
+  formatFromExtension,
+  sniffDelimiter,
+  sniffFormat,
+} from "../../src/io/sniff.js";
 
 describe("sniffDelimiter", () => {
   it("picks the delimiter that splits every line the same way", () => {
@@ -43,5 +50,27 @@ describe("format detection", () => {
     expect(describeNonTabularText("<!DOCTYPE html><html>")).toBe("an HTML page");
     expect(describeNonTabularText('<?xml version="1.0"?>')).toBe("an XML document");
     expect(describeNonTabularText("id,html\n")).toBeUndefined();
+  });
+});
+
+describe("Excel's sep= line", () => {
+  it("names the delimiter, quoted or not, padded as a spreadsheet row or not, in any case", () => {
+    expect(excelSepLine("sep=;\r\nVorname;Nachname\r\n")).toBe(";");
+    expect(excelSepLine("sep=,\nname,email\n")).toBe(",");
+    expect(excelSepLine("SEP=|\nname|email\n")).toBe("|");
+    expect(excelSepLine('"sep=;"\nname;email\n')).toBe(";");
+    expect(excelSepLine("sep=;;;;\nid;name;email;phone;city\n")).toBe(";");
+    expect(excelSepLine("sep=\t\nid\tname\n")).toBe("\t");
+    expect(excelSepLine("\uFEFFsep=;\nid;name\n")).toBe(";");
+    expect(excelSepLine("sep=;")).toBe(";"); // nothing after it: still the hint, not a header
+  });
+
+  it("is not a header that merely starts like one", () => {
+    expect(excelSepLine("sep;name;email\n1;a;b\n")).toBeUndefined();
+    expect(excelSepLine("sep=;name;email\n")).toBeUndefined();
+    expect(excelSepLine("separator,name\n")).toBeUndefined();
+    expect(excelSepLine("id,sep=;\n")).toBeUndefined();
+    expect(excelSepLine('sep="\n')).toBeUndefined();
+    expect(excelSepLine("")).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@
 import { basename, extname } from "node:path";
 import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
-import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
+import { ColumnMapper, type ColumnMapping, type ExplicitMappings, mappingJson } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -66,6 +66,8 @@ export interface FileResult {
   rejects: { line: number; reason: string }[];
   warnings: string[];
   mapping: ColumnMapping[];
+  /** Columns no synonym or --map matched (kept in attributes), listed once in the summary. */
+  unmapped: string[];
   sample: CanonicalRecord[];
   gateFailed: boolean;
   duplicateOf?: number;
@@ -101,6 +103,7 @@ function newFileResult(
     rejects: [],
     warnings: [],
     mapping: [],
+    unmapped: [],
     sample: [],
     gateFailed: false,
   };
@@ -179,6 +182,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const { info } = opened;
   const source = options.source ?? defaultSource(file);
   const result = newFileResult(info.name, source, options.dryRun ? "dry-run" : "imported", info);
+  result.warnings.push(...info.warnings.map((w) => `${info.name}: ${w}`));
   const batchStart = {
     source,
     path: info.path ?? "-",
@@ -212,7 +216,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const plans = new PlanCache(mapper);
   const dateEvidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   let csvPlan: RowPlan | undefined;
-  let csvColumns: ColumnMapping[] | undefined;
+  let csvMapper: ColumnMapper | undefined;
   const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs) : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
@@ -227,9 +231,8 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
       {
         columns(headers, warnings) {
           result.warnings.push(...warnings.map((w) => `${info.name}:1: ${w}`));
-          const csvMapper = ColumnMapper.forHeaders(headers, options.mappings);
+          csvMapper = ColumnMapper.forHeaders(headers, options.mappings);
           csvPlan = planRow(headers, csvMapper);
-          csvColumns = headers.map((header) => csvMapper.map(header));
           result.warnings.push(...csvMapper.warnings.map((w) => `${info.name}: ${w}`));
         },
         row(line, columns, values, raw) {
@@ -254,10 +257,12 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     if (info.sha256 && streamed.sha256 && streamed.sha256 !== info.sha256) {
       throw new InputError(`${info.name} changed while it was being imported: nothing was imported`, "import it again once it is complete");
     }
-    result.mapping = csvColumns ?? mapper.all();
+    const used = csvMapper ?? mapper;
+    result.mapping = used.all();
+    result.unmapped = used.unmapped();
     const unused = unusedMappings(options.mapFlagColumns ?? [], result.mapping);
     result.warnings.push(...unused.map((column) => `${info.name}: --map ${column}: no such column`));
-    writer?.finish(Object.fromEntries(result.mapping.map((m) => [m.column, m.field])), dateEvidence, streamed.sha256);
+    writer?.finish(mappingJson(used.inPrecedence()), dateEvidence, streamed.sha256);
   } catch (error) {
     if (writer) writer.abort();
     throw error;

@@ -137,6 +137,7 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
         `${number(counts.unchanged)} unchanged, ${counts.rejected > 0 ? c.yellow(`${number(counts.rejected)} rejected`) : "0 rejected"} ` +
         `in ${seconds.toFixed(1)} s${rate}`,
     );
+    if (file.unmapped.length > 0) terminal.info(`    ${unmappedLine(file.unmapped)}`);
     for (const reject of file.rejects) terminal.info(`    ${file.file}:${reject.line}: ${reject.reason}`);
     if (counts.rejected > file.rejects.length) terminal.info(`    … and ${number(counts.rejected - file.rejects.length)} more`);
     if (counts.rejected > 0) {
@@ -157,10 +158,18 @@ function printDryRun(terminal: Terminal, file: FileResult): void {
     const how = m.by === "map" ? " (--map/config)" : "";
     terminal.out(`  ${m.column.padEnd(width)}  →  ${m.field === "attributes" ? c.dim("attributes") : c.green(m.field)}${how}`);
   }
+  if (file.unmapped.length > 0) terminal.out(unmappedLine(file.unmapped));
   terminal.out(`first ${file.sample.length} row(s), canonical fields:`);
   for (const record of file.sample) terminal.out(`  line ${record.line}: ${JSON.stringify(sampleFields(record))}`);
   for (const reject of file.rejects) terminal.out(`  line ${reject.line}: ${c.yellow("would be rejected")}: ${reject.reason}`);
   terminal.info(c.dim("dry run: nothing was written"));
+}
+
+/** Columns no synonym matched, named once so that a missed header is noticed (they are kept in attributes). */
+function unmappedLine(columns: readonly string[]): string {
+  const shown = columns.slice(0, 20).map((column) => JSON.stringify(column));
+  const more = columns.length > shown.length ? ` … and ${number(columns.length - shown.length)} more` : "";
+  return `unmapped (kept in attributes; --map COLUMN=FIELD to map one): ${shown.join(", ")}${more}`;
 }
 
 function sampleFields(record: FileResult["sample"][number]): Record<string, string> {
@@ -195,6 +204,7 @@ function toJson(result: ImportResult) {
       rejects: f.rejects,
       warnings: f.warnings,
       mapping: Object.fromEntries(f.mapping.map((m) => [m.column, m.field])),
+      unmapped_columns: f.unmapped,
       gate_failed: f.gateFailed,
       ...(f.status === "dry-run" ? { sample: f.sample.map((r) => ({ line: r.line, raw: JSON.parse(r.raw) })) } : {}),
     })),

@@ -90,6 +90,7 @@ export async function normalizeFiles(
       const context = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
       const name = file === "-" ? "<stdin>" : file;
       await eachRow(file, options, io.stdin, {
+        warn: (message) => io.terminal.warn(message),
         wantsAttributes: true,
         opened: (format) => {
           if (!options.dryRun) writer ??= openRecordWriter(options.out, outputFormatFor(options.out, format), OUTPUT_COLUMNS, io.stdout);
@@ -119,6 +120,8 @@ export async function normalizeFiles(
 export interface RowHandlers {
   /** Called once the input is open and its format known, before any row (so an empty input still gets output). */
   opened?: (format: string) => void;
+  /** How the input is read, when the user should know (a --delimiter overriding the file's `sep=` line). */
+  warn?: (message: string) => void;
   /** The unmapped columns are only built for handlers that want them (the normalize filter writes them). */
   wantsAttributes?: boolean;
   /** May return a promise: later rows wait for it, and reading waits between chunks. */
@@ -147,6 +150,7 @@ export async function eachRow(
 ): Promise<void> {
   const opened = await openInput(file, options.read, stdin);
   const { format } = opened.info;
+  for (const warning of opened.info.warnings) handlers.warn?.(`${opened.info.name}: ${warning}`);
   handlers.opened?.(format);
   const plans = new PlanCache(new ColumnMapper(options.mappings));
   let csvPlan: RowPlan | undefined;

@@ -199,6 +199,7 @@ async function validateFile(
   }
   const context = contextFor(source, options, evidence);
   await eachRow(file, options, io.stdin, {
+    warn: (message) => io.terminal.warn(message),
     row: (values, line) => {
       const normalized = normalizeRecord(values, context, VALUES_ONLY);
       return record(
