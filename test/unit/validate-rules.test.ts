@@ -169,6 +169,63 @@ describe("names", () => {
   });
 });
 
+describe("names made only of placeholders, as validate sees them (normalized: the parts joined into full_name)", () => {
+  const normalized = (values: Partial<CanonicalValues>) =>
+    normalizeRecord(record(values).values, { country: undefined, dateOrder: undefined }).values;
+  const nameRules = (values: Partial<CanonicalValues>) => rulesFor(normalized(values)).filter((rule) => rule.startsWith("name."));
+
+  it.each([
+    ["Test", "Test"],
+    ["TEST", "test"],
+    ["N/A", "N/A"],
+    ["n/a", "none"],
+    ["x", "x"],
+    ["X", "x"],
+    ["xx", "xx"],
+    ["asdf", "asdf"],
+    ["-", "-"],
+    ["?", "?"],
+    ["Unknown", "Customer"],
+    ["测试", "测试"],
+    ["无", "无"],
+    ["未知", "匿名"],
+  ])("given %j, family %j → name.placeholder once", (given_name, family_name) => {
+    expect(nameRules({ given_name, family_name })).toEqual(["name.placeholder"]);
+  });
+
+  it.each(["Test Test", "N/A N/A", "x x", "asdf asdf", "- -", "Customer Name", "Anonymous Unknown", "TEST", "asdf"])(
+    "full_name %j → name.placeholder",
+    (full_name) => {
+      expect(nameRules({ full_name })).toEqual(["name.placeholder"]);
+    },
+  );
+
+  it("says which name it means", () => {
+    const [finding] = new Validator({ required: [], today: TODAY }).check(record(normalized({ given_name: "Test", family_name: "Test" })));
+    expect(finding).toMatchObject({ field: "full_name", rule: "name.placeholder", message: '"Test Test" is a placeholder, not a name' });
+  });
+
+  it.each([
+    // Real people: an initial, 娜 (Na), 丽 (Li) twice, Nil, a placeholder word beside a real name.
+    [{ given_name: "X", family_name: "Smith" }],
+    [{ given_name: "Jane", family_name: "X" }],
+    [{ given_name: "Na", family_name: "Na" }],
+    [{ given_name: "Li", family_name: "Li" }],
+    [{ given_name: "Nil", family_name: "Moliner" }],
+    [{ given_name: "Test", family_name: "Smith" }],
+    [{ given_name: "J", family_name: "K" }],
+    [{ given_name: "丽", family_name: "李" }],
+    [{ given_name: "丽丽", family_name: "王" }],
+    [{ full_name: "Li Li" }],
+    [{ full_name: "Ng Ng" }],
+    [{ full_name: "A. A. Milne" }],
+    [{ full_name: "Jane Doe", given_name: "Test", family_name: "Test" }],
+    [{ full_name: "张伟" }],
+  ])("%j → no name finding", (values) => {
+    expect(nameRules(values)).toEqual([]);
+  });
+});
+
 describe("required and unique", () => {
   it("required fields, whitespace-only counting as missing once normalized", () => {
     expect(rulesFor({ email: "a@x.com" }, ["email", "phone"])).toEqual(["required"]);
