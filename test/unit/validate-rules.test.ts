@@ -56,6 +56,105 @@ describe("email", () => {
     expect(domainTypo("example.com")).toBeUndefined();
     expect(domainTypo("qq.com")).toBeUndefined();
   });
+
+  it.each([
+    ["gmail.con", "gmail.com"],
+    ["gmail.cmo", "gmail.com"],
+    ["gmail.ocm", "gmail.com"],
+    ["gmail.comm", "gmail.com"],
+    ["gmail.om", "gmail.com"],
+    ["gmail.cm", "gmail.com"],
+    ["gmail.co", "gmail.com"], // gmail is .com only
+    ["gmail.c.om", "gmail.com"],
+    ["yahoo.con", "yahoo.com"],
+    ["yahoo.cm", "yahoo.com"],
+    ["hotmail.cmo", "hotmail.com"],
+    ["hotmail.con", "hotmail.com"],
+    ["outlook.om", "outlook.com"],
+    ["outlook.cpm", "outlook.com"],
+    ["live.xom", "live.com"],
+    ["icloud.co", "icloud.com"],
+    ["aol.con", "aol.com"],
+    ["qq.con", "qq.com"],
+    ["qq.co", "qq.com"],
+    ["163.con", "163.com"],
+    ["foxmail.cm", "foxmail.com"],
+    ["gmial.com", "gmail.com"],
+  ])("a mistyped top-level domain of a .com provider: %s → %s", (domain, meant) => {
+    expect(domainTypo(domain)).toBe(meant);
+  });
+
+  it.each([
+    // Real top-level domains (.co Colombia, .om Oman, .cm Cameroon) of names that are not such providers.
+    "example.co",
+    "company.om",
+    "omantel.om",
+    "x.cm",
+    "orange.cm",
+    "camtel.cm",
+    "startup.co",
+    "t.co",
+    // The providers' own regional domains, and ".co" where it may be a cut-off ".co.uk".
+    "yahoo.co.jp",
+    "yahoo.co.uk",
+    "yahoo.fr",
+    "yahoo.com.br",
+    "yahoo.co",
+    "hotmail.co.uk",
+    "hotmail.co",
+    "hotmail.cl",
+    "outlook.de",
+    "outlook.co.th",
+    "live.cn",
+    "live.ca",
+    "aol.de",
+    "sina.cn",
+    "sina.com.cn",
+    "protonmail.ch",
+    // Providers that are not .com, and similar real ones.
+    "web.de",
+    "gmx.net",
+    "gmx.de",
+    "yeah.net",
+    "proton.me",
+    "mail.com",
+    "email.com",
+    "gmail.com",
+    "gmail.company",
+  ])("%s is left alone", (domain) => {
+    expect(domainTypo(domain)).toBeUndefined();
+  });
+
+  it("never throws; a suggestion is another domain, and one with no typo of its own", () => {
+    const label = fc.constantFrom("gmail", "yahoo", "hotmail", "outlook", "qq", "163", "example", "x", "company", "");
+    const tld = fc.oneof(fc.constantFrom("com", "con", "cmo", "co", "cm", "om", "co.uk", "c.om", "fr", ""), fc.string({ maxLength: 5 }));
+    fc.assert(
+      fc.property(label, tld, (name, top) => {
+        const domain = `${name}.${top}`;
+        const meant = domainTypo(domain);
+        if (meant === undefined) return;
+        expect(meant).not.toBe(domain);
+        expect(domainTypo(meant)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a mistyped top-level domain gets the warning with the address meant", () => {
+    const findings = new Validator({ required: [], today: TODAY }).check(record({ email: "ann.lee@hotmail.cmo" }));
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: "email.domain_typo",
+        severity: "warning",
+        message: "hotmail.cmo looks like a typo",
+        suggestion: "did you mean ann.lee@hotmail.com?",
+      }),
+    ]);
+    expect(rulesFor({ email: "zhang.wei@qq.con" })).toContain("email.domain_typo");
+    expect(rulesFor({ email: "müller@gmail.con" })).toContain("email.domain_typo");
+    expect(rulesFor({ email: "ana@empresa.co" })).toEqual([]);
+    expect(rulesFor({ email: "ahmed@company.om" })).toEqual([]);
+  });
 });
 
 describe("phone", () => {
