@@ -7,7 +7,7 @@ import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
-import { count } from "../../io/count.js";
+import { count, number } from "../../io/count.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
@@ -317,7 +317,7 @@ function progressMeter(name: string, size: number | undefined, update: (text: st
     last = now;
     const seconds = (now - started) / 1000;
     const rate = Math.round(rows / Math.max(seconds, 0.001));
-    let text = `${name}: ${rows.toLocaleString("en-US")} rows, ${rate.toLocaleString("en-US")} rows/s`;
+    let text = `${name}: ${count(rows, "row")}, ${number(rate)} rows/s`;
     if (size && bytes > 0) {
       const eta = (seconds * (size - bytes)) / bytes;
       text += `, ${Math.floor((bytes / size) * 100)}%, ETA ${Math.ceil(eta)} s`;
