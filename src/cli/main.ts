@@ -4,6 +4,7 @@
  */
 import { CommanderError } from "commander";
 import { ExitCode, OutputClosedError, QualityGateError, RosterError } from "../errors.js";
+import { count } from "../io/count.js";
 import { colorAllowed, type Streams } from "../io/terminal.js";
 import { toStoreError } from "../store/errors.js";
 import { buildProgram, type CliContext } from "./program.js";
@@ -15,7 +16,7 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
     await program.parseAsync(argv as string[], { from: "user" });
     const warnings = context.terminal?.warnings ?? 0;
     if (warnings > 0 && program.opts().warnError === true) {
-      throw new QualityGateError(`${warnings} warning(s) printed, and --warn-error makes them fail the run`);
+      throw new QualityGateError(`${count(warnings, "warning")} printed, and --warn-error makes them fail the run`);
     }
     return ExitCode.ok;
   } catch (error) {

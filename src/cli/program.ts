@@ -15,9 +15,14 @@ export interface CliContext {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** What `--source` does: import records it; normalize and validate filter the store by it, or name files' rows. */
+const SOURCE_RECORDED = "source name recorded with every row (default: the file name without extension)";
+const SOURCE_FILTERS =
+  "on the store: only this source's records (exit 2 if the store has no such source); with files: the rows' source name (default: the file name without extension)";
+
 /** Reading options shared by import, validate, normalize, dedupe and report (DESIGN.md §1). */
 /** `formatFlag`: validate keeps `--format` for its report and reads the input format from `--input-format`. */
-export function addReadingOptions(command: Command, formatFlag = "--format"): Command {
+export function addReadingOptions(command: Command, formatFlag = "--format", sourceHelp = SOURCE_RECORDED): Command {
   return command
     .addOption(
       new Option(`${formatFlag} <format>`, "input format (default: from the extension, else sniffed)").choices([
@@ -30,13 +35,15 @@ export function addReadingOptions(command: Command, formatFlag = "--format"): Co
     .option("--encoding <name>", "auto | utf-8 | utf-16le | utf-16be | gb18030 | gbk | latin1", "auto")
     .option("--delimiter <char>", "CSV field delimiter (default: sniffed from the first lines); 'tab' or \\t for tabs")
     .option("--map <COLUMN=FIELD>", "map a column to a canonical field (repeatable); FIELD 'attributes' keeps it out", collect)
-    .option("--source <name>", "source name recorded with every row (default: the file name without extension)");
+    .option("--source <name>", sourceHelp);
 }
 
 export function buildProgram(context: CliContext): Command {
   const { streams } = context;
   const program = new Command("roster")
-    .description("Keep a customer list clean: import, validate, normalize, dedupe and merge CSV/JSON exports in one SQLite store.")
+    .description(
+      "Keep a customer list clean: import CSV/JSON exports into one SQLite store, normalize and validate them (or check and normalize files straight).",
+    )
     .version("0.1.0", "-V, --version")
     .option("--store <path>", "store file (default: $ROSTER_STORE, else roster.yml's store, else ./roster.db)")
     .option("--config <path>", "config file (default: ./roster.yml if present)")
@@ -79,7 +86,7 @@ Exit codes: 0 done, 1 quality gate failed, 2 usage/config error, 3 input unreada
       .description("read CSV, TSV, JSON arrays, JSON Lines or stdin into the store")
       .argument("<file...>", "files to import; - reads stdin")
       .option("--dry-run", "show the column mapping and the first rows; write nothing")
-      .option("--max-rejects <N|P%>", "exit 1 when more rows than this are rejected (a count, or a percentage of rows read)"),
+      .option("--max-rejects <N|P%>", "exit 1 when more rows than this are rejected (a count, or 0% to 100% of rows read)"),
   )
     .addHelpText(
       "after",
@@ -104,6 +111,8 @@ Examples:
       .argument("[file...]", "files to normalize as a filter (- for stdin); without files, the store's records")
       .option("-o, --out <file>", "with files: write here (.csv or .jsonl) instead of stdout")
       .option("--dry-run", "show per field what would change, with examples; write nothing"),
+    "--format",
+    SOURCE_FILTERS,
   )
     .addHelpText(
       "after",
@@ -135,6 +144,7 @@ Examples:
       )
       .option("--max-invalid <[RULE=]PCT>", "fail when more records than PCT have errors, or break RULE (repeatable)", collect),
     "--input-format",
+    SOURCE_FILTERS,
   )
     .addHelpText(
       "after",

@@ -1,4 +1,5 @@
 /** Reading records for normalize and writing its results: canonical values, match keys and findings. */
+import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
 import { type StoredMapping, storedMapping } from "../fields/raw.js";
 import type { Finding } from "../stages/normalize/types.js";
@@ -58,13 +59,28 @@ export interface NormalizedRow {
   keysStored?: boolean;
 }
 
-/** Sources with current records and how many each has, in one pass, optionally limited to some sources. */
+/**
+ * Sources with current records and how many each has, in one pass, optionally limited to some sources
+ * (`--source`). Those must be sources the store knows: a typo would check nothing and pass a CI gate.
+ */
 export function currentSourceCounts(db: Db, only: readonly string[] = []): Map<string, number> {
   const rows = db.prepare("SELECT source, count(*) AS n FROM current_records GROUP BY source ORDER BY source").all() as {
     source: string;
     n: number;
   }[];
+  if (only.length > 0) checkSourcesKnown(db, only);
   return new Map(rows.filter((r) => only.length === 0 || only.includes(r.source)).map((r) => [r.source, r.n]));
+}
+
+/** Every source ever imported (a source whose records were all superseded is still one). */
+function checkSourcesKnown(db: Db, names: readonly string[]): void {
+  const known = (db.prepare("SELECT DISTINCT source FROM batches ORDER BY source").all() as { source: string }[]).map((r) => r.source);
+  const unknown = names.find((name) => !known.includes(name));
+  if (unknown === undefined) return;
+  throw new UsageError(
+    `--source ${unknown}: no such source in the store`,
+    known.length === 0 ? "the store has no records yet: roster import some first" : `sources in the store: ${known.join(", ")}`,
+  );
 }
 
 /** normalize's findings of the records with ids in [from, to], by record id (what validate explains with). */

@@ -105,7 +105,7 @@ describe("values", () => {
     ["VAN DER BERG", "van der Berg", null, "van der Berg"],
     ["张, 伟", "张伟", "伟", "张"],
     ["Zhang Wei (张伟)", "Zhang Wei (张伟)", null, null],
-    ["İLKER", "İlker", null, "İlker"],
+    ["İLKER", "İlker", "İlker", null], // one word: a given name
     ["ⴰ,A", "A ⴰ", "A", "ⴰ"],
   ])("names: %s", (input, fullName, givenName, familyName) => {
     const once = normalizeNameParts(input, null, null);

@@ -135,7 +135,7 @@ describe("import: input problems", () => {
     writeFile(dir, "bad2.csv", 'id,name,email\n1,"Ann,ann@x.com\n2,Bo,bo@x.com\n');
     const gated = cli(["import", "--max-rejects", "0", "bad2.csv"], { cwd: dir });
     expect(gated.code).toBe(1);
-    expect(gated.stderr).toMatch(/too many rejected rows for --max-rejects 0: bad2.csv \(1 of 2\)/);
+    expect(gated.stderr).toMatch(/too many rejected rows for --max-rejects 0: bad2.csv \(1 of 2 rows\)/);
   });
 });
 

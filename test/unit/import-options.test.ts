@@ -11,8 +11,15 @@ describe("--max-rejects", () => {
     expect(parseMaxRejects(undefined)).toBeUndefined();
   });
 
-  it.each(["lots", "1.5", "-3", "%", "5%%", ""])("refuses %j", (value) => {
+  it.each(["lots", "1.5", "-3", "%", "5%%", "", "150%", "100.5%", "-1%"])("refuses %j", (value) => {
     expect(() => parseMaxRejects(value)).toThrow(UsageError);
+  });
+
+  it("takes percentages from 0% to 100% (as --max-invalid), naming the flag otherwise", () => {
+    expect(parseMaxRejects("0%")).toEqual({ text: "0%", percent: 0 });
+    expect(parseMaxRejects("100%")).toEqual({ text: "100%", percent: 100 });
+    expect(() => parseMaxRejects("150%")).toThrow(/^--max-rejects: a percentage goes from 0% to 100%, not 150%$/);
+    expect(parseMaxRejects("150")).toEqual({ text: "150", count: 150 }); // a count has no upper bound
   });
 
   it("fails the gate only when exceeded", () => {

@@ -1,6 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pinyinWord, simplified, splitChineseName } from "../../src/stages/normalize/chinese-names.js";
 import { caseName, type NameParts, nameKeys, normalizeNameParts } from "../../src/stages/normalize/names.js";
+import { normalizeText } from "../../src/stages/normalize/text.js";
 
 /** Expected NameParts with title/suffix defaulting to null. */
 function parts(
@@ -162,16 +164,111 @@ describe("normalizeNameParts: Western full name → parts", () => {
   });
 
   it.each([
-    ["Cher", "Cher", null],
-    ["MADONNA", "Madonna", null],
-    ["Mr Smith", "Smith", "Mr"],
-    ["Mr. T", "T", "Mr."],
-  ])("single name %s → %s (title %s kept apart)", (input, fullName, title) => {
-    const out = normalizeNameParts(input, null, null);
-    expect(out.fullName).toBe(fullName);
-    expect(out.title).toBe(title);
-    expect(out.suffix).toBeNull();
-    expect([out.givenName, out.familyName]).toContain(fullName);
+    ["Cher", parts("Cher", "Cher", null)],
+    ["MADONNA", parts("Madonna", "Madonna", null)],
+    ["Björk", parts("Björk", "Björk", null)],
+    ["Ronaldinho", parts("Ronaldinho", "Ronaldinho", null)],
+    ["Elizabeth II", parts("Elizabeth", "Elizabeth", null, null, "II")],
+  ])("a single word %s is a given name (what the person is called)", (input, expected) => {
+    expect(normalizeNameParts(input, null, null)).toEqual(expected);
+  });
+
+  it.each([
+    ["Mr Smith", parts("Smith", null, "Smith", "Mr")],
+    ["Mr. T", parts("T", null, "T", "Mr.")],
+    ["Smith,", parts("Smith", null, "Smith")],
+    ["van der Berg", parts("van der Berg", null, "van der Berg")],
+  ])("a single word after a title or a comma, or a particle name, is a family name: %s", (input, expected) => {
+    expect(normalizeNameParts(input, null, null)).toEqual(expected);
+  });
+});
+
+describe("normalizeNameParts: names in separate columns get what full names get", () => {
+  it.each([
+    ["Dr. Jane", "Doe PhD", parts("Jane Doe", "Jane", "Doe", "Dr.", "PhD")],
+    ["DR JANE", "DOE PHD", parts("Jane Doe", "Jane", "Doe", "Dr", "PhD")],
+    ["Prof. Dr. Hans", "Müller", parts("Hans Müller", "Hans", "Müller", "Prof. Dr.")],
+    ["Mrs Ana", "García", parts("Ana García", "Ana", "García", "Mrs")],
+    ["Rev. Martin Luther", "King Jr.", parts("Martin Luther King", "Martin Luther", "King", "Rev.", "Jr.")],
+    ["John", "Smith III", parts("John Smith", "John", "Smith", null, "III")],
+    ["John", "Smith, Jr.", parts("John Smith", "John", "Smith", null, "Jr.")],
+    ["sammy", "davis jr", parts("Sammy Davis", "Sammy", "Davis", null, "Jr")],
+    ["Mr", "Smith", parts("Smith", null, "Smith", "Mr")],
+    ["Ms.", "O'BRIEN", parts("O'Brien", null, "O'Brien", "Ms.")],
+  ])("given %j, family %j", (given, family, expected) => {
+    expect(normalizeNameParts(null, given, family)).toEqual(expected);
+  });
+
+  it.each([
+    ["Dr. Jane", "Doe PhD", "Dr. Jane Doe PhD"],
+    ["Prof. Dr. Hans", "Müller", "Prof. Dr. Hans Müller"],
+    ["Rev. Martin Luther", "King Jr.", "Rev. Martin Luther King Jr."],
+    ["JOSÉ", "GARCÍA III", "JOSÉ GARCÍA III"],
+  ])("%j / %j keep the same parts and keys as %j in one column", (given, family, whole) => {
+    const separate = normalizeNameParts(null, given, family);
+    const joined = normalizeNameParts(whole, null, null);
+    expect(separate).toEqual(joined);
+    expect(nameKeys(separate)).toEqual(nameKeys(joined));
+  });
+
+  it.each([
+    // Not titles nor suffixes: a lone word stays what the column says; a middle initial is not a suffix.
+    ["Dr", null, parts("Dr", "Dr", null)],
+    ["Miss", null, parts("Miss", "Miss", null)],
+    [null, "Jr.", parts("Jr.", null, "Jr.")],
+    ["Anna", "V", parts("Anna V", "Anna", "V")],
+    ["Drew", "Mister", parts("Drew Mister", "Drew", "Mister")],
+    ["Lady", null, parts("Lady", "Lady", null)],
+  ])("given %j, family %j: nothing taken off", (given, family, expected) => {
+    expect(normalizeNameParts(null, given, family)).toEqual(expected);
+  });
+
+  it("a full name beside the parts stays as written; its title and suffix count when the parts have none", () => {
+    expect(normalizeNameParts("Dr. Jane Doe, PhD", "Jane", "Doe")).toEqual(parts("Dr. Jane Doe, PhD", "Jane", "Doe", "Dr.", "PhD"));
+    expect(normalizeNameParts("Jane Doe", "Dr. Jane", "Doe MD")).toEqual(parts("Jane Doe", "Jane", "Doe", "Dr.", "MD"));
+  });
+
+  it.each([
+    // 張偉 alone in a given-name column, the family-name column empty: a whole name, split as in full_name.
+    ["張偉", parts("張偉", "偉", "張")],
+    ["张伟", parts("张伟", "伟", "张")],
+    ["王小明", parts("王小明", "小明", "王")],
+    ["欧阳娜娜", parts("欧阳娜娜", "娜娜", "欧阳")],
+    ["歐陽娜娜", parts("歐陽娜娜", "娜娜", "歐陽")],
+    ["劉德華", parts("劉德華", "德華", "劉")],
+    ["张 伟", parts("张伟", "伟", "张")],
+    ["阿依古丽·买买提", parts("阿依古丽·买买提", "阿依古丽", "买买提")],
+  ])("a Chinese given-name cell alone holding %s is split as a full name", (given, expected) => {
+    expect(normalizeNameParts(null, given, null)).toEqual(expected);
+    expect(normalizeNameParts(null, given, "")).toEqual(expected);
+  });
+
+  it.each([
+    // A given name on its own: no common surname first, one character, or too long to be one person's name.
+    ["晓东", parts("晓东", "晓东", null)],
+    ["晓明", parts("晓明", "晓明", null)],
+    ["伟", parts("伟", "伟", null)],
+    ["娜娜", parts("娜娜", "娜娜", null)],
+    ["测试", parts("测试", "测试", null)],
+    ["张伟李娜王芳", parts("张伟李娜王芳", "张伟李娜王芳", null)],
+  ])("a Chinese given-name cell %s that is not a whole name stays a given name", (given, expected) => {
+    expect(normalizeNameParts(null, given, null)).toEqual(expected);
+  });
+
+  it("張偉 in full_name, 張偉 in given_name alone, 張 + 偉, 张伟 and Zhang Wei get one name key (dedupe meets them)", () => {
+    const forms = [
+      normalizeNameParts("張偉", null, null),
+      normalizeNameParts(null, "張偉", null),
+      normalizeNameParts(null, "偉", "張"),
+      normalizeNameParts("张伟", null, null),
+      normalizeNameParts(null, "张伟", null),
+      normalizeNameParts("Zhang Wei", null, null),
+      normalizeNameParts(null, "Wei", "Zhang"),
+    ].map(nameKeys);
+    expect(new Set(forms.map((k) => k.key))).toEqual(new Set(["wei zhang"]));
+    // The Chinese writings share name_han too (the Latin ones have none).
+    expect(forms.slice(0, 5).map((k) => k.han)).toEqual(Array(5).fill("张伟"));
+    expect(nameKeys(normalizeNameParts(null, "欧阳娜娜", null))).toEqual(nameKeys(normalizeNameParts("歐陽娜娜", null, null)));
   });
 });
 
@@ -294,6 +391,32 @@ describe("nameKeys: 張偉, 张伟, Zhang Wei, ZHANG WEI and Wei Zhang meet", ()
 
   it("no name → no keys", () => {
     expect(nameKeys(normalizeNameParts(null, null, null))).toEqual({ han: null, key: null });
+  });
+});
+
+describe("names in separate columns: properties", () => {
+  // Words that steer the splitting (titles, suffixes, particles, commas, surnames) mixed with arbitrary text.
+  const word = fc.oneof(
+    fc.constantFrom("Dr.", "DR", "Mr", "Prof.", "Sir", "Jr.", "jr", "PhD", "III", "V", "van", "de la", ",", "Jane", "DOE", "Madonna"),
+    fc.constantFrom("張偉", "张", "伟", "欧阳", "娜娜", "晓东", "阿依古丽·买买提", "王小明", "·"),
+    fc.string({ unit: "grapheme", maxLength: 6 }),
+  );
+  const part = fc.option(
+    fc.array(word, { maxLength: 4 }).map((words) => words.join(" ").trim()),
+    { nil: null },
+  );
+
+  it("never throw, and normalizing the result again changes nothing", () => {
+    fc.assert(
+      fc.property(part, part, part, (full, given, family) => {
+        const text = (value: string | null) => (value === null ? null : normalizeText(value) || null);
+        const once = normalizeNameParts(text(full), text(given), text(family));
+        const twice = normalizeNameParts(once.fullName, once.givenName, once.familyName);
+        expect([twice.fullName, twice.givenName, twice.familyName]).toEqual([once.fullName, once.givenName, once.familyName]);
+        expect(nameKeys(twice)).toEqual(nameKeys(once));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

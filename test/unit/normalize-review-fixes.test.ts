@@ -198,6 +198,36 @@ function record(values: Partial<CanonicalValues>): CanonicalValues {
 }
 
 describe("records", () => {
+  const context = { country: undefined, dateOrder: undefined };
+  const keysOf = (values: Partial<CanonicalValues>) => normalizeRecord(record(values), context).keys;
+
+  it("names in separate columns put their title and suffix into the keys, as a full name does", () => {
+    const separate = normalizeRecord(record({ given_name: "Dr. Jane", family_name: "Doe PhD" }), context);
+    expect(separate.values).toMatchObject({ given_name: "Jane", family_name: "Doe", full_name: "Jane Doe" });
+    expect(separate.keys).toEqual(keysOf({ full_name: "Dr. Jane Doe PhD" }));
+    expect(separate.keys).toMatchObject({ name_title: "Dr.", name_suffix: "PhD", name_key: "doe jane" });
+  });
+
+  it("張偉 in full_name, in given_name alone, as 張 + 偉, as 张伟 and as Zhang Wei get one name key", () => {
+    const forms = [
+      keysOf({ full_name: "張偉" }),
+      keysOf({ given_name: "張偉" }),
+      keysOf({ family_name: "張", given_name: "偉" }),
+      keysOf({ full_name: "张伟" }),
+      keysOf({ full_name: "Zhang Wei" }),
+    ];
+    expect(forms.map((k) => k.name_key)).toEqual(Array(5).fill("wei zhang"));
+    expect(forms.map((k) => k.name_han)).toEqual([...Array(4).fill("张伟"), null]);
+  });
+
+  it("a single word in full_name is a given name", () => {
+    expect(normalizeRecord(record({ full_name: "MADONNA" }), context).values).toMatchObject({
+      full_name: "Madonna",
+      given_name: "Madonna",
+      family_name: null,
+    });
+  });
+
   it("an unrecognised two-letter country is not used as the phone region: the default is", () => {
     const out = normalizeRecord(record({ country: "XX", phone: "(415) 555-0132", postal_code: "2114" }), {
       country: "US",
@@ -211,7 +241,11 @@ describe("records", () => {
 describe("properties at full strength", () => {
   const text = fc.string({ unit: "grapheme", maxLength: 30 });
   const fieldValue = fc.option(
-    fc.oneof(text, fc.constantFrom("张 伟", "晓 明", "(415) 555-0132", "ZHANG WEI", "O'BRIEN, SEAN", "1990/5/3", "中国", "mailto:x@y.z")),
+    fc.oneof(
+      text,
+      fc.constantFrom("张 伟", "晓 明", "(415) 555-0132", "ZHANG WEI", "O'BRIEN, SEAN", "1990/5/3", "中国", "mailto:x@y.z"),
+      fc.constantFrom("張偉", "欧阳娜娜", "Dr. Jane", "DOE PHD", "Doe, Jr.", "Mr", "Madonna", "ann@gmail.con", "bo@yahoo.cm"),
+    ),
     { nil: null },
   );
 

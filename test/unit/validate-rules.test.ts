@@ -56,6 +56,105 @@ describe("email", () => {
     expect(domainTypo("example.com")).toBeUndefined();
     expect(domainTypo("qq.com")).toBeUndefined();
   });
+
+  it.each([
+    ["gmail.con", "gmail.com"],
+    ["gmail.cmo", "gmail.com"],
+    ["gmail.ocm", "gmail.com"],
+    ["gmail.comm", "gmail.com"],
+    ["gmail.om", "gmail.com"],
+    ["gmail.cm", "gmail.com"],
+    ["gmail.co", "gmail.com"], // gmail is .com only
+    ["gmail.c.om", "gmail.com"],
+    ["yahoo.con", "yahoo.com"],
+    ["yahoo.cm", "yahoo.com"],
+    ["hotmail.cmo", "hotmail.com"],
+    ["hotmail.con", "hotmail.com"],
+    ["outlook.om", "outlook.com"],
+    ["outlook.cpm", "outlook.com"],
+    ["live.xom", "live.com"],
+    ["icloud.co", "icloud.com"],
+    ["aol.con", "aol.com"],
+    ["qq.con", "qq.com"],
+    ["qq.co", "qq.com"],
+    ["163.con", "163.com"],
+    ["foxmail.cm", "foxmail.com"],
+    ["gmial.com", "gmail.com"],
+  ])("a mistyped top-level domain of a .com provider: %s → %s", (domain, meant) => {
+    expect(domainTypo(domain)).toBe(meant);
+  });
+
+  it.each([
+    // Real top-level domains (.co Colombia, .om Oman, .cm Cameroon) of names that are not such providers.
+    "example.co",
+    "company.om",
+    "omantel.om",
+    "x.cm",
+    "orange.cm",
+    "camtel.cm",
+    "startup.co",
+    "t.co",
+    // The providers' own regional domains, and ".co" where it may be a cut-off ".co.uk".
+    "yahoo.co.jp",
+    "yahoo.co.uk",
+    "yahoo.fr",
+    "yahoo.com.br",
+    "yahoo.co",
+    "hotmail.co.uk",
+    "hotmail.co",
+    "hotmail.cl",
+    "outlook.de",
+    "outlook.co.th",
+    "live.cn",
+    "live.ca",
+    "aol.de",
+    "sina.cn",
+    "sina.com.cn",
+    "protonmail.ch",
+    // Providers that are not .com, and similar real ones.
+    "web.de",
+    "gmx.net",
+    "gmx.de",
+    "yeah.net",
+    "proton.me",
+    "mail.com",
+    "email.com",
+    "gmail.com",
+    "gmail.company",
+  ])("%s is left alone", (domain) => {
+    expect(domainTypo(domain)).toBeUndefined();
+  });
+
+  it("never throws; a suggestion is another domain, and one with no typo of its own", () => {
+    const label = fc.constantFrom("gmail", "yahoo", "hotmail", "outlook", "qq", "163", "example", "x", "company", "");
+    const tld = fc.oneof(fc.constantFrom("com", "con", "cmo", "co", "cm", "om", "co.uk", "c.om", "fr", ""), fc.string({ maxLength: 5 }));
+    fc.assert(
+      fc.property(label, tld, (name, top) => {
+        const domain = `${name}.${top}`;
+        const meant = domainTypo(domain);
+        if (meant === undefined) return;
+        expect(meant).not.toBe(domain);
+        expect(domainTypo(meant)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("a mistyped top-level domain gets the warning with the address meant", () => {
+    const findings = new Validator({ required: [], today: TODAY }).check(record({ email: "ann.lee@hotmail.cmo" }));
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: "email.domain_typo",
+        severity: "warning",
+        message: "hotmail.cmo looks like a typo",
+        suggestion: "did you mean ann.lee@hotmail.com?",
+      }),
+    ]);
+    expect(rulesFor({ email: "zhang.wei@qq.con" })).toContain("email.domain_typo");
+    expect(rulesFor({ email: "müller@gmail.con" })).toContain("email.domain_typo");
+    expect(rulesFor({ email: "ana@empresa.co" })).toEqual([]);
+    expect(rulesFor({ email: "ahmed@company.om" })).toEqual([]);
+  });
 });
 
 describe("phone", () => {
@@ -166,6 +265,63 @@ describe("names", () => {
     [{ full_name: "Ann ３" }, ["name.digits"]],
   ])("%j → %j", (values, rules) => {
     expect(rulesFor(values)).toEqual(rules);
+  });
+});
+
+describe("names made only of placeholders, as validate sees them (normalized: the parts joined into full_name)", () => {
+  const normalized = (values: Partial<CanonicalValues>) =>
+    normalizeRecord(record(values).values, { country: undefined, dateOrder: undefined }).values;
+  const nameRules = (values: Partial<CanonicalValues>) => rulesFor(normalized(values)).filter((rule) => rule.startsWith("name."));
+
+  it.each([
+    ["Test", "Test"],
+    ["TEST", "test"],
+    ["N/A", "N/A"],
+    ["n/a", "none"],
+    ["x", "x"],
+    ["X", "x"],
+    ["xx", "xx"],
+    ["asdf", "asdf"],
+    ["-", "-"],
+    ["?", "?"],
+    ["Unknown", "Customer"],
+    ["测试", "测试"],
+    ["无", "无"],
+    ["未知", "匿名"],
+  ])("given %j, family %j → name.placeholder once", (given_name, family_name) => {
+    expect(nameRules({ given_name, family_name })).toEqual(["name.placeholder"]);
+  });
+
+  it.each(["Test Test", "N/A N/A", "x x", "asdf asdf", "- -", "Customer Name", "Anonymous Unknown", "TEST", "asdf"])(
+    "full_name %j → name.placeholder",
+    (full_name) => {
+      expect(nameRules({ full_name })).toEqual(["name.placeholder"]);
+    },
+  );
+
+  it("says which name it means", () => {
+    const [finding] = new Validator({ required: [], today: TODAY }).check(record(normalized({ given_name: "Test", family_name: "Test" })));
+    expect(finding).toMatchObject({ field: "full_name", rule: "name.placeholder", message: '"Test Test" is a placeholder, not a name' });
+  });
+
+  it.each([
+    // Real people: an initial, 娜 (Na), 丽 (Li) twice, Nil, a placeholder word beside a real name.
+    [{ given_name: "X", family_name: "Smith" }],
+    [{ given_name: "Jane", family_name: "X" }],
+    [{ given_name: "Na", family_name: "Na" }],
+    [{ given_name: "Li", family_name: "Li" }],
+    [{ given_name: "Nil", family_name: "Moliner" }],
+    [{ given_name: "Test", family_name: "Smith" }],
+    [{ given_name: "J", family_name: "K" }],
+    [{ given_name: "丽", family_name: "李" }],
+    [{ given_name: "丽丽", family_name: "王" }],
+    [{ full_name: "Li Li" }],
+    [{ full_name: "Ng Ng" }],
+    [{ full_name: "A. A. Milne" }],
+    [{ full_name: "Jane Doe", given_name: "Test", family_name: "Test" }],
+    [{ full_name: "张伟" }],
+  ])("%j → no name finding", (values) => {
+    expect(nameRules(values)).toEqual([]);
   });
 });
 

@@ -7,6 +7,7 @@ import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings, mappingJson } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
+import { count, number } from "../../io/count.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
@@ -136,7 +137,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
       const { db, path } = openStore(options.storePath, { create: true, busyTimeoutMs: options.busyTimeoutMs });
       opened = { db, path };
       const removed = rollBackAbandonedBatches(db);
-      if (removed > 0) io.terminal.warn(`rolled back ${removed} unfinished import(s) left by a process that was killed`);
+      if (removed > 0) io.terminal.warn(`rolled back ${count(removed, "unfinished import")} left by a process that was killed`);
     }
     return opened.db;
   };
@@ -321,7 +322,7 @@ function progressMeter(name: string, size: number | undefined, update: (text: st
     last = now;
     const seconds = (now - started) / 1000;
     const rate = Math.round(rows / Math.max(seconds, 0.001));
-    let text = `${name}: ${rows.toLocaleString("en-US")} rows, ${rate.toLocaleString("en-US")} rows/s`;
+    let text = `${name}: ${count(rows, "row")}, ${number(rate)} rows/s`;
     if (size && bytes > 0) {
       const eta = (seconds * (size - bytes)) / bytes;
       text += `, ${Math.floor((bytes / size) * 100)}%, ETA ${Math.ceil(eta)} s`;

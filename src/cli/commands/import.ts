@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InputError, QualityGateError, UsageError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { invalidMappingTargets } from "../../fields/mapping.js";
+import { count, number } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -39,7 +40,11 @@ export function parseMaxRejects(value: string | undefined): RejectLimit | undefi
   const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
   if (!match) throw new UsageError(`--max-rejects takes a count (10) or a percentage (0.5%), not ${JSON.stringify(value)}`);
   const number = Number(match[1]);
-  if (match[2] === "%") return { text: value.trim(), percent: number };
+  if (match[2] === "%") {
+    // As --max-invalid: a share above 100% could never be exceeded, so the gate would silently never fail.
+    if (number > 100) throw new UsageError(`--max-rejects: a percentage goes from 0% to 100%, not ${value.trim()}`);
+    return { text: value.trim(), percent: number };
+  }
   if (!Number.isInteger(number)) throw new UsageError(`--max-rejects: a count must be a whole number, not ${value}`);
   return { text: value.trim(), count: number };
 }
@@ -98,16 +103,16 @@ export async function importCommand(files: string[], raw: Record<string, unknown
     throw new InputError(
       result.files.length === 1
         ? (first?.error ?? "the input cannot be read")
-        : `${result.failed} of ${result.files.length} files could not be read; the others were imported`,
+        : `${number(result.failed)} of ${count(result.files.length, "file")} could not be read; the others were imported`,
     );
   }
   if (result.gateFailed) {
-    const failed = result.files.filter((f) => f.gateFailed).map((f) => `${f.file} (${f.counts.rejected} of ${f.counts.read})`);
+    const failed = result.files
+      .filter((f) => f.gateFailed)
+      .map((f) => `${f.file} (${number(f.counts.rejected)} of ${count(f.counts.read, "row")})`);
     throw new QualityGateError(`too many rejected rows for --max-rejects ${options.maxRejects?.text}: ${failed.join(", ")}`);
   }
 }
-
-const number = (n: number) => n.toLocaleString("en-US");
 
 /** For --verbose: how the input was read and mapped. */
 function describeDetection(file: FileResult): string {
@@ -159,7 +164,7 @@ function printDryRun(terminal: Terminal, file: FileResult): void {
     terminal.out(`  ${m.column.padEnd(width)}  →  ${m.field === "attributes" ? c.dim("attributes") : c.green(m.field)}${how}`);
   }
   if (file.unmapped.length > 0) terminal.out(unmappedLine(file.unmapped));
-  terminal.out(`first ${file.sample.length} row(s), canonical fields:`);
+  terminal.out(`first ${count(file.sample.length, "row")}, canonical fields:`);
   for (const record of file.sample) terminal.out(`  line ${record.line}: ${JSON.stringify(sampleFields(record))}`);
   for (const reject of file.rejects) terminal.out(`  line ${reject.line}: ${c.yellow("would be rejected")}: ${reject.reason}`);
   terminal.info(c.dim("dry run: nothing was written"));

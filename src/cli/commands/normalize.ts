@@ -1,6 +1,7 @@
 /** `roster normalize`: the commander adapter and the human / JSON output. */
 import { z } from "zod";
 import { UsageError } from "../../errors.js";
+import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -78,15 +79,13 @@ export async function normalizeCommand(files: string[], raw: Record<string, unkn
   for (const source of result.sources) {
     if (source.dateOrderFrom === "undecided" && source.evidence.dayFirst + source.evidence.monthFirst > 0) {
       terminal.warn(
-        `source ${source.source}: slash dates are day-first in ${source.evidence.dayFirst} rows and month-first in ${source.evidence.monthFirst}; set date_order for it in roster.yml`,
+        `source ${source.source}: slash dates are day-first in ${count(source.evidence.dayFirst, "row")} and month-first in ${n(source.evidence.monthFirst)}; set date_order for it in roster.yml`,
       );
     }
   }
   if (globals.json) terminal.out(JSON.stringify(toJson(result)));
   else printSummary(terminal, result);
 }
-
-const n = (value: number) => value.toLocaleString("en-US");
 
 function printSummary(terminal: Terminal, result: NormalizeResult): void {
   const c = terminal.color;
@@ -106,14 +105,15 @@ function printSummary(terminal: Terminal, result: NormalizeResult): void {
         terminal.info(c.dim(`${"".padEnd(width)}    ${JSON.stringify(sample.before)} → ${JSON.stringify(sample.after)}`));
   }
   for (const { where, finding } of result.findings) terminal.info(`  ${where}: ${finding.field}: ${finding.message}`);
-  if (summary.findings > result.findings.length) terminal.info(`  … and ${n(summary.findings - result.findings.length)} more findings`);
+  if (summary.findings > result.findings.length)
+    terminal.info(`  … and ${count(summary.findings - result.findings.length, "more finding", "more findings")}`);
   const orders = result.sources.map(
     (s) => `${s.source}: ${s.dateOrder ?? "undecided"}${s.dateOrderFrom === "undecided" ? "" : ` (${s.dateOrderFrom})`}`,
   );
   if (orders.length > 0) terminal.info(c.dim(`date order per source: ${orders.join(", ")}`));
   const verb = result.dryRun ? "would normalize" : "normalized";
   terminal.info(
-    `${verb} ${n(summary.records)} records with ${n(summary.findings)} findings${result.dryRun ? c.dim(" (dry run: nothing written)") : ""}`,
+    `${verb} ${count(summary.records, "record")} with ${count(summary.findings, "finding")}${result.dryRun ? c.dim(" (dry run: nothing written)") : ""}`,
   );
 }
 

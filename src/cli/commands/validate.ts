@@ -1,6 +1,7 @@
 /** `roster validate`: the commander adapter, report output (stdout or --out) and the gates' exit code. */
 import { z } from "zod";
 import { InputError, QualityGateError, UsageError } from "../../errors.js";
+import { count, number } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { openTextSink } from "../../io/output.js";
 import { FORMATS } from "../../io/sniff.js";
@@ -165,14 +166,14 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
   if ((options.out && options.out !== "-") || options.format !== "table") {
     const where = options.out && options.out !== "-" ? `; report in ${options.out}` : "";
     terminal.info(
-      `${report.records} records checked: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings${where}`,
+      `${count(report.records, "record")} checked: ${number(report.invalid.error)} with errors, ${number(report.invalid.warning)} with warnings${where}`,
     );
   }
   if (unreadable.length > 0) {
     throw new InputError(
       unreadable.length === files.length
         ? (unreadable[0] as string)
-        : `${unreadable.length} of ${files.length} files could not be read: ${unreadable.join("; ")}`,
+        : `${number(unreadable.length)} of ${count(files.length, "file")} could not be read: ${unreadable.join("; ")}`,
     );
   }
   if (!report.passed) {

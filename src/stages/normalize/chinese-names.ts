@@ -15,6 +15,14 @@ const COMPOUND_SURNAMES = new Set(
   ).split(" "),
 );
 
+/**
+ * The commonest single-character surnames (about 100, some 85% of people in mainland China), simplified. A
+ * given-name column holding 张伟 alone is a full name put in the wrong column; one holding 晓东 is a given name.
+ */
+const COMMON_SURNAMES = new Set(
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢",
+);
+
 const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
 
 export function simplified(text: string): string {
@@ -31,6 +39,19 @@ export function splitChineseName(name: string): { family: string; given: string 
     return { family: two, given: compact.slice(2) };
   }
   return { family: compact.slice(0, 1), given: compact.slice(1) };
+}
+
+/**
+ * Whether a Chinese name written alone in a given-name column is a whole name (family name first): two to four
+ * characters starting with a compound or common surname (張偉, 欧阳娜娜), or a name with a middle dot.
+ */
+export function looksLikeFullChineseName(name: string): boolean {
+  const compact = name.replace(/\s+/g, "");
+  if (/^[^·•・]+[·•・][^·•・]+$/.test(compact)) return true;
+  const length = [...compact].length;
+  if (length < 2 || length > 4) return false;
+  const two = simplified(compact.slice(0, 2));
+  return (length > 2 && COMPOUND_SURNAMES.has(two)) || COMMON_SURNAMES.has(simplified([...compact][0] as string));
 }
 
 /** Pinyin without tones, syllables joined: 欧阳 → ouyang, 晓东 → xiaodong (how people write them in Latin). */

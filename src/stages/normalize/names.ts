@@ -6,7 +6,7 @@
  * Match keys: `name_han` (simplified Chinese) and `name_key` (pinyin or folded Latin tokens, sorted), so that
  * 張偉, 张伟, "Zhang Wei", "ZHANG WEI" and "Wei Zhang" all get the key "wei zhang".
  */
-import { pinyinWord, simplified, splitChineseName } from "./chinese-names.js";
+import { looksLikeFullChineseName, pinyinWord, simplified, splitChineseName } from "./chinese-names.js";
 import { capitalize, foldLatin, HAN, isSingleCase } from "./text.js";
 
 /** Lower case inside a name (van der Berg, da Silva); always capitalized as the first word. */
@@ -115,11 +115,17 @@ function splitWestern(full: string): NameParts {
   let words = (parts.length === 2 ? `${parts[1]} ${parts[0]}` : parts.join(" ")).split(" ").filter(Boolean);
   const titles: string[] = [];
   while (words.length > 1 && TITLES.has(bare(words[0] as string))) titles.push(words.shift() as string);
-  if (!suffix && words.length > 1 && SUFFIXES.has(bare(words.at(-1) as string))) suffix = words.pop() as string;
+  if (!suffix) suffix = takeSuffixes(words);
   const title = titles.length > 0 ? titles.join(" ") : null;
   if (words.length === 0) return { fullName: null, givenName: null, familyName: null, title, suffix };
+  if (words.length === 1 && !title && !full.includes(",")) {
+    // One word alone (Cher, Madonna) is what the person is called: a given name. After a title (Mr Smith) or
+    // a comma (Smith,) it is a family name.
+    const givenName = words[0] as string;
+    return { fullName: givenName, givenName, familyName: null, title, suffix };
+  }
   if (words.length === 1 || PARTICLES.has(bare(words[0] as string))) {
-    // One word, or "van der Berg": a family name on its own.
+    // "Mr Smith", or "van der Berg": a family name on its own.
     const familyName = words.join(" ");
     return { fullName: familyName, givenName: null, familyName, title, suffix };
   }
@@ -131,6 +137,23 @@ function splitWestern(full: string): NameParts {
   return { fullName: `${givenName} ${familyName}`, givenName, familyName, title, suffix };
 }
 
+/** Takes the suffixes off the end of a name's words ("King Jr. PhD" → "Jr. PhD"), never its last word. */
+function takeSuffixes(words: string[]): string | null {
+  const suffixes: string[] = [];
+  while (words.length > 1 && SUFFIXES.has(bare(words.at(-1) as string))) suffixes.unshift(words.pop() as string);
+  return suffixes.length > 0 ? suffixes.join(" ") : null;
+}
+
+/** Jr, PhD, III as they are written, with the dot the source gave them. */
+const caseSuffix = (suffix: string) =>
+  suffix
+    .split(" ")
+    .map((word) => {
+      const canonical = SUFFIXES.get(bare(word));
+      return canonical ? canonical + (word.endsWith(".") ? "." : "") : word;
+    })
+    .join(" ");
+
 /** Complete full/given/family from each other and fix casing. */
 const LATIN = /\p{Script=Latin}/u;
 
@@ -141,24 +164,56 @@ export function normalizeNameParts(full: string | null, given: string | null, fa
     return { fullName: full, givenName: given, familyName: family, title: null, suffix: null };
   }
   if (HAN.test(all)) return chineseParts(full, given, family);
-  if (full && !given && !family) return caseParts(splitWestern(full), isSingleCase(full));
-  const givenName = given ? nfc(caseName(given)) : null;
-  const familyName = family ? nfc(caseName(family, true)) : null;
-  let fullName = full ? nfc(caseName(full)) : null;
-  if (!fullName && (givenName || familyName)) fullName = [givenName, familyName].filter(Boolean).join(" ");
-  return { fullName, givenName, familyName, title: null, suffix: null };
+  if (full && !given && !family) return caseParts(splitWestern(full));
+  return separateParts(full, given, family);
+}
+
+/**
+ * Names in their own columns get what a full name gets: titles before the given name ("Dr. Jane", or "Mr" with
+ * a family name beside it) and a suffix after the family name ("Doe PhD", "Doe, Jr.") are kept apart, so that
+ * the name reads and keys as "Dr. Jane Doe PhD" in one column does. The title and suffix of a full name beside
+ * them count when the parts carry none.
+ */
+function separateParts(full: string | null, given: string | null, family: string | null): NameParts {
+  const titles: string[] = [];
+  const givenWords = given ? given.split(" ") : [];
+  while (givenWords.length > (family ? 0 : 1) && TITLES.has(bare(givenWords[0] as string))) titles.push(givenWords.shift() as string);
+  const familyWords = family ? family.split(" ") : [];
+  const suffix = takeSuffixes(familyWords);
+  if (suffix) familyWords.push((familyWords.pop() as string).replace(/,$/, ""));
+  const own = caseParts({
+    fullName: null,
+    givenName: givenWords.join(" ") || null,
+    familyName: familyWords.join(" ") || null,
+    title: titles.length > 0 ? titles.join(" ") : null,
+    suffix,
+  });
+  // A full name beside the parts stays as written (re-splitting "O'Brien, Sean" composed from a family-name cell
+  // would change it on a second run); only its title and suffix are read. One that is the parts joined is
+  // cased as they are ("de la" alone is a family name, not "De la").
+  const fromFull = full ? caseParts(splitWestern(full)) : undefined;
+  const composed = !full || full.toLowerCase() === own.fullName?.toLowerCase();
+  return {
+    ...own,
+    fullName: composed ? own.fullName : nfc(caseName(full as string)),
+    title: own.title ?? fromFull?.title ?? null,
+    suffix: own.suffix ?? fromFull?.suffix ?? null,
+  };
 }
 
 /** Lower-casing İ gives i + a combining dot; composing again keeps results in canonical form (and stable). */
 const nfc = (text: string) => text.normalize("NFC");
 
-/** Casing after splitting, so "SMITH, JOHN" and "ⴰ,A" are cased word by word, not as one comma-joined word. */
-function caseParts(parts: NameParts, singleCase: boolean): NameParts {
-  if (!singleCase) return parts;
+/**
+ * Casing part by part, after titles and suffixes are taken off: "SMITH, JOHN" and "ⴰ,A" are cased word by word,
+ * not as one comma-joined word, and a part is judged on its own (John SMITH → John Smith), as it is when it
+ * comes in its own column, so that normalizing the parts again changes nothing.
+ */
+function caseParts(parts: NameParts): NameParts {
   const givenName = parts.givenName ? nfc(caseName(parts.givenName)) : null;
   const familyName = parts.familyName ? nfc(caseName(parts.familyName, true)) : null;
   const title = parts.title ? nfc(caseName(parts.title)) : null;
-  const suffix = parts.suffix ? (SUFFIXES.get(bare(parts.suffix)) ?? parts.suffix) + (parts.suffix.endsWith(".") ? "." : "") : null;
+  const suffix = parts.suffix ? caseSuffix(parts.suffix) : null;
   const fullName = [givenName, familyName].filter(Boolean).join(" ") || null;
   return { fullName, givenName, familyName, title, suffix };
 }
@@ -168,8 +223,11 @@ function chineseParts(full: string | null, given: string | null, family: string 
   // Normalized again: removing a space can bring combining marks together in a non-canonical order.
   const compact = (part: string | null) => part?.replace(/\s+/g, "").normalize("NFKC") || null;
   [given, family] = [compact(given), compact(family)];
-  const compactFull = compact(full);
-  if (compactFull && !given && !family) {
+  // 張偉 alone in a given-name column is a whole name put there (the family-name column left empty): split
+  // it as the same name in a full-name column is, so both get one name key.
+  const wholeInGiven = given !== null && !family && looksLikeFullChineseName(given);
+  const compactFull = compact(full) ?? (wholeInGiven ? given : null);
+  if (compactFull && !family && (!given || (wholeInGiven && given === compactFull))) {
     // "张, 伟" is family, given; otherwise the surname table decides.
     const comma = compactFull.split(/[,，]/).filter(Boolean);
     const parts = comma.length === 2 ? { family: comma[0] as string, given: comma[1] as string } : splitChineseName(compactFull);

@@ -3,6 +3,7 @@
  * severity and an optional source scope. Compiled once into checks with the same shape as built-in findings.
  */
 import type { CanonicalField } from "../../fields/canonical.js";
+import { count } from "../../io/count.js";
 import type { CanonicalValues } from "../normalize/index.js";
 import { quote } from "../normalize/text.js";
 import type { Severity } from "../normalize/types.js";
@@ -84,7 +85,7 @@ export function compileCustomRule(rule: CustomRuleConfig): CustomRule {
         check(value) {
           const length = value === null ? 0 : [...value].length;
           return value !== null && (length < min || length > max)
-            ? `${quote(value)} has ${length} characters, expected ${min}–${max}`
+            ? `${quote(value)} has ${count(length, "character")}, expected ${min}–${max}`
             : undefined;
         },
       };

@@ -1,5 +1,5 @@
 /**
- * Email checks beyond syntax: a likely typo in a common domain (with the domain meant), a disposable domain
+ * Email checks beyond syntax: a likely typo in a common domain or its top-level domain (with the domain meant), a disposable domain
  * (the community-maintained list, via disposable-email-domains-js), and role accounts that reach a team rather
  * than a person.
  */
@@ -56,6 +56,62 @@ const KNOWN = new Set([
   "aliyun.com",
 ]);
 
+/**
+ * Providers whose main domain is NAME.com, with the other domains they really have: a NAME.con, NAME.cmo or
+ * NAME.om is then a typo of NAME.com. ".co" is one only when the provider has no NAME.co.XX domain
+ * (hotmail.co may be a cut-off hotmail.co.uk); .cm (Cameroon), .om (Oman) and .co (Colombia) are real
+ * top-level domains, so only these providers' names are judged, never example.co or company.om.
+ */
+const DOT_COM_PROVIDERS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    gmail: [],
+    googlemail: [],
+    icloud: [],
+    msn: [],
+    qq: [],
+    "163": [],
+    "126": [],
+    foxmail: [],
+    protonmail: ["ch"],
+    btinternet: [],
+    ymail: [],
+    rocketmail: [],
+    sohu: [],
+    aliyun: [],
+    sina: ["cn", "com.cn"],
+    yahoo:
+      "co.uk co.jp co.in co.id co.nz co.th co.kr co.za fr de es it ca ie gr se dk no pl at be ch cn in com.br com.au com.mx com.ar com.hk com.tw com.sg com.ph com.vn com.tr".split(
+        " ",
+      ),
+    hotmail: "co.uk co.jp co.th co.za fr de it es nl be ca se no dk fi gr ch at cl com.br com.ar com.mx com.au com.tr".split(" "),
+    outlook:
+      "co.uk co.jp co.th co.id co.nz fr de es it jp ie be at cl sa kr ph my dk sk cz hu lv pt in com.br com.au com.ar com.vn com.gr com.tr".split(
+        " ",
+      ),
+    live: "co.uk co.za co.kr fr de nl it ca be se dk no at ie cn in jp cl ru com.au com.mx com.ar com.pt com.sg com.my".split(" "),
+    aol: "co.uk de fr it nl be at ch se jp".split(" "),
+  }),
+);
+
+/** A top-level domain one keystroke from "com": con, cmo, ocm, om, cm, comm, cpm, xom (not "com" itself). */
+function isComTypo(tld: string): boolean {
+  if (tld === "com") return false;
+  if (distance(tld, "com") === 1) return true;
+  // Two neighbouring letters swapped: one slip of the fingers, two edits.
+  return tld.length === 3 && [...tld].sort().join("") === "cmo" && (tld[0] === "c" || tld[2] === "m");
+}
+
+/** gmail.con → gmail.com, yahoo.cmo → yahoo.com; undefined for anything else. */
+function topLevelTypo(domain: string): string | undefined {
+  const dot = domain.indexOf(".");
+  const name = domain.slice(0, dot);
+  const regional = DOT_COM_PROVIDERS.get(name);
+  const tld = domain.slice(dot + 1);
+  if (dot <= 0 || !regional || regional.includes(tld) || !isComTypo(tld)) return undefined;
+  if (tld === "co" && regional.some((other) => other.startsWith("co."))) return undefined;
+  return `${name}.com`;
+}
+
 const ROLE_ACCOUNTS = new Set([
   "info",
   "admin",
@@ -89,7 +145,9 @@ const ROLE_ACCOUNTS = new Set([
 export const domainTypo: (domain: string) => string | undefined = memoize(typoOf, 10_000);
 
 function typoOf(domain: string): string | undefined {
-  if (KNOWN.has(domain) || domain.length < 5) return undefined;
+  if (KNOWN.has(domain)) return undefined;
+  const topLevel = topLevelTypo(domain);
+  if (topLevel || domain.length < 5) return topLevel;
   const name = domain.split(".")[0];
   let best: string | undefined;
   let bestDistance = 3;

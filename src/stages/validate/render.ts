@@ -1,5 +1,6 @@
 /** Formatting a validation report: table (terminal), JSON, JUnit XML, Markdown, CSV. Pure: report in, text out. */
 import { stringify } from "csv-stringify/sync";
+import { count, number } from "../../io/count.js";
 import type { ValidationFinding } from "./index.js";
 import { percentOf, type RuleSummary, type ValidationReport } from "./report.js";
 
@@ -24,6 +25,12 @@ function exampleLine(finding: ValidationFinding): string {
   return `${where(finding)}: ${finding.message}${finding.suggestion ? ` (${finding.suggestion})` : ""}`;
 }
 
+/** "1,234 records: 5 with errors, 1 with warnings, 0 with notes" (table and Markdown). */
+function summaryLine(report: ValidationReport): string {
+  const { error, warning, info } = report.invalid;
+  return `${count(report.records, "record")}: ${number(error)} with errors, ${number(warning)} with warnings, ${number(info)} with notes`;
+}
+
 export function renderTable(report: ValidationReport, paint: Paint = plain): string {
   const lines: string[] = [];
   const width = Math.max(10, ...report.rules.map((r) => `${r.field} ${r.rule}`.length));
@@ -31,15 +38,13 @@ export function renderTable(report: ValidationReport, paint: Paint = plain): str
   for (const rule of report.rules) {
     const color = rule.severity === "error" ? paint.red : rule.severity === "warning" ? paint.yellow : paint.dim;
     lines.push(
-      `${`${rule.field} ${rule.rule}`.padEnd(width)}  ${color(rule.severity.padEnd(8))}  ${String(rule.records).padStart(8)}  ${percentOf(rule.records, report.records).padStart(7)}`,
+      `${`${rule.field} ${rule.rule}`.padEnd(width)}  ${color(rule.severity.padEnd(8))}  ${number(rule.records).padStart(8)}  ${percentOf(rule.records, report.records).padStart(7)}`,
     );
     for (const example of rule.examples.slice(0, 3)) lines.push(paint.dim(`    ${exampleLine(example)}`));
   }
   if (report.rules.length === 0) lines.push(paint.green("no findings"));
   lines.push("");
-  lines.push(
-    `${report.records} records: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings, ${report.invalid.info} with notes (${report.findings} findings)`,
-  );
+  lines.push(`${summaryLine(report)} (${count(report.findings, "finding")})`);
   for (const gate of report.gates) {
     const mark = gate.passed ? paint.green("pass") : gate.level === "warning" ? paint.yellow("warn") : paint.red("FAIL");
     lines.push(`${mark}  ${gate.gate}: ${gate.detail}`);
@@ -76,13 +81,13 @@ export function renderJunit(
   const clean = catalogue
     .filter((entry) => !found.has(`${entry.field}: ${entry.rule}`))
     .map((entry) => `    <testcase classname="roster.validate.${xml(entry.field)}" name="${xml(`${entry.field}: ${entry.rule}`)}"/>`);
-  const checked = `    <testcase classname="roster.validate" name="records checked"><system-out>${report.records} records</system-out></testcase>`;
+  const checked = `    <testcase classname="roster.validate" name="records checked"><system-out>${count(report.records, "record")}</system-out></testcase>`;
   const cases = report.rules.map((rule) => {
     const failed = failingSeverities.has(rule.severity);
     const name = `${rule.field}: ${rule.rule}`;
-    const detail = `${rule.records} of ${report.records} records (${percentOf(rule.records, report.records)})\n${rule.examples.map(exampleLine).join("\n")}`;
+    const detail = `${number(rule.records)} of ${count(report.records, "record")} (${percentOf(rule.records, report.records)})\n${rule.examples.map(exampleLine).join("\n")}`;
     return failed
-      ? `    <testcase classname="roster.validate.${xml(rule.field)}" name="${xml(name)}">\n      <failure message="${xml(`${rule.severity}: ${rule.records} record(s)`)}" type="${xml(rule.rule)}">${xml(detail)}</failure>\n    </testcase>`
+      ? `    <testcase classname="roster.validate.${xml(rule.field)}" name="${xml(name)}">\n      <failure message="${xml(`${rule.severity}: ${count(rule.records, "record")}`)}" type="${xml(rule.rule)}">${xml(detail)}</failure>\n    </testcase>`
       : `    <testcase classname="roster.validate.${xml(rule.field)}" name="${xml(name)}">\n      <system-out>${xml(`${rule.severity}: ${detail}`)}</system-out>\n    </testcase>`;
   });
   const gateCases = report.gates.map((gate) =>
@@ -113,16 +118,13 @@ const cell = (text: string) =>
 /** For CI job summaries ($GITHUB_STEP_SUMMARY). */
 export function renderMarkdown(report: ValidationReport): string {
   const lines = [`## roster validate: ${report.passed ? "passed" : "failed"}`, ""];
-  lines.push(
-    `${report.records} records: ${report.invalid.error} with errors, ${report.invalid.warning} with warnings, ${report.invalid.info} with notes.`,
-    "",
-  );
+  lines.push(`${summaryLine(report)}.`, "");
   if (report.rules.length > 0) {
     lines.push("| field | rule | severity | records | share | example |", "|---|---|---|---:|---:|---|");
     for (const rule of report.rules) {
       const example = rule.examples[0] ? cell(exampleLine(rule.examples[0])) : "";
       lines.push(
-        `| ${cell(rule.field)} | ${cell(rule.rule)} | ${rule.severity} | ${rule.records} | ${percentOf(rule.records, report.records)} | ${example} |`,
+        `| ${cell(rule.field)} | ${cell(rule.rule)} | ${rule.severity} | ${number(rule.records)} | ${percentOf(rule.records, report.records)} | ${example} |`,
       );
     }
     lines.push("");

@@ -3,6 +3,7 @@
  * and the quality gates evaluated on it. Plain data, built incrementally so a million records never sit in
  * memory; the renderers (render.ts) only format it.
  */
+import { count, number } from "../../io/count.js";
 import type { Severity } from "../normalize/types.js";
 import type { ValidationFinding } from "./index.js";
 
@@ -90,7 +91,7 @@ export class ReportBuilder {
         detail:
           failing === 0
             ? `no ${failOn === "error" ? "errors" : "errors or warnings"}`
-            : `${failing} finding(s) of severity ${failOn}${failOn === "warning" ? " or error" : ""}`,
+            : `${count(failing, "finding")} of severity ${failOn}${failOn === "warning" ? " or error" : ""}`,
       });
     }
     for (const threshold of thresholds) {
@@ -100,7 +101,7 @@ export class ReportBuilder {
         gate: threshold.text,
         level: threshold.level,
         passed: percent <= threshold.percent,
-        detail: `${percent.toFixed(2)}% of ${this.records} records (${hit}) against ${threshold.percent}%`,
+        detail: `${percent.toFixed(2)}% of ${count(this.records, "record")} (${number(hit)}) against ${threshold.percent}%`,
       });
     }
     return {

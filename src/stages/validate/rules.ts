@@ -73,6 +73,26 @@ const UNUSUAL_PHONE_TYPES = new Set(["PREMIUM_RATE", "TOLL_FREE", "SHARED_COST",
 const E164 = /^\+[1-9]\d{6,14}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const isPlaceholder = (value: string) => PLACEHOLDERS.has(value.toLowerCase());
+
+/** One Latin letter, repeated or not (x, X X, Xx Xx): a lone one is an initial, a name made only of it is not. */
+const LETTER = /^(\p{Script=Latin})\1*$/iu;
+
+/**
+ * A name made of placeholders only. Given and family names in their own columns reach validate joined into
+ * the full name ("Test Test", "N/A N/A", "- -", Chinese ones without a space: 测试测试), so the full name is
+ * judged word by word and, for Chinese, by its parts; a lone "x" (an initial) or "Na" (娜) is not one, "X X" is.
+ */
+function isPlaceholderName(full: string, record: CanonicalValues): boolean {
+  if (isPlaceholder(full)) return true;
+  const words = full.split(" ");
+  if (words.length > 1 && (words.every(isPlaceholder) || words.every((word) => word === words[0] && LETTER.test(word)))) return true;
+  const { given_name: given, family_name: family } = record;
+  if (!given || !family || !isPlaceholder(given) || !isPlaceholder(family)) return false;
+  const compact = (text: string) => text.replace(/\s+/g, "");
+  return [family + given, given + family].some((joined) => compact(joined) === compact(full));
+}
+
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
   // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
   const applies = (record: CanonicalValues) => field === "full_name" || record.full_name === null;
@@ -81,9 +101,11 @@ function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
       id: "name.placeholder",
       field,
       severity: "warning",
-      description: "a placeholder instead of a name (test, asdf, n/a, unknown, xxx, 无)",
+      description: "a placeholder instead of a name (test, asdf, n/a, unknown, xxx, 无; Test / Test, x / x)",
       check: (value, record) =>
-        applies(record) && PLACEHOLDERS.has(value.toLowerCase()) ? { message: `${quote(value)} is a placeholder, not a name` } : undefined,
+        applies(record) && (field === "full_name" ? isPlaceholderName(value, record) : isPlaceholder(value))
+          ? { message: `${quote(value)} is a placeholder, not a name` }
+          : undefined,
     },
     {
       id: "name.digits",
