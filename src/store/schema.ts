@@ -136,7 +136,12 @@ export const MIGRATIONS: readonly Migration[] = [
   // (status 'replaced', linked both ways); removing a batch splices its rows out of their version chains, which
   // the two partial indexes find without a scan (they hold only rows that have a neighbour).
   (db) => {
-    rebuildTable(db, "batches", (sql) => sql.replace("'duplicate'))", "'duplicate', 'replaced'))"));
+    // AUTOINCREMENT: a removed batch's id is never given to a later import, so audit_log lines stay unambiguous.
+    rebuildTable(db, "batches", (sql) =>
+      sql
+        .replace("'duplicate'))", "'duplicate', 'replaced'))")
+        .replace(/\bid(\s+)INTEGER PRIMARY KEY,/, "id$1INTEGER PRIMARY KEY AUTOINCREMENT,"),
+    );
     db.exec(`
       ALTER TABLE batches ADD COLUMN replaces INTEGER REFERENCES batches(id);      -- the batch this re-read replaced
       ALTER TABLE batches ADD COLUMN replaced_by INTEGER REFERENCES batches(id);   -- set when the re-read completes

@@ -55,6 +55,8 @@ describe("roster's mark on its stores", () => {
     db.prepare("UPDATE batches SET status = 'replaced' WHERE id = 1").run();
     expect(() => db.prepare("UPDATE batches SET status = 'bogus' WHERE id = 1").run()).toThrow(/CHECK/);
     expect(db.pragma("foreign_key_check")).toEqual([]);
+    // Batch ids are never reused after the upgrade (AUTOINCREMENT, continuing from the highest one).
+    expect(db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'batches'").pluck().get()).toBe(1);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'batches'").pluck().all()).toEqual([
       "batches_by_sha",
     ]);

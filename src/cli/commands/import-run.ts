@@ -7,6 +7,7 @@ import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
+import { readingDifferences } from "../../fields/reread.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
@@ -68,7 +69,11 @@ export interface FileResult {
   mapping: ColumnMapping[];
   sample: CanonicalRecord[];
   gateFailed: boolean;
+  /** A duplicate: the batch it repeats (its counts are that batch's: a duplicate reads nothing itself). */
   duplicateOf?: number;
+  /** A re-read: the batch it replaced, and what was read differently. */
+  replaces?: number;
+  rereadBecause?: string[];
 }
 
 export interface ImportResult {
@@ -188,16 +193,24 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     delimiter: info.delimiter,
   };
 
+  let replaces: number | undefined;
   if (db && info.sha256) {
     const previous = findSameFileImport(db, source, info.sha256);
-    if (previous) {
+    const differences = previous ? readingDifferences(previous, info, options.mappings) : [];
+    if (previous && differences.length === 0) {
       result.status = "duplicate";
       result.duplicateOf = previous.id;
       result.batchId = insertBatch(db, batchStart, previous);
-      result.counts.read = previous.rows;
-      result.counts.unchanged = previous.rows;
+      result.counts = { ...previous.counts };
       result.durationMs = performance.now() - started;
       return result;
+    }
+    if (previous) {
+      // The same bytes read another way (a wrong --encoding or --map the first time): read them again and
+      // replace that batch, rather than keep its rows as they were read.
+      replaces = previous.id;
+      result.replaces = previous.id;
+      result.rereadBecause = differences;
     }
     const running = findRunningImport(db, source, info.sha256);
     if (running) {
@@ -213,7 +226,9 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const dateEvidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   let csvPlan: RowPlan | undefined;
   let csvColumns: ColumnMapping[] | undefined;
-  const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs) : undefined;
+  const writer = db
+    ? new BatchWriter(db, { ...batchStart, replaces }, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs)
+    : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);
@@ -293,10 +308,11 @@ export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined
   return false;
 }
 
+/** What this command read and wrote: a duplicate read nothing (its counts are its original's), a dry run wrote nothing. */
 function sumCounts(files: readonly FileResult[]): BatchCounts {
   const totals: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
   for (const { counts, status } of files) {
-    if (status === "dry-run") continue;
+    if (status === "dry-run" || status === "duplicate") continue;
     totals.read += counts.read;
     totals.new += counts.new;
     totals.changed += counts.changed;
