@@ -169,7 +169,7 @@ export function findSameFileImport(db: Db, source: string, sha256: string): Prev
 }
 
 /** Same host: ask the process. Another host: trust the heartbeat, refreshed at least every minute. */
-function isImportAlive(batch: { pid: number; host: string; heartbeat: string }, host: string): boolean {
+export function isImportAlive(batch: { pid: number; host: string; heartbeat: string }, host: string): boolean {
   if (batch.host === host) return isProcessAlive(batch.pid);
   return Date.now() - Date.parse(batch.heartbeat) < FOREIGN_BATCH_TIMEOUT_MS;
 }
