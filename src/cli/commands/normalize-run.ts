@@ -12,6 +12,7 @@ import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize
 import type { DateOrder, Finding, NormalizeContext } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { writeAudit } from "../../store/audit.js";
+import { describeUnfinished, unfinishedBatches } from "../../store/batches.js";
 import { currentIdSpan, currentSourceCounts, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
 import { type Db, openStore } from "../../store/open.js";
 import { dateOrderFor, datesOf, normalizeFiles } from "./normalize-files.js";
@@ -79,6 +80,7 @@ export function workersFor(records: number, requested: number | undefined): numb
 
 async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Promise<NormalizeResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
+  for (const batch of unfinishedBatches(db, options.source ? [options.source] : [])) terminal.warn(describeUnfinished(batch, "normalized"));
   const result: NormalizeResult = {
     mode: "store",
     store: path,
