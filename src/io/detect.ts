@@ -81,6 +81,9 @@ export function decideFormat(name: string, head: Uint8Array, encoding: Encoding,
   const lines = lineBreak === "cr" ? sample.replace(/\r/g, "\n") : sample;
   const delimiter =
     format === "csv" ? (options.delimiter ?? sniffDelimiter(lines)) : format === "tsv" ? (options.delimiter ?? "\t") : undefined;
+  // Tab-separated text with nothing else to name it (a pipe, a file without a known extension) is TSV: said so
+  // in the summary and recorded in the batch, as the same bytes in a .tsv file would be.
+  if (format === "csv" && delimiter === "\t" && !options.format && !byExtension) return { format: "tsv" as const, delimiter, lineBreak };
   return { format, delimiter, lineBreak };
 }
 

@@ -2,6 +2,7 @@
  * The import itself: for each input, read rows (io), build canonical records (pure), write them as one
  * batch (store). Returns plain results; src/cli/commands/import.ts formats them.
  */
+import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
@@ -21,6 +22,7 @@ import {
   rollBackAbandonedBatches,
 } from "../../store/imports.js";
 import { type Db, openStore } from "../../store/open.js";
+import { auditArgs } from "../audit-args.js";
 
 export interface RejectLimit {
   text: string;
@@ -123,10 +125,44 @@ const DEFAULT_CHUNK_ROWS = 20_000;
 const DATE_INDEXES = (["birth_date", "created_at", "updated_at"] as const).map((field) => CANONICAL_FIELDS.indexOf(field));
 const SHOWN_REJECTS = 5;
 
+/** What names stdin when named as a file: `/dev/stdin`, and file descriptor 0 through /dev/fd or /proc. */
+const STDIN_PATH = /^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/(?:self|\d+)\/fd\/0$/;
+
+/**
+ * The source name when --source is not given: a file's name without its extension. A pipe named as a file
+ * (`<(gunzip -c x.gz)` is /dev/fd/63) has no name of its own: "stdin" for stdin, else "pipe".
+ */
 export function defaultSource(file: string): string {
-  if (file === "-") return "stdin";
+  if (file === "-" || STDIN_PATH.test(file)) return "stdin";
+  if (isPipe(file)) return "pipe";
   const name = basename(file);
   return name.slice(0, name.length - extname(name).length) || name;
+}
+
+function isPipe(file: string): boolean {
+  if (/^\/dev\/fd\/\d+$|^\/proc\/(?:self|\d+)\/fd\/\d+$/.test(file)) return true;
+  try {
+    const stats = statSync(file);
+    return stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice();
+  } catch {
+    return false; // missing: the read reports it, naming the file
+  }
+}
+
+/** Every reading option as it took effect (roster.yml's mappings as --map), the gate, then the files. */
+export function importAuditArgs(options: ImportOptions): string[] {
+  const { read } = options;
+  return auditArgs(
+    {
+      "--format": read.format,
+      "--encoding": read.encoding,
+      "--delimiter": read.delimiter,
+      "--map": Object.entries(options.mappings).map(([column, field]) => `${column}=${field}`),
+      "--source": options.source,
+      "--max-rejects": options.maxRejects?.text,
+    },
+    options.files,
+  );
 }
 
 export async function runImport(options: ImportOptions, io: ImportIo): Promise<ImportResult> {
@@ -157,7 +193,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
     const gateFailed = files.some((f) => f.gateFailed);
     const failed = files.filter((f) => f.status === "failed").length;
     if (opened)
-      writeAudit(opened.db, "import", options.files, failed > 0 ? "failed" : "ok", {
+      writeAudit(opened.db, "import", importAuditArgs(options), failed > 0 ? "failed" : "ok", {
         totals,
         batches: files.map((f) => f.batchId),
         failed,
@@ -166,7 +202,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
   } catch (error) {
     if (opened) {
       try {
-        writeAudit(opened.db, "import", options.files, "failed", { error: (error as Error).message });
+        writeAudit(opened.db, "import", importAuditArgs(options), "failed", { error: (error as Error).message });
       } catch {
         // the store itself may be what failed; the original error matters more
       }
@@ -184,6 +220,9 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const { info } = opened;
   const source = options.source ?? defaultSource(file);
   const result = newFileResult(info.name, source, options.dryRun ? "dry-run" : "imported", info);
+  // Rows are matched across imports within a source: two different pipes must not share a made-up name unawares.
+  if (options.source === undefined && source === "pipe")
+    result.warnings.push(`${info.name}: a pipe, not a file: its rows go to source "pipe"; name the source with --source`);
   const batchStart = {
     source,
     path: info.path ?? "-",

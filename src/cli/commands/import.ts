@@ -91,14 +91,18 @@ export async function importCommand(files: string[], raw: Record<string, unknown
   }
   if (globals.json) terminal.out(JSON.stringify(toJson(result)));
   else if (options.dryRun) {
-    for (const file of result.files) printDryRun(terminal, file);
+    // A file that cannot be read has no mapping or rows to show: only its error (below, or here among several).
+    for (const file of result.files) {
+      if (file.status !== "failed") printDryRun(terminal, file);
+      else if (result.files.length > 1) terminal.error(file.error ?? `${file.file}: cannot be read`);
+    }
   } else printSummary(terminal, result, options);
   if (result.failed > 0) {
     const first = result.files.find((f) => f.status === "failed");
     throw new InputError(
       result.files.length === 1
         ? (first?.error ?? "the input cannot be read")
-        : `${result.failed} of ${result.files.length} files could not be read; the others were imported`,
+        : `${result.failed} of ${result.files.length} files could not be read; the others were ${options.dryRun ? "read (dry run)" : "imported"}`,
     );
   }
   if (result.gateFailed) {

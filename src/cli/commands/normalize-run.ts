@@ -39,6 +39,8 @@ export interface NormalizeOptions {
   busyTimeoutMs: number;
   /** Worker threads for the store; undefined: decided by the store's size and the machine's cores. */
   workers?: number | undefined;
+  /** audit_log.args: the command's effective flags (src/cli/audit-args.ts); default: --source only. */
+  auditArgs?: string[] | undefined;
 }
 
 export interface SourceReport {
@@ -126,7 +128,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       for (const found of tally.findings) if (result.findings.length < SHOWN_FINDINGS) result.findings.push(found);
     }
     if (!options.dryRun) {
-      writeAudit(db, "normalize", options.source ? ["--source", options.source] : [], "ok", {
+      writeAudit(db, "normalize", options.auditArgs ?? (options.source ? ["--source", options.source] : []), "ok", {
         records: result.summary.records,
         findings: result.summary.findings,
         workers,

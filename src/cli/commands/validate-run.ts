@@ -135,7 +135,7 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       }
     }
     const report = builder.build(options.failOn, options.thresholds);
-    writeAudit(db, "validate", options.source ? ["--source", options.source] : [], report.passed ? "ok" : "failed", {
+    writeAudit(db, "validate", options.auditArgs ?? (options.source ? ["--source", options.source] : []), report.passed ? "ok" : "failed", {
       records: report.records,
       findings: report.findings,
       passed: report.passed,
