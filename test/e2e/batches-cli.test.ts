@@ -178,4 +178,20 @@ describe("smaller import fixes", () => {
       "crm.txt",
     ]);
   });
+
+  it("validate and normalize on the store record their effective flags too", () => {
+    const dir = tempDir();
+    writeFile(dir, "crm.csv", CRM);
+    cli(["import", "crm.csv"], { cwd: dir });
+    cli(["--country", "de", "normalize", "--source", "crm"], { cwd: dir });
+    cli(["--country", "de", "validate", "--source", "crm", "--fail-on", "never", "--max-invalid", "5%", "--format", "json"], { cwd: dir });
+    const audit = query<{ command: string; args: string }>(
+      join(dir, "roster.db"),
+      "SELECT command, args FROM audit_log WHERE command <> 'import'",
+    );
+    expect(audit.map((a) => [a.command, JSON.parse(a.args)])).toEqual([
+      ["normalize", ["--country", "DE", "--source", "crm"]],
+      ["validate", ["--country", "DE", "--source", "crm", "--format", "json", "--fail-on", "never", "--max-invalid", "5%"]],
+    ]);
+  });
 });
