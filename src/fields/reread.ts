@@ -24,6 +24,8 @@ export function readingDifferences(before: RecordedReading, now: Omit<RecordedRe
   if (before.delimiter !== now.delimiter) differences.push(`delimiter ${shown(before.delimiter)} → ${shown(now.delimiter)}`);
   // Read differently, the columns themselves may differ: the mapping cannot be compared, nor needs to be.
   if (differences.length > 0) return differences;
+  // (JSON objects list integer-like keys first: a column named "2024" may come back out of place, which changes
+  // nothing unless it competes with another column for one field.)
   const columns = Object.keys(before.mapping);
   // As import maps them: CSV knows its header up front (explicit mappings claim their fields first), JSON
   // meets its keys one by one.
