@@ -62,10 +62,12 @@ function unlinkReplaced(db: Db, replaced: number, by: number): void {
   const first = db.prepare("SELECT first_record_id FROM batches WHERE id = ?").pluck().get(replaced) as number | null | undefined;
   if (first !== null && first !== undefined) {
     const rows = "SELECT id FROM records WHERE id >= ? AND batch_id = ?";
-    db.prepare(`UPDATE records SET superseded_by = NULL WHERE superseded_by IS NOT NULL AND superseded_by IN (${rows})`).run(
-      first,
-      replaced,
-    );
+    // Spliced rather than cleared: a row of the batch already superseded by a concurrent import's newer version
+    // hands that version on, so its predecessor does not become current beside it.
+    db.prepare(
+      `UPDATE records SET superseded_by = (SELECT x.superseded_by FROM records x WHERE x.id = records.superseded_by)
+       WHERE superseded_by IS NOT NULL AND superseded_by IN (${rows})`,
+    ).run(first, replaced);
     db.prepare(`DELETE FROM findings WHERE record_id IN (${rows})`).run(first, replaced);
     db.prepare(`DELETE FROM record_keys WHERE record_id IN (${rows})`).run(first, replaced);
   }

@@ -184,4 +184,31 @@ describe("re-importing the same bytes read another way", () => {
       { status: "duplicate", rows_read: 3, rows_new: 2, rows_changed: 0, rows_unchanged: 0, rows_rejected: 1 },
     ]);
   });
+
+  it("a concurrent import that superseded a row of the replaced batch keeps its version current", async () => {
+    const dir = tempDir();
+    const store = join(dir, "roster.db");
+    await importOrThrow([writeFile(dir, "crm.csv", "id,name\nC1,Jürgen\n")], store);
+    const v2 = writeFile(dir, "crm.csv", "id,name\nC1,Jürgen\nC2,Bo\n");
+    await importOrThrow([v2], store, { read: { encoding: "latin1" } }); // batch 2: C1 misread, so "changed"
+    // The redo (batch 3) runs; C1 is unchanged against batch 1, so it writes no row for it.
+    const { db } = openStore(store, { create: false, busyTimeoutMs: 1000 });
+    const writer = new BatchWriter(
+      db,
+      { source: "crm", path: v2, sha256: "x", format: "csv", encoding: "utf-8", delimiter: ",", replaces: 2 },
+      1,
+      store,
+      1000,
+    );
+    const raw = db.prepare("SELECT raw FROM records WHERE batch_id = 1").pluck().get() as string;
+    writer.add({ line: 2, values: CANONICAL_FIELDS.map(() => null), raw, recordKey: "C1", attributes: null });
+    // Meanwhile another export of crm completes, superseding batch 2's C1.
+    await importOrThrow([writeFile(dir, "crm-later.csv", "id,name\nC1,Zed\n")], store, { source: "crm" });
+    writer.finish({ id: "source_id", name: "full_name" }, {}, "x");
+    db.close();
+    expect(writer.counts).toMatchObject({ unchanged: 1 });
+    expect(query(store, "SELECT batch_id, full_name FROM current_records WHERE source_id = 'C1'")).toEqual([
+      { batch_id: 4, full_name: "Zed" },
+    ]);
+  });
 });
