@@ -104,6 +104,42 @@ Examples:
       await importCommand(files, command.optsWithGlobals(), context);
     });
 
+  const batches = program
+    .command("batches")
+    .description("list the imported batches (id, source, file, when, counts, status); `batches rm ID` removes one")
+    .option("--source <name>", "only this source's batches")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster batches                       every import, oldest first
+  $ roster batches --source crm
+  $ roster --json batches > batches.json
+  $ roster batches rm 7                  remove batch 7's records, rejects and findings`,
+    )
+    .action(async (_options, command: Command) => {
+      const { batchesCommand } = await import("./commands/batches.js");
+      await batchesCommand(command.optsWithGlobals(), context);
+    });
+  batches
+    .command("rm")
+    .description("remove a batch: its records, rejects, findings and match keys, in one transaction; what it superseded is current again")
+    .argument("<id>", "the batch id, as `roster batches` lists it")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster batches rm 7
+  $ roster --json batches rm 7
+
+A batch that replaced another (the same file re-read with other options) gives it back its place; the versions
+of rows it superseded are current again. Refused (exit 4) while an import into the same source is running.`,
+    )
+    .action(async (id: string, _options, command: Command) => {
+      const { batchesRmCommand } = await import("./commands/batches.js");
+      await batchesRmCommand(id, command.optsWithGlobals(), context);
+    });
+
   addReadingOptions(
     program
       .command("normalize")

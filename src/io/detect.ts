@@ -96,7 +96,10 @@ export function decideFormat(name: string, head: Uint8Array, encoding: Encoding,
       : format === "tsv"
         ? (options.delimiter ?? sep ?? "\t")
         : undefined;
-  return { format, delimiter, lineBreak, sepLine: sep !== undefined, warnings };
+  // Tab-separated text with nothing else to name it (a pipe, a file without a known extension) is TSV: said so
+  // in the summary and recorded in the batch, as the same bytes in a .tsv file would be.
+  const named = format === "csv" && delimiter === "\t" && !options.format && !byExtension ? ("tsv" as const) : format;
+  return { format: named, delimiter, lineBreak, sepLine: sep !== undefined, warnings };
 }
 
 /**

@@ -3,6 +3,10 @@
  * transaction, so a long import neither holds the write lock for minutes nor keeps everything in memory.
  * The batch stays 'importing' until its last chunk; a batch left 'importing' by a process that no longer
  * exists (killed) is rolled back by the next import, so a partial batch never survives.
+ *
+ * A re-read (the same bytes read with other options) replaces a batch: its rows are compared with the
+ * store as it was before that batch, and only its final transaction marks the old batch 'replaced', so the
+ * old batch stays current while the re-read runs and after a killed one.
  */
 import { hostname } from "node:os";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
@@ -39,11 +43,36 @@ export interface BatchStart {
   format: string;
   encoding: string;
   delimiter: string | undefined;
+  /** The batch this import re-reads and, once complete, replaces. */
+  replaces?: number | undefined;
 }
 
 const RECORD_COLUMNS = ["batch_id", "source", "record_key", "line", "raw", ...CANONICAL_FIELDS, "attributes", "supersedes"];
 /** A chunk is committed after this long even if it is not full, so slow inputs keep their heartbeat fresh. */
 const CHUNK_MS = 5000;
+
+/**
+ * The batch a re-read replaces leaves the current versions: the rows it superseded become current again (the
+ * re-read's final transaction then links its own newer versions to them), and it is marked 'replaced'. Its
+ * rows stay (raw input is never dropped) but lose their match keys and findings: those were derived from the
+ * rows as misread, and would otherwise count in every query of findings; normalize derives them again if
+ * `batches rm` makes the batch current again.
+ */
+function unlinkReplaced(db: Db, replaced: number, by: number): void {
+  const first = db.prepare("SELECT first_record_id FROM batches WHERE id = ?").pluck().get(replaced) as number | null | undefined;
+  if (first !== null && first !== undefined) {
+    const rows = "SELECT id FROM records WHERE id >= ? AND batch_id = ?";
+    // Spliced rather than cleared: a row of the batch already superseded by a concurrent import's newer version
+    // hands that version on, so its predecessor does not become current beside it.
+    db.prepare(
+      `UPDATE records SET superseded_by = (SELECT x.superseded_by FROM records x WHERE x.id = records.superseded_by)
+       WHERE superseded_by IS NOT NULL AND superseded_by IN (${rows})`,
+    ).run(first, replaced);
+    db.prepare(`DELETE FROM findings WHERE record_id IN (${rows})`).run(first, replaced);
+    db.prepare(`DELETE FROM record_keys WHERE record_id IN (${rows})`).run(first, replaced);
+  }
+  db.prepare("UPDATE batches SET status = 'replaced', replaced_by = ? WHERE id = ? AND status = 'complete'").run(by, replaced);
+}
 
 export function isProcessAlive(pid: number): boolean {
   try {
@@ -93,29 +122,56 @@ function deleteBatch(db: Db, batchId: number): void {
   db.prepare("DELETE FROM batches WHERE id = ?").run(batchId);
 }
 
+/** The source's latest finished import, as a re-import of the same bytes compares itself with it. */
 export interface PreviousImport {
   id: number;
   importedAt: string;
-  rows: number;
+  counts: BatchCounts;
+  /** The effective reading options it recorded: what a re-read with other options would change. */
+  format: string;
+  encoding: string;
+  delimiter: string | undefined;
+  mapping: Record<string, string>;
 }
 
-/** The last complete import of the same bytes into the same source, if any. */
 /**
- * The source's latest finished import, when it had these very bytes: importing them again adds nothing. An
- * older import of the same bytes does not count: re-importing a reverted export must restore its values.
+ * The source's latest finished import, when it had these very bytes: importing them again the same way adds
+ * nothing, and reading them another way replaces it. An older import of the same bytes does not count:
+ * re-importing a reverted export must restore its values.
  */
 export function findSameFileImport(db: Db, source: string, sha256: string): PreviousImport | undefined {
   const latest = db
     .prepare(
-      `SELECT id, sha256, imported_at AS importedAt, rows_new + rows_changed + rows_unchanged AS rows
+      `SELECT id, sha256, imported_at AS importedAt, format, encoding, delimiter, mapping, rows_read AS read, rows_new AS new,
+         rows_changed AS changed, rows_unchanged AS unchanged, rows_rejected AS rejected
        FROM batches WHERE source = ? AND status = 'complete' ORDER BY id DESC LIMIT 1`,
     )
-    .get(source) as (PreviousImport & { sha256: string | null }) | undefined;
-  return latest && latest.sha256 === sha256 ? { id: latest.id, importedAt: latest.importedAt, rows: latest.rows } : undefined;
+    .get(source) as
+    | (BatchCounts & {
+        id: number;
+        importedAt: string;
+        sha256: string | null;
+        format: string;
+        encoding: string;
+        delimiter: string | null;
+        mapping: string | null;
+      })
+    | undefined;
+  if (!latest || latest.sha256 !== sha256) return undefined;
+  const { read, new: added, changed, unchanged, rejected } = latest;
+  return {
+    id: latest.id,
+    importedAt: latest.importedAt,
+    counts: { read, new: added, changed, unchanged, rejected },
+    format: latest.format,
+    encoding: latest.encoding,
+    delimiter: latest.delimiter ?? undefined,
+    mapping: JSON.parse(latest.mapping ?? "{}") as Record<string, string>,
+  };
 }
 
 /** Same host: ask the process. Another host: trust the heartbeat, refreshed at least every minute. */
-function isImportAlive(batch: { pid: number; host: string; heartbeat: string }, host: string): boolean {
+export function isImportAlive(batch: { pid: number; host: string; heartbeat: string }, host: string): boolean {
   if (batch.host === host) return isProcessAlive(batch.pid);
   return Date.now() - Date.parse(batch.heartbeat) < FOREIGN_BATCH_TIMEOUT_MS;
 }
@@ -132,16 +188,17 @@ export function findRunningImport(db: Db, source: string, sha256: string): { id:
 
 /**
  * One batches row (every import is one): 'importing' for a new import, or, given the import it repeats,
- * 'duplicate' pointing at it.
+ * 'duplicate' pointing at it, with that import's counts (a duplicate reads nothing of its own).
  */
 export function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport): number {
   const now = new Date().toISOString();
+  const counts = previous?.counts ?? { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
   const result = db
     .prepare(
-      `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, duplicate_of, pid, host,
-         imported_at, finished_at, rows_read, rows_unchanged)
-       VALUES (@source, @path, @sha256, @format, @encoding, @delimiter, @status, @duplicateOf, @pid, @host,
-         @now, @finishedAt, @rows, @rows)`,
+      `INSERT INTO batches (source, path, sha256, format, encoding, delimiter, status, duplicate_of, replaces, pid, host,
+         imported_at, finished_at, rows_read, rows_new, rows_changed, rows_unchanged, rows_rejected)
+       VALUES (@source, @path, @sha256, @format, @encoding, @delimiter, @status, @duplicateOf, @replaces, @pid, @host,
+         @now, @finishedAt, @read, @new, @changed, @unchanged, @rejected)`,
     )
     .run({
       source: start.source,
@@ -152,11 +209,12 @@ export function insertBatch(db: Db, start: BatchStart, previous?: PreviousImport
       delimiter: start.delimiter ?? null,
       status: previous ? "duplicate" : "importing",
       duplicateOf: previous?.id ?? null,
+      replaces: start.replaces ?? null,
       pid: process.pid,
       host: hostname(),
       now,
       finishedAt: previous ? now : null,
-      rows: previous?.rows ?? 0,
+      ...counts,
     });
   return Number(result.lastInsertRowid);
 }
@@ -179,6 +237,8 @@ export class BatchWriter {
   private readonly findCurrent;
   private readonly linkVersions;
   private readonly updateCounts;
+  /** The batch this one replaces, or its own id (a condition that excludes nothing more). */
+  private readonly replaces: number;
   private readonly turns: WriteTurns;
   private readonly commit;
 
@@ -191,24 +251,32 @@ export class BatchWriter {
   ) {
     this.turns = new WriteTurns(db, storePath, busyTimeoutMs);
     this.turns.beginWrite();
-    this.fresh = db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined;
+    this.fresh =
+      start.replaces === undefined
+        ? db.prepare("SELECT 1 FROM records WHERE source = ? AND superseded_by IS NULL LIMIT 1").get(start.source) === undefined
+        : db.prepare("SELECT 1 FROM records WHERE source = ? AND batch_id <> ? LIMIT 1").get(start.source, start.replaces) === undefined;
     this.batchId = insertBatch(db, start);
+    this.replaces = start.replaces ?? this.batchId;
     db.prepare("COMMIT").run();
     this.insertRecord = db.prepare(
       `INSERT INTO records (${RECORD_COLUMNS.join(", ")}) VALUES (${RECORD_COLUMNS.map(() => "?").join(", ")})`,
     );
     this.insertReject = db.prepare("INSERT INTO rejects (batch_id, line, raw, reason) VALUES (?, ?, ?, ?)");
-    // Current versions from finished imports only: a concurrent import's rows may yet be rolled back.
+    // Current versions from finished imports only: a concurrent import's rows may yet be rolled back. A re-read
+    // compares with the store as it was before the batch it replaces: that batch's rows do not count, and the
+    // rows they superseded do.
     this.findCurrent = db.prepare(
       `SELECT r.id, r.raw FROM records r JOIN batches b ON b.id = r.batch_id AND b.status = 'complete'
-       WHERE r.source = ? AND r.record_key = ? AND r.superseded_by IS NULL AND r.batch_id <> ?`,
+       WHERE r.source = ? AND r.record_key = ? AND r.batch_id <> ? AND r.batch_id <> ?
+         AND (r.superseded_by IS NULL OR EXISTS (SELECT 1 FROM records s WHERE s.id = r.superseded_by AND s.batch_id = ?))`,
     );
     // Run in the batch's final transaction: older versions are marked superseded only when the new ones are
     // complete, so a running or killed re-import never hides a row from current_records.
     this.linkVersions = db.prepare(
       `UPDATE records SET superseded_by = n.id
        FROM (SELECT id, record_key FROM records WHERE id >= ? AND batch_id = ? AND supersedes IS NOT NULL) AS n
-       WHERE records.source = ? AND records.record_key = n.record_key AND records.batch_id <> ? AND records.superseded_by IS NULL`,
+       WHERE records.source = ? AND records.record_key = n.record_key AND records.batch_id <> ? AND records.batch_id <> ?
+         AND records.superseded_by IS NULL`,
     );
     this.commit = db.prepare("COMMIT");
     this.updateCounts = db.prepare(
@@ -223,7 +291,10 @@ export class BatchWriter {
     counts.read++;
     let previous: { id: number; raw: string }[] = [];
     if (!this.fresh) {
-      previous = this.findCurrent.all(this.start.source, row.recordKey, this.batchId) as { id: number; raw: string }[];
+      previous = this.findCurrent.all(this.start.source, row.recordKey, this.batchId, this.replaces, this.replaces) as {
+        id: number;
+        raw: string;
+      }[];
       if (previous.some((p) => p.raw === row.raw)) {
         counts.unchanged++;
         this.endRow();
@@ -254,14 +325,16 @@ export class BatchWriter {
 
   /**
    * Commit what is written, link changed rows to the versions they replace, and mark the batch complete with
-   * its column mapping, date evidence and (for stdin, known only now) sha256. One transaction. `mapping` is
-   * JSON text (fields/mapping.ts, mappingJson) whose key order is the order of precedence.
+   * its column mapping, date evidence and (for stdin, known only now) sha256; a re-read also marks the batch
+   * it replaces, whose rows' older versions are current again unless this batch has newer ones. One transaction.
+   * `mapping` is JSON text (fields/mapping.ts, mappingJson) whose key order is the order of precedence.
    */
   finish(mapping: string, dateEvidence: unknown, sha256: string): void {
     this.beginChunk();
     this.writeCounts();
+    if (this.replaces !== this.batchId) unlinkReplaced(this.db, this.replaces, this.batchId);
     if (this.firstRecordId !== null && this.counts.changed > 0) {
-      this.linkVersions.run(this.firstRecordId, this.batchId, this.start.source, this.batchId);
+      this.linkVersions.run(this.firstRecordId, this.batchId, this.start.source, this.batchId, this.replaces);
     }
     this.db
       .prepare(

@@ -1,13 +1,15 @@
 /**
  * Opening the store: created on first write with mode 0600, WAL, a busy timeout, and migrated to the
- * current schema. Every failure becomes a StoreError (exit 4) that says what to do.
+ * current schema. Every failure becomes a StoreError (exit 4) that says what to do. A store is marked with
+ * roster's PRAGMA application_id, and any other application's database is refused before anything is
+ * written to it (not even WAL mode).
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { toStoreError } from "./errors.js";
-import { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
+import { MIGRATIONS, type Migration, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
 
@@ -18,6 +20,11 @@ export interface OpenOptions {
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
+
+/** PRAGMA application_id of a roster store: "ROST" in ASCII (`file` and sqlite3's .dbinfo show it). */
+export const ROSTER_APPLICATION_ID = 0x524f5354;
+/** The tables every roster store has had since schema 1: with a user_version, they tell an unmarked older store. */
+const ROSTER_TABLES = ["batches", "records", "rejects", "audit_log"];
 
 export interface OpenedStore {
   db: Db;
@@ -39,11 +46,12 @@ export function openStore(storePath: string, options: OpenOptions): OpenedStore 
   let db: Db | undefined;
   try {
     db = new Database(path, { timeout: options.busyTimeoutMs });
+    const marked = checkIsRosterStore(db, path);
     db.pragma("journal_mode = WAL");
     // NORMAL is durable against a killed process in WAL mode; only a power cut may lose the last commit.
     db.pragma("synchronous = NORMAL");
+    const migratedFrom = migrate(db, path, marked);
     db.pragma("foreign_keys = ON");
-    const migratedFrom = migrate(db, path);
     return { db, path, created, migratedFrom };
   } catch (error) {
     db?.close();
@@ -98,7 +106,33 @@ function checkIsSqlite(path: string): void {
   }
 }
 
-function migrate(db: Db, path: string): number {
+/**
+ * Whether the database is roster's: marked with its application_id, empty (a new store), or an older roster
+ * store from before the mark (roster's tables and a schema version; marked by migrate). Anything else, such
+ * as another application's file passed to --store by mistake, is refused untouched. Returns whether it is marked.
+ */
+function checkIsRosterStore(db: Db, path: string): boolean {
+  const applicationId = db.pragma("application_id", { simple: true }) as number;
+  if (applicationId === ROSTER_APPLICATION_ID) return true;
+  const hint = "point --store (or ROSTER_STORE) at a roster store, or at a new file to create one";
+  if (applicationId !== 0) {
+    throw new StoreError(
+      `${path} is not a roster store: it is another application's SQLite database (application_id 0x${applicationId.toString(16)})`,
+      hint,
+    );
+  }
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return false;
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version >= 1 && ROSTER_TABLES.every((table) => tables.includes(table))) return false;
+  const shown = tables.length > 5 ? `${tables.slice(0, 5).join(", ")}, …` : tables.join(", ");
+  throw new StoreError(`${path} is not a roster store: it is an SQLite database with other tables (${shown})`, hint);
+}
+
+function migrate(db: Db, path: string, marked: boolean): number {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new StoreError(
@@ -106,12 +140,22 @@ function migrate(db: Db, path: string): number {
       "upgrade roster to the version that wrote this store",
     );
   }
-  if (version === SCHEMA_VERSION) return version;
+  if (version === SCHEMA_VERSION && marked) return version;
+  // Rebuilding a table (a changed constraint) needs foreign keys off, and the pragma is ignored inside a
+  // transaction; the keys are checked before the commit instead.
+  db.pragma("foreign_keys = OFF");
   db.transaction(() => {
     // Re-read inside the write lock: a concurrent process may have migrated meanwhile.
     const current = db.pragma("user_version", { simple: true }) as number;
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v] as string);
+    for (let v = current; v < SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v] as Migration;
+      if (typeof migration === "string") db.exec(migration);
+      else migration(db);
+    }
+    const broken = db.pragma("foreign_key_check") as { table: string }[];
+    if (broken.length > 0) throw new StoreError(`store ${path}: upgrading it would break references from ${broken[0]?.table}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.pragma(`application_id = ${ROSTER_APPLICATION_ID}`);
   }).immediate();
   return version;
 }

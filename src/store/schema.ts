@@ -1,8 +1,14 @@
 /**
  * Store schema, as migrations keyed on PRAGMA user_version (DESIGN.md §4). Each entry moves the schema from
- * version i to i+1; later issues append entries, never edit shipped ones.
+ * version i to i+1; later issues append entries, never edit shipped ones. An entry is SQL, or a function for a
+ * change SQL cannot say in place (a CHECK constraint: the table is rebuilt from its own schema text).
+ * Migrations run in one transaction with foreign keys off, checked before the commit (src/store/open.ts).
  */
-export const MIGRATIONS: readonly string[] = [
+import type Database from "better-sqlite3";
+
+export type Migration = string | ((db: Database.Database) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   // 1: import (issue #2)
   `
   CREATE TABLE batches (
@@ -126,6 +132,52 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX findings_by_record ON findings(record_id, stage);
   `,
+  // 3: redo and remove batches (issue #8). A re-import of the same bytes read differently replaces the batch
+  // (status 'replaced', linked both ways); removing a batch splices its rows out of their version chains, which
+  // the two partial indexes find without a scan (they hold only rows that have a neighbour).
+  (db) => {
+    // AUTOINCREMENT: a removed batch's id is never given to a later import, so audit_log lines stay unambiguous.
+    rebuildTable(db, "batches", (sql) =>
+      sql
+        .replace("'duplicate'))", "'duplicate', 'replaced'))")
+        .replace(/\bid(\s+)INTEGER PRIMARY KEY,/, "id$1INTEGER PRIMARY KEY AUTOINCREMENT,"),
+    );
+    db.exec(`
+      ALTER TABLE batches ADD COLUMN replaces INTEGER REFERENCES batches(id);      -- the batch this re-read replaced
+      ALTER TABLE batches ADD COLUMN replaced_by INTEGER REFERENCES batches(id);   -- set when the re-read completes
+      CREATE INDEX records_by_successor ON records(superseded_by) WHERE superseded_by IS NOT NULL;
+      CREATE INDEX records_by_predecessor ON records(supersedes) WHERE supersedes IS NOT NULL;
+    `);
+  },
 ];
+
+/**
+ * SQLite's way to change a constraint (https://sqlite.org/lang_altertable.html#otheralter): a new table from
+ * the edited schema text, the rows copied, the old one dropped and the new one renamed. Built from the table's
+ * own text, so columns other migrations added survive whatever order they run in; views and triggers (which
+ * SQLite re-checks on rename) and the table's indexes are dropped and made again from their text.
+ */
+function rebuildTable(db: Database.Database, table: string, edit: (sql: string) => string): void {
+  const sql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck().get(table) as string;
+  const edited = edit(sql);
+  if (edited === sql) throw new Error(`migration: the schema of ${table} is not the one expected`);
+  const dependents = db.prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY rowid").all() as {
+    type: string;
+    name: string;
+    sql: string;
+  }[];
+  const indexes = db
+    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY rowid")
+    .pluck()
+    .all(table) as string[];
+  for (const { type, name } of dependents.toReversed()) db.exec(`DROP ${type === "view" ? "VIEW" : "TRIGGER"} "${name}"`);
+  const temporary = `${table}_rebuilt`;
+  db.exec(edited.replace(/^CREATE TABLE\s+("?)\w+\1/i, `CREATE TABLE ${temporary}`));
+  db.exec(`INSERT INTO ${temporary} SELECT * FROM ${table}`);
+  db.exec(`DROP TABLE ${table}`);
+  db.exec(`ALTER TABLE ${temporary} RENAME TO ${table}`);
+  for (const index of indexes) db.exec(index);
+  for (const { sql: text } of dependents) db.exec(text);
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,11 +2,13 @@
  * The import itself: for each input, read rows (io), build canonical records (pure), write them as one
  * batch (store). Returns plain results; src/cli/commands/import.ts formats them.
  */
+import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { InputError, StoreError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings, mappingJson } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
+import { readingDifferences } from "../../fields/reread.js";
 import { count, number } from "../../io/count.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -21,6 +23,7 @@ import {
   rollBackAbandonedBatches,
 } from "../../store/imports.js";
 import { type Db, openStore } from "../../store/open.js";
+import { auditArgs } from "../audit-args.js";
 
 export interface RejectLimit {
   text: string;
@@ -71,7 +74,11 @@ export interface FileResult {
   unmapped: string[];
   sample: CanonicalRecord[];
   gateFailed: boolean;
+  /** A duplicate: the batch it repeats (its counts are that batch's: a duplicate reads nothing itself). */
   duplicateOf?: number;
+  /** A re-read: the batch it replaced, and what was read differently. */
+  replaces?: number;
+  rereadBecause?: string[];
 }
 
 export interface ImportResult {
@@ -122,10 +129,44 @@ const DEFAULT_CHUNK_ROWS = 20_000;
 const DATE_INDEXES = (["birth_date", "created_at", "updated_at"] as const).map((field) => CANONICAL_FIELDS.indexOf(field));
 const SHOWN_REJECTS = 5;
 
+/** What names stdin when named as a file: `/dev/stdin`, and file descriptor 0 through /dev/fd or /proc. */
+const STDIN_PATH = /^\/dev\/stdin$|^\/dev\/fd\/0$|^\/proc\/(?:self|\d+)\/fd\/0$/;
+
+/**
+ * The source name when --source is not given: a file's name without its extension. A pipe named as a file
+ * (`<(gunzip -c x.gz)` is /dev/fd/63) has no name of its own: "stdin" for stdin, else "pipe".
+ */
 export function defaultSource(file: string): string {
-  if (file === "-") return "stdin";
+  if (file === "-" || STDIN_PATH.test(file)) return "stdin";
+  if (isPipe(file)) return "pipe";
   const name = basename(file);
   return name.slice(0, name.length - extname(name).length) || name;
+}
+
+function isPipe(file: string): boolean {
+  if (/^\/dev\/fd\/\d+$|^\/proc\/(?:self|\d+)\/fd\/\d+$/.test(file)) return true;
+  try {
+    const stats = statSync(file);
+    return stats.isFIFO() || stats.isSocket() || stats.isCharacterDevice();
+  } catch {
+    return false; // missing: the read reports it, naming the file
+  }
+}
+
+/** Every reading option as it took effect (roster.yml's mappings as --map), the gate, then the files. */
+export function importAuditArgs(options: ImportOptions): string[] {
+  const { read } = options;
+  return auditArgs(
+    {
+      "--format": read.format,
+      "--encoding": read.encoding,
+      "--delimiter": read.delimiter,
+      "--map": Object.entries(options.mappings).map(([column, field]) => `${column}=${field}`),
+      "--source": options.source,
+      "--max-rejects": options.maxRejects?.text,
+    },
+    options.files,
+  );
 }
 
 export async function runImport(options: ImportOptions, io: ImportIo): Promise<ImportResult> {
@@ -156,7 +197,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
     const gateFailed = files.some((f) => f.gateFailed);
     const failed = files.filter((f) => f.status === "failed").length;
     if (opened)
-      writeAudit(opened.db, "import", options.files, failed > 0 ? "failed" : "ok", {
+      writeAudit(opened.db, "import", importAuditArgs(options), failed > 0 ? "failed" : "ok", {
         totals,
         batches: files.map((f) => f.batchId),
         failed,
@@ -165,7 +206,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
   } catch (error) {
     if (opened) {
       try {
-        writeAudit(opened.db, "import", options.files, "failed", { error: (error as Error).message });
+        writeAudit(opened.db, "import", importAuditArgs(options), "failed", { error: (error as Error).message });
       } catch {
         // the store itself may be what failed; the original error matters more
       }
@@ -184,6 +225,9 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const source = options.source ?? defaultSource(file);
   const result = newFileResult(info.name, source, options.dryRun ? "dry-run" : "imported", info);
   result.warnings.push(...info.warnings.map((w) => `${info.name}: ${w}`));
+  // Rows are matched across imports within a source: two different pipes must not share a made-up name unawares.
+  if (options.source === undefined && source === "pipe")
+    result.warnings.push(`${info.name}: a pipe, not a file: its rows go to source "pipe"; name the source with --source`);
   const batchStart = {
     source,
     path: info.path ?? "-",
@@ -193,16 +237,24 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     delimiter: info.delimiter,
   };
 
+  let replaces: number | undefined;
   if (db && info.sha256) {
     const previous = findSameFileImport(db, source, info.sha256);
-    if (previous) {
+    const differences = previous ? readingDifferences(previous, info, options.mappings) : [];
+    if (previous && differences.length === 0) {
       result.status = "duplicate";
       result.duplicateOf = previous.id;
       result.batchId = insertBatch(db, batchStart, previous);
-      result.counts.read = previous.rows;
-      result.counts.unchanged = previous.rows;
+      result.counts = { ...previous.counts };
       result.durationMs = performance.now() - started;
       return result;
+    }
+    if (previous) {
+      // The same bytes read another way (a wrong --encoding or --map the first time): read them again and
+      // replace that batch, rather than keep its rows as they were read.
+      replaces = previous.id;
+      result.replaces = previous.id;
+      result.rereadBecause = differences;
     }
     const running = findRunningImport(db, source, info.sha256);
     if (running) {
@@ -218,7 +270,9 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const dateEvidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   let csvPlan: RowPlan | undefined;
   let csvMapper: ColumnMapper | undefined;
-  const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs) : undefined;
+  const writer = db
+    ? new BatchWriter(db, { ...batchStart, replaces }, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs)
+    : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);
@@ -299,10 +353,11 @@ export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined
   return false;
 }
 
+/** What this command read and wrote: a duplicate read nothing (its counts are its original's), a dry run wrote nothing. */
 function sumCounts(files: readonly FileResult[]): BatchCounts {
   const totals: BatchCounts = { read: 0, new: 0, changed: 0, unchanged: 0, rejected: 0 };
   for (const { counts, status } of files) {
-    if (status === "dry-run") continue;
+    if (status === "dry-run" || status === "duplicate") continue;
     totals.read += counts.read;
     totals.new += counts.new;
     totals.changed += counts.changed;

@@ -96,14 +96,18 @@ export async function importCommand(files: string[], raw: Record<string, unknown
   }
   if (globals.json) terminal.out(JSON.stringify(toJson(result)));
   else if (options.dryRun) {
-    for (const file of result.files) printDryRun(terminal, file);
+    // A file that cannot be read has no mapping or rows to show: only its error (below, or here among several).
+    for (const file of result.files) {
+      if (file.status !== "failed") printDryRun(terminal, file);
+      else if (result.files.length > 1) terminal.error(file.error ?? `${file.file}: cannot be read`);
+    }
   } else printSummary(terminal, result, options);
   if (result.failed > 0) {
     const first = result.files.find((f) => f.status === "failed");
     throw new InputError(
       result.files.length === 1
         ? (first?.error ?? "the input cannot be read")
-        : `${number(result.failed)} of ${count(result.files.length, "file")} could not be read; the others were imported`,
+        : `${number(result.failed)} of ${count(result.files.length, "file")} could not be read; the others were ${options.dryRun ? "read (dry run)" : "imported"}`,
     );
   }
   if (result.gateFailed) {
@@ -113,6 +117,9 @@ export async function importCommand(files: string[], raw: Record<string, unknown
     throw new QualityGateError(`too many rejected rows for --max-rejects ${options.maxRejects?.text}: ${failed.join(", ")}`);
   }
 }
+
+const countsText = (counts: FileResult["counts"]) =>
+  `${number(counts.read)} read, ${number(counts.new)} new, ${number(counts.changed)} changed, ${number(counts.unchanged)} unchanged, ${number(counts.rejected)} rejected`;
 
 /** For --verbose: how the input was read and mapped. */
 function describeDetection(file: FileResult): string {
@@ -129,20 +136,29 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
       if (result.files.length > 1) terminal.error(file.error ?? `${file.file}: cannot be read`);
       continue;
     }
+    const { counts } = file;
     if (file.status === "duplicate") {
-      terminal.info(`${c.dim("=")} ${file.file}: already imported as batch ${file.duplicateOf} (same sha256): nothing added`);
+      terminal.info(
+        `${c.dim("=")} ${file.file}: a duplicate of batch ${file.duplicateOf} (same sha256, read the same way): nothing added; ` +
+          `batch ${file.duplicateOf} had ${countsText(counts)}`,
+      );
       continue;
     }
-    const { counts } = file;
     const rate = seconds >= 1 ? `, ${number(Math.round(counts.read / Math.max(seconds, 0.001)))} rows/s` : "";
     const mark = counts.rejected > 0 ? c.yellow("!") : c.green("✓");
+    const replaced = file.replaces === undefined ? "" : `, replaces batch ${file.replaces}`;
     terminal.info(
-      `${mark} ${file.file} → source ${c.bold(file.source)} (batch ${file.batchId}, ${file.format}, ${file.encoding}): ` +
+      `${mark} ${file.file} → source ${c.bold(file.source)} (batch ${file.batchId}${replaced}, ${file.format}, ${file.encoding}): ` +
         `${number(counts.read)} read, ${c.green(`${number(counts.new)} new`)}, ${number(counts.changed)} changed, ` +
         `${number(counts.unchanged)} unchanged, ${counts.rejected > 0 ? c.yellow(`${number(counts.rejected)} rejected`) : "0 rejected"} ` +
         `in ${seconds.toFixed(1)} s${rate}`,
     );
     if (file.unmapped.length > 0) terminal.info(`    ${unmappedLine(file.unmapped)}`);
+    if (file.replaces !== undefined) {
+      terminal.info(
+        `    same bytes as batch ${file.replaces}, read differently (${file.rereadBecause?.join(", ")}): its records were replaced by these`,
+      );
+    }
     for (const reject of file.rejects) terminal.info(`    ${file.file}:${reject.line}: ${reject.reason}`);
     if (counts.rejected > file.rejects.length) terminal.info(`    … and ${number(counts.rejected - file.rejects.length)} more`);
     if (counts.rejected > 0) {
@@ -200,6 +216,8 @@ function toJson(result: ImportResult) {
       error: f.error ?? null,
       batch_id: f.batchId ?? null,
       duplicate_of: f.duplicateOf ?? null,
+      replaces: f.replaces ?? null,
+      reread_because: f.rereadBecause ?? [],
       format: f.format,
       encoding: f.encoding,
       encoding_detected_by: f.encodingBy,

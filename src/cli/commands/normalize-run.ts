@@ -12,6 +12,7 @@ import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize
 import type { DateOrder, Finding, NormalizeContext } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { writeAudit } from "../../store/audit.js";
+import { describeUnfinished, unfinishedBatches } from "../../store/batches.js";
 import { currentIdSpan, currentSourceCounts, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
 import { type Db, openStore } from "../../store/open.js";
 import { dateOrderFor, datesOf, normalizeFiles } from "./normalize-files.js";
@@ -38,6 +39,8 @@ export interface NormalizeOptions {
   busyTimeoutMs: number;
   /** Worker threads for the store; undefined: decided by the store's size and the machine's cores. */
   workers?: number | undefined;
+  /** audit_log.args: the command's effective flags (src/cli/audit-args.ts); default: --source only. */
+  auditArgs?: string[] | undefined;
 }
 
 export interface SourceReport {
@@ -79,6 +82,7 @@ export function workersFor(records: number, requested: number | undefined): numb
 
 async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Promise<NormalizeResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
+  for (const batch of unfinishedBatches(db, options.source ? [options.source] : [])) terminal.warn(describeUnfinished(batch, "normalized"));
   const result: NormalizeResult = {
     mode: "store",
     store: path,
@@ -124,7 +128,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       for (const found of tally.findings) if (result.findings.length < SHOWN_FINDINGS) result.findings.push(found);
     }
     if (!options.dryRun) {
-      writeAudit(db, "normalize", options.source ? ["--source", options.source] : [], "ok", {
+      writeAudit(db, "normalize", options.auditArgs ?? (options.source ? ["--source", options.source] : []), "ok", {
         records: result.summary.records,
         findings: result.summary.findings,
         workers,

@@ -5,6 +5,7 @@ import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
+import { auditArgs } from "../audit-args.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
@@ -48,6 +49,7 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
     storePath: globals.storePath,
     busyTimeoutMs: globals.busyTimeoutMs,
     workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
+    auditArgs: auditArgs({ "--country": globals.country, "--source": flags.source }),
   };
 }
 

@@ -14,6 +14,7 @@ import type { CustomRuleConfig } from "../../stages/validate/custom.js";
 import { localToday, type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
 import { writeAudit } from "../../store/audit.js";
+import { describeUnfinished, unfinishedBatches } from "../../store/batches.js";
 import { currentSourceCounts, storedDateEvidence } from "../../store/normalize.js";
 import { openStore } from "../../store/open.js";
 import { ValidationWriter } from "../../store/validate.js";
@@ -88,6 +89,7 @@ function acrossValues(fields: readonly CanonicalField[], values: readonly (strin
 
 async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
+  for (const batch of unfinishedBatches(db, options.source ? [options.source] : [])) io.terminal.warn(describeUnfinished(batch, "checked"));
   const builder = new ReportBuilder();
   const setup = validatorOptions(options);
   const progress = await io.terminal.progress("validating");
@@ -133,7 +135,7 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       }
     }
     const report = builder.build(options.failOn, options.thresholds);
-    writeAudit(db, "validate", options.source ? ["--source", options.source] : [], report.passed ? "ok" : "failed", {
+    writeAudit(db, "validate", options.auditArgs ?? (options.source ? ["--source", options.source] : []), report.passed ? "ok" : "failed", {
       records: report.records,
       findings: report.findings,
       passed: report.passed,

@@ -18,6 +18,7 @@ import {
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
+import { auditArgs } from "../audit-args.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
@@ -118,6 +119,15 @@ export function validateOptionsFrom(
     thresholds,
     format: flags.format ?? (globals.json ? "json" : "table"),
     ruleCatalogue,
+    // The store is checked with no reading options; files are read with them.
+    auditArgs: auditArgs({
+      "--country": globals.country,
+      "--source": flags.source,
+      "--format": flags.format,
+      "--out": flags.out,
+      "--fail-on": failOn,
+      "--max-invalid": flags.maxInvalid,
+    }),
   };
 }
 
