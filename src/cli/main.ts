@@ -1,6 +1,6 @@
 /**
  * Entry point: parse argv, run the command, and turn every outcome into an exit code (DESIGN.md §2).
- * This file holds the only process.exit in roster (an interrupt with temporary files open is io/partial-files.ts).
+ * This file holds the only process.exit in roster (an interrupt ends by its own signal, in io/interrupt.ts).
  */
 import { CommanderError } from "commander";
 import { ExitCode, OutputClosedError, QualityGateError, RosterError } from "../errors.js";

@@ -5,6 +5,7 @@
  * progress is allowed.
  */
 import { Chalk, type ChalkInstance } from "chalk";
+import { onInterrupt } from "./interrupt.js";
 
 export interface Streams {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -85,16 +86,25 @@ export class Terminal {
     this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
-  /** A spinner with live text on a TTY; a no-op elsewhere (cron logs stay clean). ora loads lazily. */
+  /**
+   * A spinner with live text on a TTY; a no-op elsewhere (cron logs stay clean). ora loads lazily.
+   * ora's discardStdin is off: it puts the terminal in raw mode, where Ctrl-C is no signal but a byte on stdin
+   * that nobody read while a command worked (it ran to the end). Keys typed meanwhile now echo; Ctrl-C works.
+   */
   async progress(text: string): Promise<Progress> {
     if (!this.progressAllowed) return noProgress;
     const { default: ora } = await import("ora");
-    const spinner = ora({ text, stream: this.streams.stderr as NodeJS.WritableStream, isEnabled: true }).start();
+    const spinner = ora({ text, stream: this.streams.stderr as NodeJS.WritableStream, isEnabled: true, discardStdin: false }).start();
+    // Interrupted, the spinner line is cleared and the cursor ora hid is shown again before roster dies.
+    const forget = onInterrupt(() => spinner.stop());
     return {
       update: (next) => {
         spinner.text = next;
       },
-      stop: () => spinner.stop(),
+      stop: () => {
+        forget();
+        spinner.stop();
+      },
     };
   }
 }

@@ -8,6 +8,7 @@ import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
+import { onInterrupt } from "../../io/interrupt.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
 import { writeAudit } from "../../store/audit.js";
@@ -219,6 +220,8 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const progress = await io.terminal.progress(`importing ${info.name}`);
   const meter = progressMeter(info.name, info.size, progress.update);
   let rows = 0;
+  // Interrupted (Ctrl-C), the batch is rolled back before roster dies: the store is as it was before the import.
+  const forget = writer ? onInterrupt(() => writer.abort()) : undefined;
 
   try {
     const heartbeat = writer ? setInterval(() => writer.heartbeat(), 60_000).unref() : undefined;
@@ -262,6 +265,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     if (writer) writer.abort();
     throw error;
   } finally {
+    forget?.();
     progress.stop();
   }
 
