@@ -42,9 +42,15 @@ export interface Progress {
 
 const noProgress: Progress = { update() {}, stop() {} };
 
-/** Everything a command writes besides its data: messages on stderr, shaped by the flags. */
+/**
+ * Everything a command writes besides its data: messages on stderr, shaped by the flags. Colour is decided per
+ * stream: `roster validate > report.txt` on a terminal colours its messages, never the file.
+ */
 export class Terminal {
+  /** For messages on stderr. */
   readonly color: ChalkInstance;
+  /** For data and reports on stdout (a table, a dry run's mapping): stdout's own TTY-ness decides. */
+  readonly stdoutColor: ChalkInstance;
   /** Spinners and live counters: stderr is a TTY, colour rules allow it, not quiet, not --json. */
   readonly progressAllowed: boolean;
   /** How many warnings were printed: --warn-error turns any into exit 1. */
@@ -56,6 +62,7 @@ export class Terminal {
   ) {
     const useColor = colorAllowed(streams.stderr, streams.env, flags);
     this.color = new Chalk({ level: useColor ? 1 : 0 });
+    this.stdoutColor = new Chalk({ level: colorAllowed(streams.stdout, streams.env, flags) ? 1 : 0 });
     // A terminal that reports 0 columns (some CI and `script` setups) makes ora redraw forever.
     this.progressAllowed = useColor && !flags.quiet && !flags.json && (streams.stderr.columns ?? 80) > 0;
   }

@@ -148,7 +148,7 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
 }
 
 function printDryRun(terminal: Terminal, file: FileResult): void {
-  const c = terminal.color;
+  const c = terminal.stdoutColor; // the mapping and rows go to stdout; only the closing note to stderr
   const delimiter = file.delimiter === undefined ? "" : `, delimiter ${JSON.stringify(file.delimiter)}`;
   terminal.out(`${c.bold(file.file)}: ${file.format}, ${file.encoding} (${file.encodingBy})${delimiter}, source "${file.source}"`);
   terminal.out("column mapping:");
@@ -160,7 +160,7 @@ function printDryRun(terminal: Terminal, file: FileResult): void {
   terminal.out(`first ${file.sample.length} row(s), canonical fields:`);
   for (const record of file.sample) terminal.out(`  line ${record.line}: ${JSON.stringify(sampleFields(record))}`);
   for (const reject of file.rejects) terminal.out(`  line ${reject.line}: ${c.yellow("would be rejected")}: ${reject.reason}`);
-  terminal.info(c.dim("dry run: nothing was written"));
+  terminal.info(terminal.color.dim("dry run: nothing was written"));
 }
 
 function sampleFields(record: FileResult["sample"][number]): Record<string, string> {

@@ -144,7 +144,7 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     const { report } = result;
     const failing = new Set(options.failOn === "never" ? [] : options.failOn === "warning" ? ["error", "warning"] : ["error"]);
     if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
-    if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.color));
+    if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.stdoutColor));
     if (options.format === "json") sink.write(renderJson(report));
     if (options.format === "junit")
       sink.write(renderJunit(report, failing, options.ruleCatalogue, { started, seconds: (Date.now() - started.getTime()) / 1000 }));
