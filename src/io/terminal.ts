@@ -55,6 +55,11 @@ export class Terminal {
   readonly progressAllowed: boolean;
   /** How many warnings were printed: --warn-error turns any into exit 1. */
   warnings = 0;
+  /**
+   * The command's --json result. main prints it once the outcome is known, so stdout carries exactly one
+   * object, success or failure (DESIGN.md §1): a failure adds `ok: false` and `error` to it.
+   */
+  jsonResult: Record<string, unknown> | undefined;
 
   constructor(
     readonly streams: Streams,
@@ -88,7 +93,12 @@ export class Terminal {
     if (hint) this.streams.stderr.write(`  ${hint}\n`);
   }
 
-  /** Data or a --json result on stdout. */
+  /** The --json result object (printed by main at the end). */
+  result(value: Record<string, unknown>): void {
+    this.jsonResult = value;
+  }
+
+  /** Data on stdout. */
   out(text: string): void {
     this.streams.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }

@@ -89,7 +89,7 @@ export async function importCommand(files: string[], raw: Record<string, unknown
     for (const warning of file.warnings) terminal.warn(warning);
     terminal.detail(describeDetection(file));
   }
-  if (globals.json) terminal.out(JSON.stringify(toJson(result)));
+  if (globals.json) terminal.result(toJson(result));
   else if (options.dryRun) {
     for (const file of result.files) printDryRun(terminal, file);
   } else printSummary(terminal, result, options);

@@ -14,6 +14,7 @@ import {
   renderJunit,
   renderMarkdown,
   renderTable,
+  reportJson,
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
@@ -52,6 +53,10 @@ export function validateOptionsFrom(
   const flags = parseOptions(ValidateFlags, raw);
   const encoding = parseEncodingName(flags.encoding);
   if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
+  const format = flags.format ?? (globals.json ? "json" : "table");
+  // --json's one object goes to stdout: another report format needs a file of its own.
+  if (globals.json && format !== "json" && (flags.out === undefined || flags.out === "-"))
+    throw new UsageError(`--json prints its result on stdout: write the --format ${format} report with --out FILE`);
   const { config } = globals;
   const thresholds: Threshold[] = [...(flags.maxInvalid ?? []).map(parseMaxInvalid)];
   for (const [i, check] of (config.checks ?? []).entries()) {
@@ -115,7 +120,7 @@ export function validateOptionsFrom(
     custom: config.rules ?? [],
     failOn,
     thresholds,
-    format: flags.format ?? (globals.json ? "json" : "table"),
+    format,
     ruleCatalogue,
   };
 }
@@ -145,7 +150,11 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     const failing = new Set(options.failOn === "never" ? [] : options.failOn === "warning" ? ["error", "warning"] : ["error"]);
     if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
     if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.stdoutColor));
-    if (options.format === "json") sink.write(renderJson(report));
+    const ok = report.passed && (result.failedFiles ?? []).length === 0;
+    // Under --json the report is the result main prints on stdout; with --out FILE it goes there as well.
+    if (globals.json) terminal.result(reportJson(report, ok));
+    if (options.format === "json" && !(globals.json && (options.out === undefined || options.out === "-")))
+      sink.write(renderJson(report, ok));
     if (options.format === "junit")
       sink.write(renderJunit(report, failing, options.ruleCatalogue, { started, seconds: (Date.now() - started.getTime()) / 1000 }));
     if (options.format === "markdown") sink.write(renderMarkdown(report));
