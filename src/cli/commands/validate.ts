@@ -151,10 +151,10 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
     if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.stdoutColor));
     const ok = report.passed && (result.failedFiles ?? []).length === 0;
-    // Under --json the report is the result main prints on stdout; with --out FILE it goes there as well.
+    // Under --json the report is the result main prints on stdout; a --out FILE gets it (or its --format) too.
     if (globals.json) terminal.result(reportJson(report, ok));
-    if (options.format === "json" && !(globals.json && (options.out === undefined || options.out === "-")))
-      sink.write(renderJson(report, ok));
+    const toStdout = options.out === undefined || options.out === "-";
+    if (options.format === "json" && !(globals.json && toStdout)) sink.write(renderJson(report, ok));
     if (options.format === "junit")
       sink.write(renderJunit(report, failing, options.ruleCatalogue, { started, seconds: (Date.now() - started.getTime()) / 1000 }));
     if (options.format === "markdown") sink.write(renderMarkdown(report));
