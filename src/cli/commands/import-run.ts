@@ -215,13 +215,13 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   let csvPlan: RowPlan | undefined;
   let csvColumns: ColumnMapping[] | undefined;
   const writer = db ? new BatchWriter(db, batchStart, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs) : undefined;
+  // Interrupted (Ctrl-C) from here on, the batch is rolled back before roster dies: the store is as it was.
+  const forget = writer ? onInterrupt(() => writer.abort()) : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);
   const meter = progressMeter(info.name, info.size, progress.update);
   let rows = 0;
-  // Interrupted (Ctrl-C), the batch is rolled back before roster dies: the store is as it was before the import.
-  const forget = writer ? onInterrupt(() => writer.abort()) : undefined;
 
   try {
     const heartbeat = writer ? setInterval(() => writer.heartbeat(), 60_000).unref() : undefined;
