@@ -52,8 +52,9 @@ export async function main(argv: readonly string[], streams: Streams): Promise<n
 
 function reportError(error: unknown, argv: readonly string[], streams: Streams, context: CliContext): Failure {
   if (error instanceof CommanderError) {
-    // commander already printed its message on stderr.
-    return { exitCode: ExitCode.usage, message: error.message.replace(/^error: /, ""), hint: "run with --help for usage" };
+    // commander already printed its message on stderr (for no command at all: the help, and "(outputHelp)").
+    const message = error.code === "commander.help" ? "no command given" : error.message.replace(/^error: /, "");
+    return { exitCode: ExitCode.usage, message, hint: "run with --help for usage" };
   }
   // Colour and verbosity as decided once for the run; before the options were read, from argv and the stream.
   const terminal = context.terminal;

@@ -45,6 +45,7 @@ describe("--json: every failure is one JSON error object on stdout", () => {
   it.each([
     ["an unknown flag (commander fails before any option is read)", ["--json", "import", "--frob", "A"], "import", "usage", 2],
     ["an unknown command", ["--json", "frobnicate"], null, "usage", 2],
+    ["no command", ["--json"], null, "usage", 2],
     ["a bad option value", ["--json", "import", "--max-rejects", "many", "A"], "import", "usage", 2],
     ["a bad global value", ["--country", "XX", "--json", "validate", "A"], "validate", "usage", 2],
     ["--json after the command", ["import", "--json", "--encoding", "ebcdic", "A"], "import", "usage", 2],
@@ -59,7 +60,7 @@ describe("--json: every failure is one JSON error object on stdout", () => {
       ok: false,
       error: { code, exit_code: exitCode, message: expect.any(String), hint: expect.toBeOneOf([expect.any(String), null]) },
     });
-    expect(result.stderr).toMatch(/error: /); // the message for people stays on stderr
+    expect(result.stderr).toMatch(/error: |Usage: roster/); // the message for people stays on stderr
   });
 
   it("a bad roster.yml: exit 2 naming the key path, in the JSON error too", async () => {
