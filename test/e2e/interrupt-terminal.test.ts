@@ -19,10 +19,9 @@ const ROWS = 300_000;
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 if (!hasTmux) console.warn("tmux is not installed: the Ctrl-C tests in a real terminal are SKIPPED (CI installs tmux)");
 
-/** A tmux server of this test file's own, so a developer's sessions are never touched. */
-const SOCKET = `roster-test-${process.pid}`;
+/** A tmux server of this test file's own (its socket in the test's directory), so a developer's sessions are never touched. */
 function tmux(...args: string[]): string {
-  const run = spawnSync("tmux", ["-L", SOCKET, "-f", "/dev/null", ...args], {
+  const run = spawnSync("tmux", ["-S", join(shared, "tmux.sock"), "-f", "/dev/null", ...args], {
     encoding: "utf8",
     env: { ...process.env, SHELL: "/bin/sh" },
   });
