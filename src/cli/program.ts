@@ -50,7 +50,7 @@ export function buildProgram(context: CliContext): Command {
     .option("--json", "print one JSON result object on stdout")
     .option("-q, --quiet", "only warnings and errors on stderr")
     .option("-v, --verbose", "more detail on stderr; stack traces for internal errors")
-    .option("--no-color", "no colours (also off with NO_COLOR, TERM=dumb, CI, or when stderr is not a terminal)")
+    .option("--no-color", "no colours (also off with NO_COLOR, TERM=dumb, CI, and on a stream that is not a terminal)")
     .option("--country <CC>", "default country (ISO 3166-1 alpha-2) for phones and addresses")
     .option("--warn-error", "exit 1 when any warning was printed (strict CI and cron runs)")
     .exitOverride()

@@ -8,7 +8,7 @@ import { closeSync, createWriteStream, openSync, renameSync, rmSync, writeSync }
 import { extname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { OutputClosedError, UsageError } from "../errors.js";
-import { trackPartial, untrackPartial } from "./partial-files.js";
+import { trackPartial, untrackPartial } from "./interrupt.js";
 
 export type OutputFormat = "csv" | "jsonl";
 

@@ -99,7 +99,7 @@ describe("roster batches", () => {
     cli(["import", "crm.csv"], { cwd: dir });
     const removed = cli(["batches", "rm", "2"], { cwd: dir });
     expect(removed.code).toBe(0);
-    expect(removed.stderr).toMatch(/removed batch 2 \(source crm, crm\.csv\): 2 record\(s\), 0 reject\(s\), 0 finding\(s\)/);
+    expect(removed.stderr).toMatch(/removed batch 2 \(source crm, crm\.csv\): 2 records, 0 rejects, 0 findings/);
     expect(removed.stderr).toMatch(/batch 1, which it had replaced, is current again/);
     const json = JSON.parse(cli(["--json", "batches", "rm", "1"], { cwd: dir }).stdout);
     expect(json).toMatchObject({ command: "batches", action: "rm", batch_id: 1, records: 2, reinstated: null });

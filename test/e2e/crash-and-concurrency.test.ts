@@ -59,6 +59,26 @@ describe("SIGKILL in the middle of an import", () => {
   });
 });
 
+describe("SIGTERM or SIGINT in the middle of an import", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s: roster rolls the batch back and dies of it: the store holds nothing of it",
+    async (signal) => {
+      const { dir, file, store } = await bigExport(300_000, 13);
+      const { child, done } = cliAsync(["import", file], { cwd: dir });
+      await waitFor(
+        () => (query<{ n: number }>(store, "SELECT rows_read AS n FROM batches WHERE status = 'importing'")[0]?.n ?? 0) > 0,
+        60_000,
+      );
+      child.kill(signal);
+      expect(await done).toMatchObject({ code: null, signal });
+      expect(query(store, "PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
+      expect(query(store, "SELECT (SELECT count(*) FROM batches) AS batches, (SELECT count(*) FROM records) AS records")).toEqual([
+        { batches: 0, records: 0 },
+      ]);
+    },
+  );
+});
+
 describe("SIGTERM or Ctrl-C in the middle of writing a file", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("%s: roster dies of it, leaving neither the output nor its temporary file", async (signal) => {
     const { dir, file } = await bigExport(200_000, 11);

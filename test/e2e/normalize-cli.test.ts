@@ -19,7 +19,7 @@ describe("roster normalize", () => {
     expect(result).toMatchObject({ command: "normalize", mode: "store", dry_run: false, records: 8, findings: 5 });
     expect(result.fields.country).toEqual({ changed: 6, unchanged: 1, empty: 0, invalid: 1, samples: expect.any(Array) });
     expect(result.sources).toEqual([
-      { source: "mixed", records: 8, date_order: "dmy", date_order_from: "data", evidence: { dayFirst: 2, monthFirst: 0 } },
+      { source: "mixed", records: 8, date_order: "dmy", date_order_from: "data", evidence: { day_first: 2, month_first: 0 } },
     ]);
     expect(query(join(dir, "roster.db"), "SELECT phone FROM records WHERE source_id = 'M3'")).toEqual([{ phone: "+8613800138000" }]);
   });
@@ -140,7 +140,7 @@ describe("roster normalize", () => {
     const run = cli(["--json", "normalize"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).sources).toEqual([
-      { source: "crm", records: 2, date_order: "mdy", date_order_from: "data", evidence: { dayFirst: 0, monthFirst: 1 } },
+      { source: "crm", records: 2, date_order: "mdy", date_order_from: "data", evidence: { day_first: 0, month_first: 1 } },
     ]);
     expect(query(store, "SELECT birth_date FROM current_records ORDER BY source_id")).toEqual([
       { birth_date: "1990-12-25" },

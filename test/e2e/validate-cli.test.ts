@@ -44,7 +44,7 @@ describe("validate on files (stateless)", () => {
     const run = cli(["validate", "--format", "json", "messy.csv"], { cwd: dir });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
-    expect(Object.keys(report).sort()).toEqual(["command", "findings", "gates", "invalid", "passed", "records", "rules"]);
+    expect(Object.keys(report).sort()).toEqual(["command", "findings", "gates", "invalid", "ok", "passed", "records", "rules"]);
     expect(report).toMatchObject({ command: "validate", records: 4, passed: false, invalid: { error: 2 } });
     expect(report.rules[0]).toEqual({
       rule: expect.any(String),

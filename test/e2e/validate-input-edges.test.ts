@@ -6,7 +6,7 @@ import { tempDir, writeFile } from "../helpers/temp.js";
 
 interface Finding {
   source: string;
-  sourceId: string;
+  source_id: string;
   line: number;
   field: string;
   rule: string;
@@ -38,7 +38,7 @@ describe("validate: the messy inputs it exists for", () => {
     expect(report.records).toBe(4);
     expect(report.rules.map((r) => r.rule)).toEqual(["phone.invalid"]);
     expect(report.rules[0]?.examples).toEqual([
-      expect.objectContaining({ source: "cn", sourceId: "4", line: 5, field: "phone", rule: "phone.invalid" }),
+      expect.objectContaining({ source: "cn", source_id: "4", line: 5, field: "phone", rule: "phone.invalid" }),
     ]);
   });
 
@@ -50,7 +50,7 @@ describe("validate: the messy inputs it exists for", () => {
     // Read as the wrong encoding, the Chinese headers would not map and this ID-card finding could not exist.
     const errors = report.rules.filter((r) => r.severity === "error");
     expect(errors.map((r) => [r.rule, r.records])).toEqual([["national_id.invalid", 1]]);
-    expect(errors[0]?.examples[0]).toMatchObject({ source: "china-crm-gbk", sourceId: "CN0015", line: 16 });
+    expect(errors[0]?.examples[0]).toMatchObject({ source: "china-crm-gbk", source_id: "CN0015", line: 16 });
     // Its +86, 0086 and spaced mobiles are all valid Chinese numbers.
     expect(report.rules.some((r) => r.rule.startsWith("phone."))).toBe(false);
     expect(run.code).toBe(1);

@@ -6,6 +6,7 @@
 import { basename } from "node:path";
 import { z } from "zod";
 import { StoreError, UsageError } from "../../errors.js";
+import { count, number } from "../../io/count.js";
 import type { Terminal } from "../../io/terminal.js";
 import { writeAudit } from "../../store/audit.js";
 import { type BatchRow, listBatches, type RemoveOutcome, removeBatch } from "../../store/batches.js";
@@ -73,7 +74,7 @@ export async function batchesCommand(raw: Record<string, unknown>, context: CliC
   const flags = parseOptions(ListFlags, raw);
   const result = await runBatches({ ...storeOptions(globals), source: flags.source });
   if (globals.json) {
-    globals.terminal.out(JSON.stringify({ command: "batches", store: result.store, batches: result.batches.map(batchJson) }));
+    globals.terminal.result({ command: "batches", ok: true, store: result.store, batches: result.batches.map(batchJson) });
     return;
   }
   printTable(globals.terminal, result.batches);
@@ -86,15 +87,19 @@ export async function batchesRmCommand(id: string, raw: Record<string, unknown>,
   const result = await runBatchesRm({ ...storeOptions(globals), id: Number(id) });
   const { terminal } = globals;
   if (globals.json) {
-    terminal.out(JSON.stringify({ command: "batches", action: "rm", store: result.store, ...removedJson(result) }));
+    terminal.result({ command: "batches", ok: true, action: "rm", store: result.store, ...removedJson(result) });
     return;
   }
   const { batch } = result;
-  const parts = [`${number(result.records)} record(s)`, `${number(result.rejects)} reject(s)`, `${number(result.findings)} finding(s)`];
-  if (result.duplicates.length > 0) parts.push(`duplicate batch(es) ${result.duplicates.join(", ")}`);
+  const parts = [count(result.records, "record"), count(result.rejects, "reject"), count(result.findings, "finding")];
+  if (result.duplicates.length > 0)
+    parts.push(
+      `${count(result.duplicates.length, "duplicate batch", "duplicate batches").replace(/^\d+ /, "")} ${result.duplicates.join(", ")}`,
+    );
   terminal.info(`removed batch ${batch.id} (source ${batch.source}, ${fileName(batch.path)}): ${parts.join(", ")}`);
   if (result.reinstated !== undefined) terminal.info(`batch ${result.reinstated}, which it had replaced, is current again`);
-  if (result.currentAgain > 0) terminal.info(`${number(result.currentAgain)} earlier record version(s) are current again`);
+  if (result.currentAgain > 0)
+    terminal.info(`${count(result.currentAgain, "earlier record version")} ${result.currentAgain === 1 ? "is" : "are"} current again`);
   if (result.reinstated !== undefined || result.currentAgain > 0)
     terminal.info(terminal.color.dim("run `roster normalize` (and `roster validate`) to bring their keys and findings up to date"));
 }
@@ -103,7 +108,6 @@ function storeOptions(globals: Globals): BatchesOptions {
   return { storePath: globals.storePath, busyTimeoutMs: globals.busyTimeoutMs };
 }
 
-const number = (n: number) => n.toLocaleString("en-US");
 const fileName = (path: string) => (path === "-" ? "stdin" : basename(path));
 
 function removedJson(removed: Extract<RemoveOutcome, { kind: "removed" }>) {

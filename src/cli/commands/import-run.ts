@@ -11,6 +11,7 @@ import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } f
 import { readingDifferences } from "../../fields/reread.js";
 import { count, number } from "../../io/count.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
+import { onInterrupt } from "../../io/interrupt.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
 import { writeAudit } from "../../store/audit.js";
@@ -273,6 +274,8 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
   const writer = db
     ? new BatchWriter(db, { ...batchStart, replaces }, options.chunkRows ?? DEFAULT_CHUNK_ROWS, db.name, options.busyTimeoutMs)
     : undefined;
+  // Interrupted (Ctrl-C) from here on, the batch is rolled back before roster dies: the store is as it was.
+  const forget = writer ? onInterrupt(() => writer.abort()) : undefined;
   result.batchId = writer?.batchId;
   const sampleRows = options.sampleRows ?? 5;
   const progress = await io.terminal.progress(`importing ${info.name}`);
@@ -322,6 +325,7 @@ async function importFile(file: string, options: ImportOptions, io: ImportIo, st
     if (writer) writer.abort();
     throw error;
   } finally {
+    forget?.();
     progress.stop();
   }
 

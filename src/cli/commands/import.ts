@@ -94,7 +94,7 @@ export async function importCommand(files: string[], raw: Record<string, unknown
     for (const warning of file.warnings) terminal.warn(warning);
     terminal.detail(describeDetection(file));
   }
-  if (globals.json) terminal.out(JSON.stringify(toJson(result)));
+  if (globals.json) terminal.result(toJson(result));
   else if (options.dryRun) {
     // A file that cannot be read has no mapping or rows to show: only its error (below, or here among several).
     for (const file of result.files) {
@@ -170,7 +170,7 @@ function printSummary(terminal: Terminal, result: ImportResult, options: ImportO
 }
 
 function printDryRun(terminal: Terminal, file: FileResult): void {
-  const c = terminal.color;
+  const c = terminal.stdoutColor; // the mapping and rows go to stdout; only the closing note to stderr
   const delimiter = file.delimiter === undefined ? "" : `, delimiter ${JSON.stringify(file.delimiter)}`;
   terminal.out(`${c.bold(file.file)}: ${file.format}, ${file.encoding} (${file.encodingBy})${delimiter}, source "${file.source}"`);
   terminal.out("column mapping:");
@@ -183,7 +183,7 @@ function printDryRun(terminal: Terminal, file: FileResult): void {
   terminal.out(`first ${count(file.sample.length, "row")}, canonical fields:`);
   for (const record of file.sample) terminal.out(`  line ${record.line}: ${JSON.stringify(sampleFields(record))}`);
   for (const reject of file.rejects) terminal.out(`  line ${reject.line}: ${c.yellow("would be rejected")}: ${reject.reason}`);
-  terminal.info(c.dim("dry run: nothing was written"));
+  terminal.info(terminal.color.dim("dry run: nothing was written"));
 }
 
 /** Columns no synonym matched, named once so that a missed header is noticed (they are kept in attributes). */

@@ -99,7 +99,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
     const contexts: Record<string, NormalizeContext> = {};
     for (const source of sources) {
       // Import counted the evidence per batch; only batches from before that need their rows read again.
-      const evidence = storedDateEvidence(db, source) ?? countDateEvidence(db, source);
+      const evidence = storedDateEvidence(db, source) ?? (await countDateEvidence(db, source));
       const report: SourceReport = { source, records: 0, evidence, ...dateOrderFor(source, options, evidence) };
       result.sources.push(report);
       contexts[source] = { country: options.perSource[source]?.country ?? options.country, dateOrder: report.dateOrder ?? undefined };
@@ -121,7 +121,7 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
             ranges,
             onProgress,
           )
-        : [normalizeInline(db, job, ranges, onProgress)];
+        : [await normalizeInline(db, job, ranges, onProgress)];
     for (const tally of tallies) {
       result.summary.merge(tally.summary);
       for (const report of result.sources) report.records += tally.perSource[report.source] ?? 0;
@@ -149,9 +149,17 @@ export function idRanges(db: Db): { from: number; to: number }[] {
   return ranges;
 }
 
-function normalizeInline(db: Db, job: RangeJob, ranges: { from: number; to: number }[], onProgress: (records: number) => void): RangeTally {
+async function normalizeInline(
+  db: Db,
+  job: RangeJob,
+  ranges: { from: number; to: number }[],
+  onProgress: (records: number) => void,
+): Promise<RangeTally> {
   const normalizer = new RangeNormalizer(db, job);
-  for (const range of ranges) onProgress(normalizer.run(range.from, range.to));
+  for (const range of ranges) {
+    onProgress(normalizer.run(range.from, range.to));
+    await new Promise(setImmediate); // let an interrupt through between ranges (io/interrupt.ts)
+  }
   normalizer.finish();
   return normalizer.tally;
 }
@@ -194,12 +202,13 @@ async function normalizeInWorkers(
 }
 
 /** For batches imported before import counted date evidence: read the source's rows to count it. */
-function countDateEvidence(db: Db, source: string): DateOrderEvidence {
+async function countDateEvidence(db: Db, source: string): Promise<DateOrderEvidence> {
   const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   const reader = new RangeNormalizer(db, { contexts: {}, dryRun: true, now: "" });
   const rows = rowsInIdRange(db);
   for (const range of idRanges(db)) {
     for (const row of rows(range.from, range.to)) if (row.source === source) collectDateOrder(datesOf(reader.valuesOf(row)), evidence);
+    await new Promise(setImmediate); // let an interrupt through
   }
   return evidence;
 }

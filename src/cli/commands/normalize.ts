@@ -85,7 +85,7 @@ export async function normalizeCommand(files: string[], raw: Record<string, unkn
       );
     }
   }
-  if (globals.json) terminal.out(JSON.stringify(toJson(result)));
+  if (globals.json) terminal.result(toJson(result));
   else printSummary(terminal, result);
 }
 
@@ -122,6 +122,7 @@ function printSummary(terminal: Terminal, result: NormalizeResult): void {
 function toJson(result: NormalizeResult) {
   return {
     command: "normalize",
+    ok: true,
     mode: result.mode,
     store: result.store ?? null,
     dry_run: result.dryRun,
@@ -133,7 +134,7 @@ function toJson(result: NormalizeResult) {
       records: s.records,
       date_order: s.dateOrder,
       date_order_from: s.dateOrderFrom,
-      evidence: s.evidence,
+      evidence: { day_first: s.evidence.dayFirst, month_first: s.evidence.monthFirst },
     })),
     first_findings: result.findings.map(({ where, finding }) => ({ where, ...finding })),
     rejects: result.rejects,

@@ -15,6 +15,7 @@ import {
   renderJunit,
   renderMarkdown,
   renderTable,
+  reportJson,
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
@@ -54,6 +55,10 @@ export function validateOptionsFrom(
   const flags = parseOptions(ValidateFlags, raw);
   const encoding = parseEncodingName(flags.encoding);
   if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
+  const format = flags.format ?? (globals.json ? "json" : "table");
+  // --json's one object goes to stdout: another report format needs a file of its own.
+  if (globals.json && format !== "json" && (flags.out === undefined || flags.out === "-"))
+    throw new UsageError(`--json prints its result on stdout: write the --format ${format} report with --out FILE`);
   const { config } = globals;
   const thresholds: Threshold[] = [...(flags.maxInvalid ?? []).map(parseMaxInvalid)];
   for (const [i, check] of (config.checks ?? []).entries()) {
@@ -117,7 +122,7 @@ export function validateOptionsFrom(
     custom: config.rules ?? [],
     failOn,
     thresholds,
-    format: flags.format ?? (globals.json ? "json" : "table"),
+    format,
     ruleCatalogue,
     // The store is checked with no reading options; files are read with them.
     auditArgs: auditArgs({
@@ -155,8 +160,12 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     const { report } = result;
     const failing = new Set(options.failOn === "never" ? [] : options.failOn === "warning" ? ["error", "warning"] : ["error"]);
     if (options.format === "csv" && csvHeader) sink.write(csvRows([], true));
-    if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.color));
-    if (options.format === "json") sink.write(renderJson(report));
+    if (options.format === "table") sink.write(renderTable(report, options.out && options.out !== "-" ? undefined : terminal.stdoutColor));
+    const ok = report.passed && (result.failedFiles ?? []).length === 0;
+    // Under --json the report is the result main prints on stdout; a --out FILE gets it (or its --format) too.
+    if (globals.json) terminal.result(reportJson(report, ok));
+    const toStdout = options.out === undefined || options.out === "-";
+    if (options.format === "json" && !(globals.json && toStdout)) sink.write(renderJson(report, ok));
     if (options.format === "junit")
       sink.write(renderJunit(report, failing, options.ruleCatalogue, { started, seconds: (Date.now() - started.getTime()) / 1000 }));
     if (options.format === "markdown") sink.write(renderMarkdown(report));

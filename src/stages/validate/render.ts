@@ -52,8 +52,39 @@ export function renderTable(report: ValidationReport, paint: Paint = plain): str
   return `${lines.join("\n")}\n`;
 }
 
-export function renderJson(report: ValidationReport): string {
-  return `${JSON.stringify({ command: "validate", ...report })}\n`;
+/**
+ * The report as JSON (`--format json`, and validate's `--json` result): snake_case keys like the store's
+ * columns. `ok`: the run passes (the gates, and every file could be read).
+ */
+export function reportJson(report: ValidationReport, ok: boolean): Record<string, unknown> {
+  return {
+    command: "validate",
+    ok,
+    records: report.records,
+    invalid: report.invalid,
+    findings: report.findings,
+    rules: report.rules.map((rule) => ({ ...rule, examples: rule.examples.map(findingJson) })),
+    gates: report.gates,
+    passed: report.passed,
+  };
+}
+
+function findingJson(finding: ValidationFinding) {
+  return {
+    source: finding.source,
+    source_id: finding.sourceId,
+    line: finding.line,
+    record_id: finding.recordId ?? null,
+    field: finding.field,
+    rule: finding.rule,
+    severity: finding.severity,
+    message: finding.message,
+    suggestion: finding.suggestion ?? null,
+  };
+}
+
+export function renderJson(report: ValidationReport, ok: boolean): string {
+  return `${JSON.stringify(reportJson(report, ok))}\n`;
 }
 
 /** XML 1.0 text: characters it forbids (controls, U+FFFE/FFFF, lone surrogates) dropped, the rest escaped. */
