@@ -4,8 +4,8 @@
  */
 import { CommanderError } from "commander";
 import { ExitCode, OutputClosedError, QualityGateError, RosterError } from "../errors.js";
+import { colorAllowed, type Streams } from "../io/color.js";
 import { count } from "../io/count.js";
-import { colorAllowed, type Streams } from "../io/terminal.js";
 import { toStoreError } from "../store/errors.js";
 import { buildProgram, type CliContext } from "./program.js";
 
