@@ -3,46 +3,21 @@
  * later stages always start from what the source sent (normalize can be re-run with better rules).
  */
 import { parseRecordText } from "../io/json-parser.js";
+import { emptyValues, type RecordValues } from "../model/record.js";
 import type { CanonicalField } from "./canonical.js";
-
-export type MappedValues = Record<CanonicalField, string | null>;
-
-/** Every field null, written out: an object literal is several times cheaper than copying a template. */
-export function emptyValues(): MappedValues {
-  return {
-    source_id: null,
-    given_name: null,
-    family_name: null,
-    full_name: null,
-    email: null,
-    phone: null,
-    birth_date: null,
-    company: null,
-    address_line1: null,
-    address_line2: null,
-    city: null,
-    region: null,
-    postal_code: null,
-    country: null,
-    national_id: null,
-    marketing_consent: null,
-    created_at: null,
-    updated_at: null,
-  };
-}
 
 /**
  * `raw` is the JSON text stored by import; `mapping` is the batch's column → field map. Values are trimmed,
  * empty ones null; nested objects are walked with dotted names as flattenRecord names them at import.
  */
-export function mappedValues(raw: string, mapping: Record<string, string>, exactNumbers = true): MappedValues {
+export function mappedValues(raw: string, mapping: Record<string, string>, exactNumbers = true): RecordValues {
   const values = emptyValues();
   // Rows from CSV were stored as JSON strings only: plain JSON.parse is exact for them, and faster.
   assign((exactNumbers ? parseRecordText(raw) : JSON.parse(raw)) as Record<string, unknown>, "", mapping, values);
   return values;
 }
 
-function assign(object: Record<string, unknown>, prefix: string, mapping: Record<string, string>, values: MappedValues): void {
+function assign(object: Record<string, unknown>, prefix: string, mapping: Record<string, string>, values: RecordValues): void {
   for (const key in object) {
     const item = object[key];
     if (item === null || item === undefined) continue;

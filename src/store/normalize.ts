@@ -1,6 +1,6 @@
 /** Reading records for normalize and writing its results: canonical values, match keys and findings. */
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
-import type { Finding } from "../stages/normalize/types.js";
+import type { Finding } from "../model/finding.js";
 import type { Db } from "./open.js";
 
 export interface StoredRow {

@@ -6,11 +6,12 @@ import fc from "fast-check";
 import validator from "validator";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
+import type { RecordValues } from "../../src/model/record.js";
 import { addressKey, caseAddress, normalizePostalCode } from "../../src/stages/normalize/address.js";
 import { countryCode } from "../../src/stages/normalize/country.js";
 import { normalizeDate } from "../../src/stages/normalize/dates.js";
 import { normalizeEmail } from "../../src/stages/normalize/email.js";
-import { type CanonicalValues, normalizeRecord } from "../../src/stages/normalize/index.js";
+import { normalizeRecord } from "../../src/stages/normalize/index.js";
 import { caseName, nameKeys, normalizeNameParts } from "../../src/stages/normalize/names.js";
 import { normalizeConsent } from "../../src/stages/normalize/other-fields.js";
 import { normalizePhone } from "../../src/stages/normalize/phone.js";
@@ -193,8 +194,8 @@ describe("addresses", () => {
   });
 });
 
-function record(values: Partial<CanonicalValues>): CanonicalValues {
-  return { ...(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, null])) as CanonicalValues), ...values };
+function record(values: Partial<RecordValues>): RecordValues {
+  return { ...(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, null])) as RecordValues), ...values };
 }
 
 describe("records", () => {
@@ -235,7 +236,7 @@ describe("properties at full strength", () => {
       fc.property(
         fc.record(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, fieldValue])) as Record<string, fc.Arbitrary<string | null>>),
         (values) => {
-          const once = normalizeRecord(values as CanonicalValues, context).values;
+          const once = normalizeRecord(values as RecordValues, context).values;
           expect(normalizeRecord(once, context).values).toEqual(once);
         },
       ),

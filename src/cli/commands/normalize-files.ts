@@ -5,13 +5,14 @@
 import { statSync } from "node:fs";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { ColumnMapper } from "../../fields/mapping.js";
-import type { MappedValues } from "../../fields/raw.js";
 import { PlanCache, planRow, type RowPlan, rowAttributes, rowValues } from "../../fields/record.js";
 import { openInput, streamRows } from "../../io/input.js";
 import { openRecordWriter, outputFormatFor, type RecordWriter } from "../../io/output.js";
 import type { Terminal } from "../../io/terminal.js";
+import { KEY_NAMES, type RecordKeys } from "../../model/keys.js";
+import type { RecordValues } from "../../model/record.js";
 import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../../stages/normalize/dates.js";
-import { KEY_FIELDS, type KeyField, normalizeRecord } from "../../stages/normalize/index.js";
+import { normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import { defaultSource } from "./import-run.js";
 import { SHOWN_FINDINGS } from "./normalize-ranges.js";
@@ -19,7 +20,7 @@ import type { NormalizeOptions, NormalizeResult, SourceReport } from "./normaliz
 
 const DATE_FIELDS = ["birth_date", "created_at", "updated_at"] as const;
 
-export function datesOf(values: MappedValues): string[] {
+export function datesOf(values: RecordValues): string[] {
   return DATE_FIELDS.map((field) => values[field]).filter((v): v is string => v !== null);
 }
 
@@ -39,7 +40,7 @@ export function dateOrderFor(
  * computed again, parts kept apart earlier (title, suffix, extension) are kept when the values no longer hold
  * them, and a previous `attributes` column is unpacked, so a second pass writes the same row.
  */
-export function carryOwnColumns(attributes: string | null, keys: Record<KeyField, string | null>): string | null {
+export function carryOwnColumns(attributes: string | null, keys: RecordKeys): string | null {
   if (attributes === null) return null;
   const extra = JSON.parse(attributes) as Record<string, string>;
   if (!OWN_COLUMNS.some((column) => column in extra)) return attributes;
@@ -55,10 +56,10 @@ export function carryOwnColumns(attributes: string | null, keys: Record<KeyField
   return Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
 }
 
-const OWN_COLUMNS = ["source", "line", ...KEY_FIELDS, "attributes"];
+const OWN_COLUMNS = ["source", "line", ...KEY_NAMES, "attributes"];
 
 /** The columns a normalized file carries: where the row came from, the canonical fields, keys, attributes. */
-export const OUTPUT_COLUMNS = ["source", "line", ...CANONICAL_FIELDS, ...KEY_FIELDS, "attributes"];
+export const OUTPUT_COLUMNS = ["source", "line", ...CANONICAL_FIELDS, ...KEY_NAMES, "attributes"];
 
 export async function normalizeFiles(
   options: NormalizeOptions,
@@ -122,7 +123,7 @@ export interface RowHandlers {
   /** The unmapped columns are only built for handlers that want them (the normalize filter writes them). */
   wantsAttributes?: boolean;
   /** May return a promise: later rows wait for it, and reading waits between chunks. */
-  row: (values: MappedValues, line: number, attributes: string | null, format: string) => void | Promise<void>;
+  row: (values: RecordValues, line: number, attributes: string | null, format: string) => void | Promise<void>;
   reject: (line: number, reason: string) => void;
 }
 

@@ -4,8 +4,11 @@
  * each worker thread (normalize-worker.ts) for large ones: every worker has its own connection and its own
  * ranges, so no record crosses threads.
  */
-import { type MappedValues, mappedValues } from "../../fields/raw.js";
-import { type Finding, KEY_FIELDS, type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
+import { mappedValues } from "../../fields/raw.js";
+import type { Finding } from "../../model/finding.js";
+import { KEY_NAMES } from "../../model/keys.js";
+import type { RecordValues } from "../../model/record.js";
+import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import { NormalizeSummary } from "../../stages/normalize/summary.js";
 import {
   batchMappings,
@@ -100,9 +103,9 @@ export class RangeNormalizer {
     private readonly writeTurn: WriteTurn = ALONE,
     readonly tally: RangeTally = newTally(),
   ) {
-    this.rows = rowsInIdRange(db, KEY_FIELDS);
+    this.rows = rowsInIdRange(db, KEY_NAMES);
     this.mappingOf = batchMappings(db);
-    this.writer = job.dryRun ? undefined : new NormalizedWriter(db, KEY_FIELDS);
+    this.writer = job.dryRun ? undefined : new NormalizedWriter(db, KEY_NAMES);
   }
 
   /** Normalize (and write) the records with ids in [from, to]; returns how many there were. */
@@ -162,7 +165,7 @@ export class RangeNormalizer {
     this.held = [];
   }
 
-  valuesOf(row: StoredRow): MappedValues {
+  valuesOf(row: StoredRow): RecordValues {
     const { mapping, fromJson } = this.mappingOf(row.batchId);
     return mappedValues(row.raw, mapping, fromJson);
   }
@@ -176,6 +179,6 @@ function holdsValues(stored: StoredNormalization["values"], values: Record<strin
 
 /** Whether an earlier normalize already stored exactly these keys. */
 function holdsKeys(stored: StoredNormalization["keys"], keys: Record<string, string | null>): boolean {
-  for (const key of KEY_FIELDS) if (stored[key] !== (keys[key] ?? null)) return false;
+  for (const key of KEY_NAMES) if (stored[key] !== (keys[key] ?? null)) return false;
   return true;
 }

@@ -6,12 +6,13 @@
 
 import { InputError } from "../../errors.js";
 import type { CanonicalField } from "../../fields/canonical.js";
-import { emptyValues, type MappedValues } from "../../fields/raw.js";
 import type { Terminal } from "../../io/terminal.js";
+import type { LocatedFinding } from "../../model/finding.js";
+import { emptyValues, type RecordValues } from "../../model/record.js";
 import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
 import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
 import type { CustomRuleConfig } from "../../stages/validate/custom.js";
-import { localToday, type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
+import { localToday, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
 import { writeAudit } from "../../store/audit.js";
 import { currentSourceCounts, storedDateEvidence } from "../../store/normalize.js";
@@ -36,7 +37,7 @@ export interface ValidateIo {
   terminal: Terminal;
   stdin?: AsyncIterable<Uint8Array>;
   /** Every finding as it is found (the CSV format streams them). */
-  onFindings?: (findings: readonly ValidationFinding[]) => void | Promise<void>;
+  onFindings?: (findings: readonly LocatedFinding[]) => void | Promise<void>;
 }
 
 export interface ValidateResult {
@@ -74,10 +75,10 @@ function validatorOptions(options: ValidateOptions): ValidatorOptions {
 }
 
 /** No custom unique rules (the usual case): the rules across records read no values, so none are built. */
-const NO_VALUES: MappedValues = Object.freeze(emptyValues());
+const NO_VALUES: RecordValues = Object.freeze(emptyValues());
 
 /** The values the rules across records need, from a checked range (the rest stay null). */
-function acrossValues(fields: readonly CanonicalField[], values: readonly (string | null)[] | undefined): MappedValues {
+function acrossValues(fields: readonly CanonicalField[], values: readonly (string | null)[] | undefined): RecordValues {
   if (fields.length === 0) return NO_VALUES;
   const record = emptyValues();
   fields.forEach((field, i) => {
@@ -106,7 +107,7 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
     // In id order: the first record with a source_id is the one a duplicate is reported against.
     const account = async (range: CheckedRange) => {
       const found = new Map(range.found);
-      const all: ValidationFinding[] = [];
+      const all: LocatedFinding[] = [];
       const checked: number[] = [];
       range.records.forEach(([recordId, source, sourceId, line], i) => {
         const findings = found.get(i) ?? [];
@@ -152,7 +153,7 @@ async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<
   const validator = new Validator(validatorOptions(options));
   const failedFiles: string[] = [];
   // Returns a promise only when there is a streamed report to wait for: a million rows, a million awaits saved.
-  const record = (findings: ValidationFinding[]): void | Promise<void> => {
+  const record = (findings: LocatedFinding[]): void | Promise<void> => {
     builder.add(findings);
     return findings.length > 0 ? io.onFindings?.(findings) : undefined;
   };
@@ -189,7 +190,7 @@ async function validateFile(
   options: ValidateOptions,
   io: ValidateIo,
   validator: Validator,
-  record: (findings: ValidationFinding[]) => void | Promise<void>,
+  record: (findings: LocatedFinding[]) => void | Promise<void>,
 ): Promise<void> {
   const source = options.source ?? defaultSource(file);
   const name = file === "-" ? "<stdin>" : file;

@@ -5,8 +5,9 @@
  * the rules across records, in id order, writes the findings and builds the report (validate-run.ts).
  */
 import type { CanonicalField } from "../../fields/canonical.js";
+import type { LocatedFinding } from "../../model/finding.js";
 import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
-import { type ValidationFinding, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
+import { Validator, type ValidatorOptions } from "../../stages/validate/index.js";
 import { normalizeFindingsInRange, rowsInIdRange } from "../../store/normalize.js";
 import type { Db } from "../../store/open.js";
 import { RangeNormalizer } from "./normalize-ranges.js";
@@ -18,7 +19,7 @@ export interface CheckedRange {
   /** Every record checked, in id order. */
   records: [recordId: number, source: string, sourceId: string | null, line: number][];
   /** Findings of the records that have some, by their index in `records`. */
-  found: [index: number, findings: ValidationFinding[]][];
+  found: [index: number, findings: LocatedFinding[]][];
   /** The values of Validator.acrossFields per record, when there are such fields. */
   across?: (string | null)[][];
 }

@@ -7,12 +7,12 @@
 import countries from "i18n-iso-countries";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
+import type { Severity } from "../../model/finding.js";
+import type { RecordValues } from "../../model/record.js";
 import { isRealIsoDate } from "../normalize/dates.js";
 import { isEmailAddress } from "../normalize/email.js";
-import type { CanonicalValues } from "../normalize/index.js";
 import { phoneFacts } from "../normalize/phone.js";
 import { quote } from "../normalize/text.js";
-import type { Severity } from "../normalize/types.js";
 import { checkChineseId, chineseIdBirthDate } from "./chinese-id.js";
 import { domainTypo, isDisposableDomain, isRoleAccount } from "./email-rules.js";
 
@@ -36,7 +36,7 @@ export interface Rule {
   severity: Severity;
   /** One line for reports and the README. */
   description: string;
-  check(value: string, record: CanonicalValues, context: RuleContext): Problem | undefined;
+  check(value: string, record: RecordValues, context: RuleContext): Problem | undefined;
 }
 
 // Not "na" (娜 in pinyin: Li Na) nor a lone "x" (an initial): real names those.
@@ -75,7 +75,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
   // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
-  const applies = (record: CanonicalValues) => field === "full_name" || record.full_name === null;
+  const applies = (record: RecordValues) => field === "full_name" || record.full_name === null;
   return [
     {
       id: "name.placeholder",
