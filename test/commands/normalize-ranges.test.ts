@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RangeNormalizer, type WriteTurn } from "../../src/cli/commands/normalize-ranges.js";
+import { RangeNormalizer, type WriteTurn } from "../../src/commands/normalize-range.js";
 import { openStore } from "../../src/store/open.js";
 import { importOrThrow, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { runNormalize } from "../../src/commands/normalize.js";
 import { caseAddress } from "../../src/stages/normalize/address.js";
 import { normalizeNameParts } from "../../src/stages/normalize/names.js";
 import { normalizePhone } from "../../src/stages/normalize/phone.js";

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { type NormalizeOptions, runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { type NormalizeOptions, runNormalize } from "../../src/commands/normalize.js";
 import { StoreError } from "../../src/errors.js";
 import { importFiles, normalizeOptions, query, quietTerminal, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";

@@ -3,8 +3,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
-import { type ImportOptions, type ImportResult, runImport } from "../../src/cli/commands/import-run.js";
-import type { NormalizeOptions } from "../../src/cli/commands/normalize-run.js";
+import { type ImportOptions, type ImportResult, runImport } from "../../src/commands/import.js";
+import type { NormalizeOptions } from "../../src/commands/normalize.js";
 import { InputError } from "../../src/errors.js";
 import { Terminal } from "../../src/io/terminal.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrderedPool } from "../../src/cli/commands/ordered-pool.js";
+import { OrderedPool } from "../../src/pipeline/ordered-pool.js";
 
 const ECHO = new URL("../helpers/echo-worker.mjs", import.meta.url);
 type Task = { value: number; delayMs: number; fail?: boolean };

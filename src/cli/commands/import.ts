@@ -1,5 +1,6 @@
 /** `roster import`: the commander adapter (options → runImport) and the human / JSON output. */
 import { z } from "zod";
+import { type FileResult, type ImportOptions, type ImportResult, type RejectLimit, runImport } from "../../commands/import.js";
 import { InputError, QualityGateError, UsageError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { invalidMappingTargets } from "../../fields/mapping.js";
@@ -8,7 +9,6 @@ import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
-import { type FileResult, type ImportOptions, type ImportResult, type RejectLimit, runImport } from "./import-run.js";
 
 const ImportFlags = z.object({
   format: z.enum(FORMATS).optional(),

@@ -1,5 +1,6 @@
 /** `roster normalize`: the commander adapter and the human / JSON output. */
 import { z } from "zod";
+import { type NormalizeOptions, type NormalizeResult, runNormalize } from "../../commands/normalize.js";
 import { UsageError } from "../../errors.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
@@ -7,7 +8,6 @@ import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { type NormalizeOptions, type NormalizeResult, runNormalize } from "./normalize-run.js";
 
 const NormalizeFlags = z.object({
   format: z.enum(FORMATS).optional(),

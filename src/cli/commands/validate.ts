@@ -1,5 +1,6 @@
 /** `roster validate`: the commander adapter, report output (stdout or --out) and the gates' exit code. */
 import { z } from "zod";
+import { runValidate, type ValidateOptions, type ValidateResult } from "../../commands/validate.js";
 import { InputError, QualityGateError, UsageError } from "../../errors.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { openTextSink } from "../../io/output.js";
@@ -21,7 +22,6 @@ import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 import { workerCount } from "./normalize.js";
-import { runValidate, type ValidateOptions, type ValidateResult } from "./validate-run.js";
 
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),

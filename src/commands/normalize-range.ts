@@ -4,12 +4,12 @@
  * each worker thread (normalize-worker.ts) for large ones: every worker has its own connection and its own
  * ranges, so no record crosses threads.
  */
-import { mappedValues } from "../../fields/raw.js";
-import type { Finding } from "../../model/finding.js";
-import { KEY_NAMES } from "../../model/keys.js";
-import type { RecordValues } from "../../model/record.js";
-import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
-import { NormalizeSummary } from "../../stages/normalize/summary.js";
+import { mappedValues } from "../fields/raw.js";
+import type { Finding } from "../model/finding.js";
+import { KEY_NAMES } from "../model/keys.js";
+import type { RecordValues } from "../model/record.js";
+import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
+import { NormalizeSummary } from "../stages/normalize/summary.js";
 import {
   batchMappings,
   NORMALIZED_FIELDS,
@@ -18,8 +18,8 @@ import {
   rowsInIdRange,
   type StoredNormalization,
   type StoredRow,
-} from "../../store/normalize.js";
-import type { Db } from "../../store/open.js";
+} from "../store/normalize.js";
+import type { Db } from "../store/open.js";
 
 export const SHOWN_FINDINGS = 20;
 

@@ -3,11 +3,11 @@
  * the findings back (see validate-work.ts and ordered-pool.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { NormalizeContext } from "../../stages/normalize/index.js";
-import type { ValidatorOptions } from "../../stages/validate/index.js";
-import { openStore } from "../../store/open.js";
-import type { PoolReply } from "./ordered-pool.js";
-import { type CheckedRange, RangeChecker } from "./validate-work.js";
+import type { PoolReply } from "../pipeline/ordered-pool.js";
+import type { NormalizeContext } from "../stages/normalize/index.js";
+import type { ValidatorOptions } from "../stages/validate/index.js";
+import { openStore } from "../store/open.js";
+import { type CheckedRange, RangeChecker } from "./validate-range.js";
 
 export interface ValidateWorkerSetup {
   validator: ValidatorOptions;

@@ -4,25 +4,25 @@
  * normalize has run; findings are grouped into a report and the gates decide the exit code.
  */
 
-import { InputError } from "../../errors.js";
-import type { CanonicalField } from "../../fields/canonical.js";
-import type { Terminal } from "../../io/terminal.js";
-import type { LocatedFinding } from "../../model/finding.js";
-import { emptyValues, type RecordValues } from "../../model/record.js";
-import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
-import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
-import type { CustomRuleConfig } from "../../stages/validate/custom.js";
-import { localToday, Validator, type ValidatorOptions } from "../../stages/validate/index.js";
-import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../../stages/validate/report.js";
-import { writeAudit } from "../../store/audit.js";
-import { currentSourceCounts, storedDateEvidence } from "../../store/normalize.js";
-import { openStore } from "../../store/open.js";
-import { ValidationWriter } from "../../store/validate.js";
-import { defaultSource } from "./import-run.js";
+import { InputError } from "../errors.js";
+import type { CanonicalField } from "../fields/canonical.js";
+import type { Terminal } from "../io/terminal.js";
+import type { LocatedFinding } from "../model/finding.js";
+import { emptyValues, type RecordValues } from "../model/record.js";
+import { OrderedPool } from "../pipeline/ordered-pool.js";
+import { collectDateOrder, type DateOrderEvidence } from "../stages/normalize/dates.js";
+import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
+import type { CustomRuleConfig } from "../stages/validate/custom.js";
+import { localToday, Validator, type ValidatorOptions } from "../stages/validate/index.js";
+import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../stages/validate/report.js";
+import { writeAudit } from "../store/audit.js";
+import { currentSourceCounts, storedDateEvidence } from "../store/normalize.js";
+import { openStore } from "../store/open.js";
+import { ValidationWriter } from "../store/validate.js";
+import { defaultSource } from "./import.js";
+import { idRanges, type NormalizeOptions, workersFor } from "./normalize.js";
 import { canReadTwice, dateOrderFor, datesOf, eachRow } from "./normalize-files.js";
-import { idRanges, type NormalizeOptions, workersFor } from "./normalize-run.js";
-import { OrderedPool } from "./ordered-pool.js";
-import { type CheckedRange, RangeChecker, VALUES_ONLY } from "./validate-work.js";
+import { type CheckedRange, RangeChecker, VALUES_ONLY } from "./validate-range.js";
 import type { RangeTask, ValidateWorkerSetup } from "./validate-worker.js";
 
 export interface ValidateOptions extends NormalizeOptions {

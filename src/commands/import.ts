@@ -3,14 +3,14 @@
  * batch (store). Returns plain results; src/cli/commands/import.ts formats them.
  */
 import { basename, extname } from "node:path";
-import { InputError, StoreError } from "../../errors.js";
-import { CANONICAL_FIELDS } from "../../fields/canonical.js";
-import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../../fields/mapping.js";
-import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
-import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
-import type { Terminal } from "../../io/terminal.js";
-import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
-import { writeAudit } from "../../store/audit.js";
+import { InputError, StoreError } from "../errors.js";
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../fields/mapping.js";
+import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../fields/record.js";
+import { openInput, type ReadOptions, StopReading, streamRows } from "../io/input.js";
+import type { Terminal } from "../io/terminal.js";
+import { type DateOrderEvidence, noteDateOrder } from "../stages/normalize/dates.js";
+import { writeAudit } from "../store/audit.js";
 import {
   type BatchCounts,
   BatchWriter,
@@ -18,8 +18,8 @@ import {
   findSameFileImport,
   insertBatch,
   rollBackAbandonedBatches,
-} from "../../store/imports.js";
-import { type Db, openStore } from "../../store/open.js";
+} from "../store/imports.js";
+import { type Db, openStore } from "../store/open.js";
 
 export interface RejectLimit {
   text: string;

@@ -3,9 +3,9 @@
  * normalizes and writes each, and finally reports its tally. See normalize-ranges.ts.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { NormalizeSummary } from "../../stages/normalize/summary.js";
-import { openStore } from "../../store/open.js";
-import { type RangeJob, RangeNormalizer, type RangeTally, sharedWriteTurn } from "./normalize-ranges.js";
+import type { NormalizeSummary } from "../stages/normalize/summary.js";
+import { openStore } from "../store/open.js";
+import { type RangeJob, RangeNormalizer, type RangeTally, sharedWriteTurn } from "./normalize-range.js";
 
 export interface WorkerSetup extends RangeJob {
   storePath: string;

@@ -3,20 +3,20 @@
  * stdin in, normalized CSV/TSV/JSON Lines out. Per source, the date order comes from roster.yml or the data.
  */
 import { statSync } from "node:fs";
-import { CANONICAL_FIELDS } from "../../fields/canonical.js";
-import { ColumnMapper } from "../../fields/mapping.js";
-import { PlanCache, planRow, type RowPlan, rowAttributes, rowValues } from "../../fields/record.js";
-import { openInput, streamRows } from "../../io/input.js";
-import { openRecordWriter, outputFormatFor, type RecordWriter } from "../../io/output.js";
-import type { Terminal } from "../../io/terminal.js";
-import { KEY_NAMES, type RecordKeys } from "../../model/keys.js";
-import type { RecordValues } from "../../model/record.js";
-import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../../stages/normalize/dates.js";
-import { normalizeRecord } from "../../stages/normalize/index.js";
-import { NormalizeSummary } from "../../stages/normalize/summary.js";
-import { defaultSource } from "./import-run.js";
-import { SHOWN_FINDINGS } from "./normalize-ranges.js";
-import type { NormalizeOptions, NormalizeResult, SourceReport } from "./normalize-run.js";
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { ColumnMapper } from "../fields/mapping.js";
+import { PlanCache, planRow, type RowPlan, rowAttributes, rowValues } from "../fields/record.js";
+import { openInput, streamRows } from "../io/input.js";
+import { openRecordWriter, outputFormatFor, type RecordWriter } from "../io/output.js";
+import type { Terminal } from "../io/terminal.js";
+import { KEY_NAMES, type RecordKeys } from "../model/keys.js";
+import type { RecordValues } from "../model/record.js";
+import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../stages/normalize/dates.js";
+import { normalizeRecord } from "../stages/normalize/index.js";
+import { NormalizeSummary } from "../stages/normalize/summary.js";
+import { defaultSource } from "./import.js";
+import type { NormalizeOptions, NormalizeResult, SourceReport } from "./normalize.js";
+import { SHOWN_FINDINGS } from "./normalize-range.js";
 
 const DATE_FIELDS = ["birth_date", "created_at", "updated_at"] as const;
 

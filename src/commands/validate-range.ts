@@ -4,13 +4,13 @@
  * (validate-worker.ts); it yields plain data that can cross a thread boundary, and the main thread then runs
  * the rules across records, in id order, writes the findings and builds the report (validate-run.ts).
  */
-import type { CanonicalField } from "../../fields/canonical.js";
-import type { LocatedFinding } from "../../model/finding.js";
-import { type NormalizeContext, normalizeRecord } from "../../stages/normalize/index.js";
-import { Validator, type ValidatorOptions } from "../../stages/validate/index.js";
-import { normalizeFindingsInRange, rowsInIdRange } from "../../store/normalize.js";
-import type { Db } from "../../store/open.js";
-import { RangeNormalizer } from "./normalize-ranges.js";
+import type { CanonicalField } from "../fields/canonical.js";
+import type { LocatedFinding } from "../model/finding.js";
+import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
+import { Validator, type ValidatorOptions } from "../stages/validate/index.js";
+import { normalizeFindingsInRange, rowsInIdRange } from "../store/normalize.js";
+import type { Db } from "../store/open.js";
+import { RangeNormalizer } from "./normalize-range.js";
 
 /** Validate reads normalized values and findings, never match keys. */
 export const VALUES_ONLY = { matchKeys: false };

@@ -5,18 +5,18 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { ExplicitMappings } from "../../fields/mapping.js";
-import type { ReadOptions } from "../../io/input.js";
-import type { Terminal } from "../../io/terminal.js";
-import type { Finding } from "../../model/finding.js";
-import { collectDateOrder, type DateOrderEvidence } from "../../stages/normalize/dates.js";
-import type { DateOrder, NormalizeContext } from "../../stages/normalize/index.js";
-import { NormalizeSummary } from "../../stages/normalize/summary.js";
-import { writeAudit } from "../../store/audit.js";
-import { currentIdSpan, currentSourceCounts, rowsInIdRange, storedDateEvidence } from "../../store/normalize.js";
-import { type Db, openStore } from "../../store/open.js";
+import type { ExplicitMappings } from "../fields/mapping.js";
+import type { ReadOptions } from "../io/input.js";
+import type { Terminal } from "../io/terminal.js";
+import type { Finding } from "../model/finding.js";
+import { collectDateOrder, type DateOrderEvidence } from "../stages/normalize/dates.js";
+import type { DateOrder, NormalizeContext } from "../stages/normalize/index.js";
+import { NormalizeSummary } from "../stages/normalize/summary.js";
+import { writeAudit } from "../store/audit.js";
+import { currentIdSpan, currentSourceCounts, rowsInIdRange, storedDateEvidence } from "../store/normalize.js";
+import { type Db, openStore } from "../store/open.js";
 import { dateOrderFor, datesOf, normalizeFiles } from "./normalize-files.js";
-import { type RangeJob, RangeNormalizer, type RangeTally, SHOWN_FINDINGS } from "./normalize-ranges.js";
+import { type RangeJob, RangeNormalizer, type RangeTally, SHOWN_FINDINGS } from "./normalize-range.js";
 import type { FromWorker, WorkerSetup } from "./normalize-worker.js";
 
 export interface SourceSettings {
