@@ -8,7 +8,9 @@ import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import { ColumnMapper, type ColumnMapping, type ExplicitMappings } from "../fields/mapping.js";
 import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../fields/record.js";
 import { openInput, type ReadOptions, StopReading, streamRows } from "../io/input.js";
+import { progressMeter } from "../io/progress-meter.js";
 import type { Terminal } from "../io/terminal.js";
+import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { type DateOrderEvidence, noteDateOrder } from "../stages/normalize/dates.js";
 import { writeAudit } from "../store/audit.js";
 import {
@@ -75,7 +77,8 @@ export interface ImportResult {
   store: string | undefined;
   files: FileResult[];
   totals: BatchCounts;
-  gateFailed: boolean;
+  /** --max-rejects: failed when any file rejected more rows than it allows. */
+  gate: GateOutcome;
   /** Files that could not be read at all (their error is in the file's result); the others were imported. */
   failed: number;
 }
@@ -149,7 +152,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
       }
     }
     const totals = sumCounts(files);
-    const gateFailed = files.some((f) => f.gateFailed);
+    const gate = rejectGate(files, options.maxRejects);
     const failed = files.filter((f) => f.status === "failed").length;
     if (opened)
       writeAudit(opened.db, "import", options.files, failed > 0 ? "failed" : "ok", {
@@ -157,7 +160,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
         batches: files.map((f) => f.batchId),
         failed,
       });
-    return { store: opened?.path, files, totals, gateFailed, failed };
+    return { store: opened?.path, files, totals, gate, failed };
   } catch (error) {
     if (opened) {
       try {
@@ -286,6 +289,11 @@ function unusedMappings(columns: readonly string[], mapping: readonly ColumnMapp
   return columns.filter((column) => !seen.has(column) && !seen.has(column.toLowerCase()));
 }
 
+function rejectGate(files: readonly FileResult[], limit: RejectLimit | undefined): GateOutcome {
+  const over = files.filter((f) => f.gateFailed).map((f) => `${f.file} (${f.counts.rejected} of ${f.counts.read})`);
+  return over.length === 0 ? GATE_PASSED : gateFailed(`too many rejected rows for --max-rejects ${limit?.text}: ${over.join(", ")}`);
+}
+
 export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined): boolean {
   if (!limit || counts.rejected === 0) return false;
   if (limit.count !== undefined) return counts.rejected > limit.count;
@@ -304,23 +312,4 @@ function sumCounts(files: readonly FileResult[]): BatchCounts {
     totals.rejected += counts.rejected;
   }
   return totals;
-}
-
-/** Live progress text: rows, rows/s and, when the size is known, percent and ETA. Updates at most 5 times a second. */
-function progressMeter(name: string, size: number | undefined, update: (text: string) => void) {
-  const started = performance.now();
-  let last = 0;
-  return (bytes: number, rows: number) => {
-    const now = performance.now();
-    if (now - last < 200) return;
-    last = now;
-    const seconds = (now - started) / 1000;
-    const rate = Math.round(rows / Math.max(seconds, 0.001));
-    let text = `${name}: ${rows.toLocaleString("en-US")} rows, ${rate.toLocaleString("en-US")} rows/s`;
-    if (size && bytes > 0) {
-      const eta = (seconds * (size - bytes)) / bytes;
-      text += `, ${Math.floor((bytes / size) * 100)}%, ETA ${Math.ceil(eta)} s`;
-    }
-    update(text);
-  };
 }

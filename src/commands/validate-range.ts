@@ -1,19 +1,25 @@
 /**
- * Validating the store one id range at a time: normalized records as stored, others normalized in memory (as
- * normalize would make them), then the rules about one record alone. The same inline and in worker threads
- * (validate-worker.ts); it yields plain data that can cross a thread boundary, and the main thread then runs
- * the rules across records, in id order, writes the findings and builds the report (validate-run.ts).
+ * validate's work on one id range of the store (a RangeStage, see pipeline/range-stages.ts): normalized
+ * records as stored, others normalized in memory (as normalize would make them), then the rules about one
+ * record alone. Its result is plain data; the main thread then runs the rules across records, in id order,
+ * writes the findings and builds the report (validate.ts).
  */
 import type { CanonicalField } from "../fields/canonical.js";
 import type { LocatedFinding } from "../model/finding.js";
+import type { RangeStage } from "../pipeline/range-stages.js";
 import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
 import { Validator, type ValidatorOptions } from "../stages/validate/index.js";
-import { normalizeFindingsInRange, rowsInIdRange } from "../store/normalize.js";
-import type { Db } from "../store/open.js";
-import { RangeNormalizer } from "./normalize-range.js";
+import { normalizeFindingsInRange } from "../store/normalize.js";
+import { storedRecords } from "../store/records.js";
 
 /** Validate reads normalized values and findings, never match keys. */
 export const VALUES_ONLY = { matchKeys: false };
+
+export interface ValidateSetup {
+  validator: ValidatorOptions;
+  /** Normalize settings per source; records of other sources are skipped. */
+  contexts: Record<string, NormalizeContext>;
+}
 
 export interface CheckedRange {
   /** Every record checked, in id order. */
@@ -24,46 +30,35 @@ export interface CheckedRange {
   across?: (string | null)[][];
 }
 
-export class RangeChecker {
-  readonly validator: Validator;
-  private readonly acrossFields: CanonicalField[];
-  private readonly rows;
-  private readonly explanations;
-  private readonly reader;
-
-  constructor(
-    db: Db,
-    options: ValidatorOptions,
-    private readonly contexts: Record<string, NormalizeContext>,
-  ) {
-    this.validator = new Validator(options);
-    this.acrossFields = this.validator.acrossFields;
-    this.rows = rowsInIdRange(db);
-    this.explanations = normalizeFindingsInRange(db);
-    this.reader = new RangeNormalizer(db, { contexts: {}, dryRun: true, now: "" });
-  }
-
-  check(from: number, to: number): CheckedRange {
-    const checked: CheckedRange = { records: [], found: [], ...(this.acrossFields.length > 0 ? { across: [] } : {}) };
-    const explained = this.explanations(from, to);
-    for (const row of this.rows(from, to)) {
-      const context = this.contexts[row.source];
-      if (!context) continue;
-      const normalized = row.normalized
-        ? { values: row.normalized.values, findings: explained.get(row.id) ?? [] }
-        : normalizeRecord(this.reader.valuesOf(row), context, VALUES_ONLY);
-      const findings = this.validator.checkRecord({
-        source: row.source,
-        sourceId: row.sourceId,
-        line: row.line,
-        recordId: row.id,
-        values: normalized.values,
-        normalizeFindings: normalized.findings,
-      });
-      if (findings.length > 0) checked.found.push([checked.records.length, findings]);
-      checked.across?.push(this.acrossFields.map((field) => normalized.values[field]));
-      checked.records.push([row.id, row.source, row.sourceId, row.line]);
-    }
-    return checked;
-  }
-}
+export const validateRange: RangeStage<ValidateSetup, CheckedRange> = {
+  open(db, { validator: options, contexts }) {
+    const validator = new Validator(options);
+    const acrossFields: CanonicalField[] = validator.acrossFields;
+    const records = storedRecords(db);
+    const explanations = normalizeFindingsInRange(db);
+    return (range) => {
+      const checked: CheckedRange = { records: [], found: [], ...(acrossFields.length > 0 ? { across: [] } : {}) };
+      const explained = explanations(range.from, range.to);
+      for (const record of records(range)) {
+        const context = contexts[record.source];
+        if (!context) continue;
+        const recordId = record.recordId as number;
+        const normalized = record.normalized
+          ? { values: record.normalized.values, findings: explained.get(recordId) ?? [] }
+          : normalizeRecord(record.values, context, VALUES_ONLY);
+        const findings = validator.checkRecord({
+          source: record.source,
+          sourceId: record.sourceId,
+          line: record.line,
+          recordId,
+          values: normalized.values,
+          normalizeFindings: normalized.findings,
+        });
+        if (findings.length > 0) checked.found.push([checked.records.length, findings]);
+        checked.across?.push(acrossFields.map((field) => normalized.values[field]));
+        checked.records.push([recordId, record.source, record.sourceId, record.line]);
+      }
+      return checked;
+    };
+  },
+};

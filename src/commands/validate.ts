@@ -1,29 +1,30 @@
 /**
  * `roster validate`: on the store (every current record) or straight on files (nothing written). Each record
  * is normalized in memory first, as normalize would, so the rules see canonical values whether or not
- * normalize has run; findings are grouped into a report and the gates decide the exit code.
+ * normalize has run; findings are grouped into a report, and the gates' outcome is returned (the CLI adapter
+ * turns a failed gate into exit 1; a `run` command composes it).
  */
 
 import { InputError } from "../errors.js";
 import type { CanonicalField } from "../fields/canonical.js";
 import type { Terminal } from "../io/terminal.js";
 import type { LocatedFinding } from "../model/finding.js";
+import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { emptyValues, type RecordValues } from "../model/record.js";
-import { OrderedPool } from "../pipeline/ordered-pool.js";
-import { collectDateOrder, type DateOrderEvidence } from "../stages/normalize/dates.js";
+import { readFileRecords } from "../pipeline/file-records.js";
+import { scanStore, workersFor } from "../pipeline/store-scan.js";
 import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
 import type { CustomRuleConfig } from "../stages/validate/custom.js";
 import { localToday, Validator, type ValidatorOptions } from "../stages/validate/index.js";
 import { type FailOn, ReportBuilder, type Threshold, type ValidationReport } from "../stages/validate/report.js";
 import { writeAudit } from "../store/audit.js";
-import { currentSourceCounts, storedDateEvidence } from "../store/normalize.js";
 import { openStore } from "../store/open.js";
+import { currentIdRanges, currentSourceCounts } from "../store/records.js";
 import { ValidationWriter } from "../store/validate.js";
 import { defaultSource } from "./import.js";
-import { idRanges, type NormalizeOptions, workersFor } from "./normalize.js";
-import { canReadTwice, dateOrderFor, datesOf, eachRow } from "./normalize-files.js";
-import { type CheckedRange, RangeChecker, VALUES_ONLY } from "./validate-range.js";
-import type { RangeTask, ValidateWorkerSetup } from "./validate-worker.js";
+import type { NormalizeOptions } from "./normalize.js";
+import { fileEvidence, sourceContext, storeEvidence } from "./source-contexts.js";
+import { VALUES_ONLY } from "./validate-range.js";
 
 export interface ValidateOptions extends NormalizeOptions {
   required: CanonicalField[];
@@ -44,24 +45,15 @@ export interface ValidateResult {
   mode: "store" | "files";
   store: string | undefined;
   report: ValidationReport;
-  /** File mode: rows the reader could not read (store mode: import put them in rejects). */
-  rejects: { where: string; reason: string }[];
+  /** The quality gates (--fail-on, --max-invalid, roster.yml checks): failed when any error-level gate did. */
+  gate: GateOutcome;
   /** File mode: files that could not be read at all (their message); the command exits 3 after the report. */
-  failedFiles?: string[];
-}
-
-function contextFor(source: string, options: ValidateOptions, evidence: DateOrderEvidence): NormalizeContext {
-  return {
-    country: options.perSource[source]?.country ?? options.country,
-    dateOrder: dateOrderFor(source, options, evidence).dateOrder ?? undefined,
-  };
+  failedFiles: string[];
 }
 
 export async function runValidate(options: ValidateOptions, io: ValidateIo): Promise<ValidateResult> {
   return options.files.length > 0 ? validateFiles(options, io) : validateStore(options, io);
 }
-
-const WORKER = new URL("./validate-worker.js", import.meta.url);
 
 function validatorOptions(options: ValidateOptions): ValidatorOptions {
   // "Today" is decided once, so that every worker judges future birth dates alike.
@@ -72,6 +64,12 @@ function validatorOptions(options: ValidateOptions): ValidatorOptions {
     defaultCountry: options.country,
     today: localToday(),
   };
+}
+
+function gateOf(report: ValidationReport): GateOutcome {
+  if (report.passed) return GATE_PASSED;
+  const failed = report.gates.filter((g) => !g.passed && g.level === "error");
+  return gateFailed(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
 }
 
 /** No custom unique rules (the usual case): the rules across records read no values, so none are built. */
@@ -92,47 +90,43 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
   const builder = new ReportBuilder();
   const setup = validatorOptions(options);
   const progress = await io.terminal.progress("validating");
-  let pool: OrderedPool<RangeTask, CheckedRange> | undefined;
   try {
     const counts = currentSourceCounts(db, options.source ? [options.source] : []);
     const contexts: Record<string, NormalizeContext> = {};
-    for (const source of counts.keys())
-      contexts[source] = contextFor(source, options, storedDateEvidence(db, source) ?? { dayFirst: 0, monthFirst: 0 });
+    for (const source of counts.keys()) contexts[source] = sourceContext(source, options, storeEvidence(db, source)).context;
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
-    const checker = new RangeChecker(db, setup, contexts);
-    const { validator } = checker;
+    // The rules across records remember what they saw: they run here, in the one thread that sees every record.
+    const validator = new Validator(setup);
     const across = validator.acrossFields;
     const writer = new ValidationWriter(db);
-    let done = 0;
-    // In id order: the first record with a source_id is the one a duplicate is reported against.
-    const account = async (range: CheckedRange) => {
-      const found = new Map(range.found);
-      const all: LocatedFinding[] = [];
-      const checked: number[] = [];
-      range.records.forEach(([recordId, source, sourceId, line], i) => {
-        const findings = found.get(i) ?? [];
-        validator.checkAcross({ source, sourceId, line, recordId, values: acrossValues(across, range.across?.[i]) }, findings);
-        builder.add(findings);
-        for (const finding of findings) all.push(finding);
-        checked.push(recordId);
-      });
-      writer.write(checked, all);
-      await io.onFindings?.(all);
-      done += checked.length;
-      progress.update(`validating: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
-    };
     const workers = workersFor(total, options.workers);
-    if (workers > 0) {
-      const workerSetup: ValidateWorkerSetup = { validator: setup, storePath: path, busyTimeoutMs: options.busyTimeoutMs, contexts };
-      pool = new OrderedPool<RangeTask, CheckedRange>(WORKER, workerSetup, workers, account);
-      for (const range of idRanges(db)) await pool.submit(range);
-      await pool.finish();
-    } else {
-      for (const range of idRanges(db)) {
-        await account(checker.check(range.from, range.to));
-        await new Promise(setImmediate); // let an interrupt through (it removes a --out file's temporary name)
-      }
-    }
+    let done = 0;
+    await scanStore({
+      stage: "validate",
+      setup: { validator: setup, contexts },
+      db,
+      storePath: path,
+      busyTimeoutMs: options.busyTimeoutMs,
+      ranges: currentIdRanges(db),
+      workers,
+      // In id order: the first record with a source_id is the one a duplicate is reported against.
+      async apply(range) {
+        const found = new Map(range.found);
+        const all: LocatedFinding[] = [];
+        const checked: number[] = [];
+        range.records.forEach(([recordId, source, sourceId, line], i) => {
+          const findings = found.get(i) ?? [];
+          validator.checkAcross({ source, sourceId, line, recordId, values: acrossValues(across, range.across?.[i]) }, findings);
+          builder.add(findings);
+          for (const finding of findings) all.push(finding);
+          checked.push(recordId);
+        });
+        writer.write(checked, all);
+        await io.onFindings?.(all);
+        done += checked.length;
+        progress.update(`validating: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
+      },
+    });
     const report = builder.build(options.failOn, options.thresholds);
     writeAudit(db, "validate", options.source ? ["--source", options.source] : [], report.passed ? "ok" : "failed", {
       records: report.records,
@@ -140,9 +134,8 @@ async function validateStore(options: ValidateOptions, io: ValidateIo): Promise<
       passed: report.passed,
       workers,
     });
-    return { mode: "store", store: path, report, rejects: [], failedFiles: [] };
+    return { mode: "store", store: path, report, gate: gateOf(report), failedFiles: [] };
   } finally {
-    await pool?.close();
     progress.stop();
     db.close();
   }
@@ -178,7 +171,8 @@ async function validateFiles(options: ValidateOptions, io: ValidateIo): Promise<
       ]);
     }
   }
-  return { mode: "files", store: undefined, report: builder.build(options.failOn, options.thresholds), rejects: [], failedFiles };
+  const report = builder.build(options.failOn, options.thresholds);
+  return { mode: "files", store: undefined, report, gate: gateOf(report), failedFiles };
 }
 
 /**
@@ -194,22 +188,25 @@ async function validateFile(
 ): Promise<void> {
   const source = options.source ?? defaultSource(file);
   const name = file === "-" ? "<stdin>" : file;
-  const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
-  if (!(options.perSource[source]?.dateOrder ?? options.dateOrder) && canReadTwice(file)) {
-    await eachRow(file, options, io.stdin, { row: (values) => void collectDateOrder(datesOf(values), evidence), reject: () => {} });
-  }
-  const context = contextFor(source, options, evidence);
-  await eachRow(file, options, io.stdin, {
-    row: (values, line) => {
-      const normalized = normalizeRecord(values, context, VALUES_ONLY);
-      return record(
-        validator.check({ source, sourceId: values.source_id, line, values: normalized.values, normalizeFindings: normalized.findings }),
-      );
+  const evidence = await fileEvidence(file, source, options, options, io.stdin, { terminal: io.terminal, label: "reading dates of" });
+  const { context } = sourceContext(source, options, evidence);
+  await readFileRecords(
+    file,
+    source,
+    options,
+    { stdin: io.stdin, progress: { terminal: io.terminal, label: "validating" } },
+    {
+      record: ({ values, line }) => {
+        const normalized = normalizeRecord(values, context, VALUES_ONLY);
+        return record(
+          validator.check({ source, sourceId: values.source_id, line, values: normalized.values, normalizeFindings: normalized.findings }),
+        );
+      },
+      // A row that cannot be read is a finding too: it fails the gate and shows in every report format.
+      reject: (line, reason) =>
+        void record([
+          { source, sourceId: null, line, field: "row", rule: "row.unreadable", severity: "error", message: `${name}:${line}: ${reason}` },
+        ]),
     },
-    // A row that cannot be read is a finding too: it fails the gate and shows in every report format.
-    reject: (line, reason) =>
-      void record([
-        { source, sourceId: null, line, field: "row", rule: "row.unreadable", severity: "error", message: `${name}:${line}: ${reason}` },
-      ]),
-  });
+  );
 }

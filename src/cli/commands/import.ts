@@ -1,12 +1,13 @@
 /** `roster import`: the commander adapter (options → runImport) and the human / JSON output. */
 import { z } from "zod";
 import { type FileResult, type ImportOptions, type ImportResult, type RejectLimit, runImport } from "../../commands/import.js";
-import { InputError, QualityGateError, UsageError } from "../../errors.js";
+import { InputError, UsageError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { invalidMappingTargets } from "../../fields/mapping.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
+import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 
@@ -101,10 +102,7 @@ export async function importCommand(files: string[], raw: Record<string, unknown
         : `${result.failed} of ${result.files.length} files could not be read; the others were imported`,
     );
   }
-  if (result.gateFailed) {
-    const failed = result.files.filter((f) => f.gateFailed).map((f) => `${f.file} (${f.counts.rejected} of ${f.counts.read})`);
-    throw new QualityGateError(`too many rejected rows for --max-rejects ${options.maxRejects?.text}: ${failed.join(", ")}`);
-  }
+  failOnGate(result.gate);
 }
 
 const number = (n: number) => n.toLocaleString("en-US");
@@ -176,7 +174,7 @@ function toJson(result: ImportResult) {
   return {
     command: "import",
     store: result.store ?? null,
-    ok: !result.gateFailed && result.failed === 0,
+    ok: !result.gate.failed && result.failed === 0,
     failed: result.failed,
     totals: result.totals,
     files: result.files.map((f) => ({

@@ -1,7 +1,7 @@
 /** `roster validate`: the commander adapter, report output (stdout or --out) and the gates' exit code. */
 import { z } from "zod";
 import { runValidate, type ValidateOptions, type ValidateResult } from "../../commands/validate.js";
-import { InputError, QualityGateError, UsageError } from "../../errors.js";
+import { InputError, UsageError } from "../../errors.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { openTextSink } from "../../io/output.js";
 import { FORMATS } from "../../io/sniff.js";
@@ -18,6 +18,7 @@ import {
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
+import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
@@ -155,7 +156,7 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     throw error;
   }
   const { report } = result;
-  const unreadable = result.failedFiles ?? [];
+  const unreadable = result.failedFiles;
   for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
   if (options.source && files.length === 0 && report.records === 0) terminal.warn(`no current records in source "${options.source}"`);
   // An empty export passing a gate is usually a broken export upstream: say so, without failing the gate for it.
@@ -175,8 +176,5 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
         : `${unreadable.length} of ${files.length} files could not be read: ${unreadable.join("; ")}`,
     );
   }
-  if (!report.passed) {
-    const failed = report.gates.filter((g) => !g.passed && g.level === "error");
-    throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
-  }
+  failOnGate(result.gate);
 }
