@@ -28,12 +28,16 @@ export function emptyKeys(): RecordKeys {
   return { phone_ext: null, name_title: null, name_suffix: null, name_han: null, name_key: null, email_key: null, address_key: null };
 }
 
+/** What JSON.stringify would escape (quotes, backslashes, control characters, lone surrogates). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** The stored form: a JSON object in registry order, empty keys left out, so equal keys are equal text. */
 export function keysJson(keys: RecordKeys): string {
   let json = "";
   for (const name of KEY_NAMES) {
     const value = keys[name];
-    if (value !== null) json += `${json === "" ? "{" : ","}"${name}":${JSON.stringify(value)}`;
+    // Built for every record of every run: most keys need no escaping, and a regex test is cheaper than stringify.
+    if (value !== null) json += `${json === "" ? "{" : ","}"${name}":${NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`}`;
   }
   return json === "" ? "{}" : `${json}}`;
 }

@@ -7,8 +7,9 @@ import type { Db } from "../store/open.js";
 import type { IdRange } from "../store/records.js";
 
 /**
- * A stage's work on one id range: reads only, and returns plain data (JSON-safe: it is sent from a worker thread
- * as JSON, which costs the receiving main thread half of what structured cloning does).
+ * A stage's work on one id range: reads only, and returns plain data (structured-cloneable: arrays, objects,
+ * strings, numbers, no classes whose methods the main thread would call). The less it holds, the less the
+ * hand-over costs: cloning 50,000 normalized records costs about 80 ms to send and 105 ms to receive.
  */
 export interface RangeStage<Setup, Result> {
   /** Once per thread (the main thread or a worker), with its own connection: prepare statements and state. */

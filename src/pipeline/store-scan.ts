@@ -48,7 +48,7 @@ export async function scanStore<Name extends RangeStageName>(scan: StoreScan<Nam
     return;
   }
   const setup: WorkerSetup = { stage: scan.stage, setup: scan.setup, storePath: scan.storePath, busyTimeoutMs: scan.busyTimeoutMs };
-  const pool = new OrderedPool<IdRange, string>(WORKER, setup, scan.workers, (json) => scan.apply(JSON.parse(json) as ResultOf<Name>));
+  const pool = new OrderedPool<IdRange, ResultOf<Name>>(WORKER, setup, scan.workers, (result) => scan.apply(result));
   try {
     for (const range of scan.ranges) await pool.submit(range);
     await pool.finish();

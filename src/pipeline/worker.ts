@@ -1,7 +1,7 @@
 /**
  * The one worker thread entry of every store scan (store-scan.ts): opens its own connection, loads the stage's
- * range work from the registry (range-stages.ts), and answers each range task with its plain-data result, as
- * JSON (see RangeStage). It never writes: the main thread alone does.
+ * range work from the registry (range-stages.ts), and answers each range task with its plain-data result. It
+ * never writes: the main thread alone does.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openStore } from "../store/open.js";
@@ -39,12 +39,12 @@ if (port) {
     work.then(
       (run) => {
         try {
-          port.postMessage({ seq, result: JSON.stringify(run(task)) } satisfies PoolReply<string>);
+          port.postMessage({ seq, result: run(task) } satisfies PoolReply<unknown>);
         } catch (error) {
-          port.postMessage({ seq, error: failure(error) } satisfies PoolReply<string>);
+          port.postMessage({ seq, error: failure(error) } satisfies PoolReply<unknown>);
         }
       },
-      (error: unknown) => port.postMessage({ seq, error: failure(error) } satisfies PoolReply<string>),
+      (error: unknown) => port.postMessage({ seq, error: failure(error) } satisfies PoolReply<unknown>),
     );
   });
 }

@@ -2,6 +2,7 @@
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runNormalize } from "../../src/commands/normalize.js";
 import { emptyKeys, KEY_NAMES, keysJson } from "../../src/model/keys.js";
@@ -50,5 +51,14 @@ describe("keys in one JSON column", () => {
     expect(keysJson(emptyKeys())).toBe("{}");
     expect(keysJson({ ...emptyKeys(), email_key: 'a"b@x.com', phone_ext: "12" })).toBe('{"phone_ext":"12","email_key":"a\\"b@x.com"}');
     expect(JSON.parse(keysJson({ ...emptyKeys(), name_han: "张伟" }))).toEqual({ name_han: "张伟" });
+  });
+
+  it("its escaping agrees with JSON.stringify for any text (the fast path for plain keys included)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), fc.string(), (odd, plain) => {
+        const keys = { ...emptyKeys(), name_key: odd, email_key: plain };
+        expect(keysJson(keys)).toBe(JSON.stringify({ name_key: odd, email_key: plain }));
+      }),
+    );
   });
 });
