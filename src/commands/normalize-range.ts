@@ -9,7 +9,7 @@ import type { RecordValues } from "../model/record.js";
 import type { RangeStage } from "../pipeline/range-stages.js";
 import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
 import { NormalizeSummary } from "../stages/normalize/summary.js";
-import { NORMALIZED_FIELDS, type NormalizedRow } from "../store/normalize.js";
+import { NORMALIZED_FIELDS, type NormalizedPage } from "../store/normalize.js";
 import { storedRecords } from "../store/records.js";
 
 /** Findings shown on the terminal; all of them are in the store's findings table. */
@@ -26,8 +26,8 @@ export interface ShownFinding {
 }
 
 export interface NormalizedRange {
-  /** Every record of the range that was normalized, in id order. */
-  rows: NormalizedRow[];
+  /** What to write for every record of the range that was normalized, in id order. */
+  page: NormalizedPage;
   summary: Pick<NormalizeSummary, "fields" | "records" | "findings">;
   perSource: Record<string, number>;
   /** The range's first findings. */
@@ -38,7 +38,8 @@ export const normalizeRange: RangeStage<NormalizeSetup, NormalizedRange> = {
   open(db, { contexts }) {
     const records = storedRecords(db, { keys: true });
     return (range) => {
-      const result: NormalizedRange = { rows: [], summary: new NormalizeSummary(), perSource: {}, shown: [] };
+      const page: NormalizedPage = { ids: [], rewrite: [], values: [], keys: [], findings: [] };
+      const result: NormalizedRange = { page, summary: new NormalizeSummary(), perSource: {}, shown: [] };
       const summary = result.summary as NormalizeSummary;
       for (const record of records(range)) {
         const context = contexts[record.source];
@@ -54,16 +55,14 @@ export const normalizeRange: RangeStage<NormalizeSetup, NormalizedRange> = {
           if (result.shown.length >= SHOWN_FINDINGS) break;
           result.shown.push({ where: `${record.source}:${record.line}${record.sourceId ? ` (${record.sourceId})` : ""}`, finding });
         }
+        if (after.findings.length > 0) page.findings.push([page.ids.length, after.findings]);
+        page.ids.push(record.recordId as number);
+        // A first normalize always writes: import's columns are only assumed to equal `before`.
+        const rewrite = stored === null || !holdsValues(stored.values, after.values);
+        page.rewrite.push(rewrite);
+        if (rewrite) for (const field of NORMALIZED_FIELDS) page.values.push(after.values[field]);
         const keys = keysJson(after.keys);
-        const row: NormalizedRow = {
-          id: record.recordId as number,
-          // A first normalize always writes: import's columns are only assumed to equal `before`.
-          values:
-            stored !== null && holdsValues(stored.values, after.values) ? null : NORMALIZED_FIELDS.map((field) => after.values[field]),
-          keys: stored !== null && stored.keys === keys ? null : keys,
-        };
-        if (after.findings.length > 0) row.findings = after.findings;
-        result.rows.push(row);
+        page.keys.push(stored !== null && stored.keys === keys ? null : keys);
       }
       return result;
     };

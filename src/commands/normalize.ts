@@ -90,11 +90,11 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       ranges: currentIdRanges(db),
       workers,
       apply(range) {
-        writer?.write(range.rows, now); // one transaction per range
+        writer?.write(range.page, now); // one transaction per range
         result.summary.merge(range.summary);
         for (const [source, n] of Object.entries(range.perSource)) (reports.get(source) as SourceReport).records += n;
         for (const shown of range.shown) if (result.findings.length < SHOWN_FINDINGS) result.findings.push(shown);
-        done += range.rows.length;
+        done += range.page.ids.length;
         progress.update(`normalizing: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} records`);
       },
     });
