@@ -35,6 +35,7 @@ const port = parentPort;
 if (port) {
   // Tasks that arrive while the stage loads wait for it, in order; a failure to open answers each with the error.
   const work = openWork(workerData as WorkerSetup);
+  work.catch(() => {}); // reported with each task; with no task at all, nobody needs to hear of it
   port.on("message", ({ seq, task }: { seq: number; task: IdRange }) => {
     work.then(
       (run) => {
