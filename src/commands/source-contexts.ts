@@ -4,7 +4,7 @@
  * from the data's evidence (counted by import per batch, or read from a file before its records).
  */
 import type { RecordValues } from "../model/record.js";
-import { canReadTwice, type FileReading, readFileRecords } from "../pipeline/file-records.js";
+import { canReadTwice, type FileReading, type ReadIo, readFileRecords } from "../pipeline/file-records.js";
 import { collectDateOrder, type DateOrderEvidence, decideDateOrder } from "../stages/normalize/dates.js";
 import type { DateOrder, NormalizeContext } from "../stages/normalize/index.js";
 import { storedDateEvidence } from "../store/normalize.js";
@@ -75,7 +75,7 @@ export async function fileEvidence(
   settings: NormalizeSettings,
   reading: FileReading,
   stdin: AsyncIterable<Uint8Array> | undefined,
-  progress: Parameters<typeof readFileRecords>[3]["progress"],
+  progress: ReadIo["progress"],
 ): Promise<DateOrderEvidence> {
   const evidence: DateOrderEvidence = { dayFirst: 0, monthFirst: 0 };
   if (configuredOrder(source, settings) || !canReadTwice(file)) return evidence;
