@@ -3,33 +3,8 @@
  * later stages always start from what the source sent (normalize can be re-run with better rules).
  */
 import { parseRecordText } from "../io/json-parser.js";
+import { emptyValues, type RecordValues } from "../model/record.js";
 import type { CanonicalField } from "./canonical.js";
-
-export type MappedValues = Record<CanonicalField, string | null>;
-
-/** Every field null, written out: an object literal is several times cheaper than copying a template. */
-export function emptyValues(): MappedValues {
-  return {
-    source_id: null,
-    given_name: null,
-    family_name: null,
-    full_name: null,
-    email: null,
-    phone: null,
-    birth_date: null,
-    company: null,
-    address_line1: null,
-    address_line2: null,
-    city: null,
-    region: null,
-    postal_code: null,
-    country: null,
-    national_id: null,
-    marketing_consent: null,
-    created_at: null,
-    updated_at: null,
-  };
-}
 
 /**
  * A batch's stored mapping, ready for use: each column's field, and its place in the order of precedence
@@ -77,7 +52,7 @@ export function storedMapping(text: string | null): StoredMapping {
  * empty ones null; nested objects are walked with dotted names as flattenRecord names them at import. A field
  * fed by several columns takes the non-empty value of the column first in precedence, as import did.
  */
-export function mappedValues(raw: string, mapping: StoredMapping, exactNumbers = true): MappedValues {
+export function mappedValues(raw: string, mapping: StoredMapping, exactNumbers = true): RecordValues {
   const values = emptyValues();
   // Rows from CSV were stored as JSON strings only: plain JSON.parse is exact for them, and faster.
   const record = (exactNumbers ? parseRecordText(raw) : JSON.parse(raw)) as Record<string, unknown>;
@@ -89,7 +64,7 @@ function assign(
   object: Record<string, unknown>,
   prefix: string,
   mapping: StoredMapping,
-  values: MappedValues,
+  values: RecordValues,
   ranks: Record<string, number> | undefined,
 ): void {
   for (const key in object) {

@@ -4,9 +4,9 @@
  * Pure; plans are computed once per header set because this runs a million times per import.
  */
 import { createHash } from "node:crypto";
+import { emptyValues, type RecordValues } from "../model/record.js";
 import { CANONICAL_FIELDS, type CanonicalField } from "./canonical.js";
 import type { ColumnMapper } from "./mapping.js";
-import { emptyValues, type MappedValues } from "./raw.js";
 
 export interface CanonicalRecord {
   line: number;
@@ -96,7 +96,7 @@ export function buildRecord(plan: RowPlan, line: number, values: readonly string
  * Only the canonical values of a row, by field: what normalize and validate need of a file, without the raw
  * JSON and record key that only the store keeps.
  */
-export function rowValues(plan: RowPlan, values: readonly string[]): MappedValues {
+export function rowValues(plan: RowPlan, values: readonly string[]): RecordValues {
   const record = emptyValues();
   plan.fieldColumns.forEach((candidates, i) => {
     if (candidates.length > 0) record[CANONICAL_FIELDS[i] as CanonicalField] = pick(candidates, values);

@@ -1,86 +1,26 @@
-/** Reading records for normalize and writing its results: canonical values, match keys and findings. */
-import { UsageError } from "../errors.js";
-import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
-import { type StoredMapping, storedMapping } from "../fields/raw.js";
-import type { Finding } from "../stages/normalize/types.js";
+/** Writing normalize's results (canonical values, keys, findings), and what normalize and validate read of them. */
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import type { Finding } from "../model/finding.js";
 import type { Db } from "./open.js";
-
-export interface StoredRow {
-  id: number;
-  line: number;
-  source: string;
-  sourceId: string | null;
-  raw: string;
-  batchId: number;
-  /** What the last normalize stored for this record (values and keys by name), or null before the first. */
-  normalized: StoredNormalization | null;
-}
-
-export interface StoredNormalization {
-  values: Record<CanonicalField, string | null>;
-  keys: Record<string, string | null>;
-}
 
 /** The canonical columns normalize rewrites: all but source_id, which identifies the record. */
 export const NORMALIZED_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
 
-export interface BatchMapping {
-  mapping: StoredMapping;
-  /** CSV rows were stored as JSON of strings; JSON rows may hold numbers whose digits must be kept exactly. */
-  fromJson: boolean;
-}
-
-/** Each batch's column mapping, read once per batch rather than with every row. */
-export function batchMappings(db: Db): (batchId: number) => BatchMapping {
-  const statement = db.prepare("SELECT mapping, format FROM batches WHERE id = ?");
-  const cache = new Map<number, BatchMapping>();
-  return (batchId) => {
-    let found = cache.get(batchId);
-    if (!found) {
-      const row = statement.get(batchId) as { mapping: string | null; format: string };
-      found = {
-        mapping: storedMapping(row.mapping),
-        fromJson: row.format === "json" || row.format === "jsonl",
-      };
-      cache.set(batchId, found);
-    }
-    return found;
-  };
-}
-
-export interface NormalizedRow {
-  id: number;
-  values: Record<string, string | null>;
-  keys: Record<string, string | null>;
-  findings: Finding[];
-  /** The store already holds exactly these values (a re-run): the records row is left as it is. */
-  valuesStored?: boolean;
-  /** The store already holds exactly these keys: record_keys is left as it is (normalized_at included). */
-  keysStored?: boolean;
-}
-
 /**
- * Sources with current records and how many each has, in one pass, optionally limited to some sources
- * (`--source`). Those must be sources the store knows: a typo would check nothing and pass a CI gate.
+ * What normalize writes for a page of records: plain data, made in a worker thread and written by the main
+ * thread. Columns rather than an object per record: cloning it across threads costs half as much.
  */
-export function currentSourceCounts(db: Db, only: readonly string[] = []): Map<string, number> {
-  const rows = db.prepare("SELECT source, count(*) AS n FROM current_records GROUP BY source ORDER BY source").all() as {
-    source: string;
-    n: number;
-  }[];
-  if (only.length > 0) checkSourcesKnown(db, only);
-  return new Map(rows.filter((r) => only.length === 0 || only.includes(r.source)).map((r) => [r.source, r.n]));
-}
-
-/** Every source ever imported (a source whose records were all superseded is still one). */
-function checkSourcesKnown(db: Db, names: readonly string[]): void {
-  const known = (db.prepare("SELECT DISTINCT source FROM batches ORDER BY source").all() as { source: string }[]).map((r) => r.source);
-  const unknown = names.find((name) => !known.includes(name));
-  if (unknown === undefined) return;
-  throw new UsageError(
-    `--source ${unknown}: no such source in the store`,
-    known.length === 0 ? "the store has no records yet: roster import some first" : `sources in the store: ${known.join(", ")}`,
-  );
+export interface NormalizedPage {
+  /** Every record of the page, in id order. */
+  ids: number[];
+  /** Per record: whether its values are written (false: the store holds exactly these already, the row is left alone). */
+  rewrite: boolean[];
+  /** NORMALIZED_FIELDS.length values (in that order) for each record rewritten, one record after another. */
+  values: (string | null)[];
+  /** Per record: the keys as model/keys.ts's keysJson, or null when stored already (record_keys is left alone). */
+  keys: (string | null)[];
+  /** The findings of the records that have some, by index in `ids`. */
+  findings: [index: number, findings: Finding[]][];
 }
 
 /** normalize's findings of the records with ids in [from, to], by record id (what validate explains with). */
@@ -96,52 +36,6 @@ export function normalizeFindingsInRange(db: Db): (from: number, to: number) => 
     }
     return byRecord;
   };
-}
-
-/**
- * Lowest and highest id of current records: the span normalize splits into ranges. Walking the rowid from
- * either end stops at the first current record; min()/max() over the view read every row.
- */
-export function currentIdSpan(db: Db): { min: number; max: number } | undefined {
-  const first = db.prepare("SELECT id FROM current_records ORDER BY id LIMIT 1").pluck().get() as number | undefined;
-  const last = db.prepare("SELECT id FROM current_records ORDER BY id DESC LIMIT 1").pluck().get() as number | undefined;
-  return first === undefined || last === undefined ? undefined : { min: first, max: last };
-}
-
-/**
- * Current records with ids in [from, to], in id order. Reading by primary-key range keeps every query cheap
- * and lets several workers take disjoint ranges. Rows come as arrays and what normalize stored as one JSON
- * array (only for records it has seen): better-sqlite3 building objects of 30 columns cost more than
- * normalizing them (7.2 s of 31.5 s for a million records; 1.0 s this way on a first run).
- */
-export function rowsInIdRange(db: Db, keyFields: readonly string[] = []): (from: number, to: number) => StoredRow[] {
-  // JSON cannot hold a BLOB (one an analyst wrote with sqlite3): it reads as U+0000, which no normalized value
-  // contains, so normalize rewrites it rather than stop.
-  const stored = [...CANONICAL_FIELDS.map((field) => `r.${field}`), ...keyFields.map((key) => `k.${key}`)]
-    .map((column) => `iif(typeof(${column}) = 'blob', char(0), ${column})`)
-    .join(", ");
-  const statement = db
-    .prepare(
-      `SELECT r.id, r.line, r.source, r.source_id, r.raw, r.batch_id, iif(k.record_id IS NULL, NULL, json_array(${stored}))
-       FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
-       WHERE r.id BETWEEN ? AND ? AND r.superseded_by IS NULL AND b.status = 'complete'
-       ORDER BY r.id`,
-    )
-    .raw(true);
-  const normalization = (json: string | null): StoredNormalization | null => {
-    if (json === null) return null;
-    const columns = JSON.parse(json) as (string | null)[];
-    const values = {} as Record<CanonicalField, string | null>;
-    const keys: Record<string, string | null> = {};
-    let i = 0;
-    for (const field of CANONICAL_FIELDS) values[field] = columns[i++] ?? null;
-    for (const key of keyFields) keys[key] = columns[i++] ?? null;
-    return { values, keys };
-  };
-  return (from, to) =>
-    (statement.all(from, to) as [number, number, string, string | null, string, number, string | null][]).map(
-      ([id, line, source, sourceId, raw, batchId, json]) => ({ id, line, source, sourceId, raw, batchId, normalized: normalization(json) }),
-    );
 }
 
 /**
@@ -175,13 +69,10 @@ export function storedDateEvidence(db: Db, source: string): { dayFirst: number; 
 export class NormalizedWriter {
   private readonly writePage;
 
-  constructor(db: Db, keyFields: readonly string[]) {
+  constructor(db: Db) {
     const fields = NORMALIZED_FIELDS;
     const update = db.prepare(`UPDATE records SET ${fields.map((column) => `${column} = ?`).join(", ")} WHERE id = ?`);
-    const keyColumns = ["record_id", ...keyFields, "normalized_at"];
-    const upsertKeys = db.prepare(
-      `INSERT OR REPLACE INTO record_keys (${keyColumns.join(", ")}) VALUES (${keyColumns.map(() => "?").join(", ")})`,
-    );
+    const upsertKeys = db.prepare("INSERT OR REPLACE INTO record_keys (record_id, keys, normalized_at) VALUES (?, ?, ?)");
     // Replacing earlier findings costs a delete per record: skipped for a page whose records have none. Checked
     // inside the page's write transaction, so a concurrent normalize cannot slip findings in between.
     const anyFindings = db.prepare("SELECT 1 FROM findings WHERE stage = 'normalize' AND record_id BETWEEN ? AND ? LIMIT 1");
@@ -189,29 +80,31 @@ export class NormalizedWriter {
     const insertFinding = db.prepare(
       "INSERT INTO findings (record_id, stage, field, rule, severity, message, suggestion) VALUES (?, 'normalize', ?, ?, ?, ?, ?)",
     );
-    const values: (string | number | null)[] = new Array(fields.length + 1);
-    const keys: (string | number | null)[] = new Array(keyColumns.length);
-    this.writePage = db.transaction((rows: NormalizedRow[], now: string) => {
-      const hadFindings =
-        rows.length > 0 && anyFindings.get((rows[0] as NormalizedRow).id, (rows.at(-1) as NormalizedRow).id) !== undefined;
-      for (const row of rows) {
-        let i = 0;
-        for (const field of fields) values[i++] = row.values[field] ?? null;
-        values[i] = row.id;
+    const bound: (string | number | null)[] = new Array(fields.length + 1);
+    this.writePage = db.transaction((page: NormalizedPage, now: string) => {
+      const { ids } = page;
+      const hadFindings = ids.length > 0 && anyFindings.get(ids[0], ids.at(-1)) !== undefined;
+      let next = 0; // the first value of the next record rewritten
+      ids.forEach((id, i) => {
         // An UPDATE rewrites the whole row even when nothing differs: skipping it makes nightly re-runs cheap.
-        if (!row.valuesStored) update.run(values);
-        let k = 0;
-        keys[k++] = row.id;
-        for (const key of keyFields) keys[k++] = row.keys[key] ?? null;
-        keys[k] = now;
-        if (!row.keysStored) upsertKeys.run(keys);
-        if (hadFindings) clearFindings.run(row.id);
-        for (const f of row.findings) insertFinding.run(row.id, f.field, f.rule, f.severity, f.message, f.suggestion ?? null);
+        if (page.rewrite[i]) {
+          for (let f = 0; f < fields.length; f++) bound[f] = page.values[next++] ?? null;
+          bound[fields.length] = id;
+          update.run(bound);
+        }
+        const keys = page.keys[i];
+        if (keys !== null && keys !== undefined) upsertKeys.run(id, keys, now);
+        if (hadFindings) clearFindings.run(id);
+      });
+      for (const [i, findings] of page.findings) {
+        const id = ids[i];
+        for (const f of findings) insertFinding.run(id, f.field, f.rule, f.severity, f.message, f.suggestion ?? null);
       }
     }).immediate;
   }
 
-  write(rows: NormalizedRow[], now: string): void {
-    this.writePage(rows, now);
+  /** One transaction. */
+  write(page: NormalizedPage, now: string): void {
+    this.writePage(page, now);
   }
 }

@@ -149,6 +149,40 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX records_by_predecessor ON records(supersedes) WHERE supersedes IS NOT NULL;
     `);
   },
+  // 4: the keys in one JSON column (issue #8): a key added to src/model/keys.ts needs no migration of its own.
+  // The view keeps a column for each key analysts used so far; `keys` holds them all.
+  `
+  CREATE TABLE record_keys_3 (
+    record_id     INTEGER PRIMARY KEY REFERENCES records(id),
+    keys          TEXT NOT NULL,         -- JSON object, key name -> value (src/model/keys.ts); empty keys left out
+    normalized_at TEXT NOT NULL
+  );
+  INSERT INTO record_keys_3 (record_id, keys, normalized_at)
+    SELECT record_id, (SELECT json_group_object(name, value) FROM (
+      SELECT 'phone_ext' AS name, phone_ext AS value
+      UNION ALL SELECT 'name_title', name_title
+      UNION ALL SELECT 'name_suffix', name_suffix
+      UNION ALL SELECT 'name_han', name_han
+      UNION ALL SELECT 'name_key', name_key
+      UNION ALL SELECT 'email_key', email_key
+      UNION ALL SELECT 'address_key', address_key) WHERE value IS NOT NULL), normalized_at
+    FROM record_keys;
+  DROP VIEW current_records;
+  DROP TABLE record_keys;
+  ALTER TABLE record_keys_3 RENAME TO record_keys;
+  CREATE VIEW current_records AS
+    SELECT r.*, k.keys,
+           json_extract(k.keys, '$.phone_ext') AS phone_ext,
+           json_extract(k.keys, '$.name_title') AS name_title,
+           json_extract(k.keys, '$.name_suffix') AS name_suffix,
+           json_extract(k.keys, '$.name_han') AS name_han,
+           json_extract(k.keys, '$.name_key') AS name_key,
+           json_extract(k.keys, '$.email_key') AS email_key,
+           json_extract(k.keys, '$.address_key') AS address_key,
+           k.normalized_at
+    FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
+    WHERE b.status = 'complete' AND r.superseded_by IS NULL;
+  `,
 ];
 
 /**

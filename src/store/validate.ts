@@ -1,5 +1,5 @@
 /** Writing validate's findings: each run replaces the stage's earlier findings of the records it checked. */
-import type { ValidationFinding } from "../stages/validate/index.js";
+import type { LocatedFinding } from "../model/finding.js";
 import type { Db } from "./open.js";
 
 export class ValidationWriter {
@@ -12,7 +12,7 @@ export class ValidationWriter {
     );
     // A range whose records have no validate findings yet (a first run) needs no delete per record.
     const anyFindings = db.prepare("SELECT 1 FROM findings WHERE stage = 'validate' AND record_id BETWEEN ? AND ? LIMIT 1");
-    this.writeRange = db.transaction((checked: readonly number[], findings: readonly ValidationFinding[]) => {
+    this.writeRange = db.transaction((checked: readonly number[], findings: readonly LocatedFinding[]) => {
       const first = checked[0];
       const last = checked.at(-1);
       if (first !== undefined && last !== undefined && anyFindings.get(first, last) !== undefined) for (const id of checked) clear.run(id);
@@ -21,7 +21,7 @@ export class ValidationWriter {
   }
 
   /** Replace the validate findings of the checked records (one transaction). */
-  write(checked: readonly number[], findings: readonly ValidationFinding[]): void {
+  write(checked: readonly number[], findings: readonly LocatedFinding[]): void {
     this.writeRange(checked, findings);
   }
 }

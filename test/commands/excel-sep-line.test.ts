@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { runImport } from "../../src/cli/commands/import-run.js";
-import { runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { runImport } from "../../src/commands/import.js";
+import { runNormalize } from "../../src/commands/normalize.js";
 import { importFiles, importOrThrow, normalizeOptions, query, quietTerminal, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 

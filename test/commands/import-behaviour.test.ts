@@ -101,7 +101,7 @@ describe("rejects and gates", () => {
     expect(query(store, "SELECT rows_read, rows_new, rows_rejected, status FROM batches")).toEqual([
       { rows_read: 4, rows_new: 2, rows_rejected: 2, status: "complete" },
     ]);
-    expect(result.gateFailed).toBe(false);
+    expect(result.gate).toEqual({ failed: false, reason: undefined });
   });
 
   it.each([
@@ -112,8 +112,13 @@ describe("rejects and gates", () => {
   ])("--max-rejects %o fails the gate: %s (data is still imported)", async (limit, fails) => {
     const dir = tempDir();
     const store = join(dir, "roster.db");
-    const result = await importFiles([writeFile(dir, "crm.csv", messy)], store, { maxRejects: limit });
-    expect(result.gateFailed).toBe(fails);
+    const file = writeFile(dir, "crm.csv", messy);
+    const result = await importFiles([file], store, { maxRejects: limit });
+    expect(result.gate).toEqual(
+      fails
+        ? { failed: true, reason: `too many rejected rows for --max-rejects ${limit.text}: ${file} (2 of 4)` }
+        : { failed: false, reason: undefined },
+    );
     expect(query(store, "SELECT count(*) AS n FROM records")).toEqual([{ n: 2 }]);
   });
 });

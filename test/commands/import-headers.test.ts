@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { runNormalize } from "../../src/commands/normalize.js";
 import { importOrThrow, normalizeOptions, query, quietTerminal, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 

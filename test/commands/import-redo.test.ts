@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { runNormalize } from "../../src/commands/normalize.js";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { BatchWriter } from "../../src/store/imports.js";
 import { openStore } from "../../src/store/open.js";

@@ -30,7 +30,7 @@ function onlyObject(stdout: string): Record<string, unknown> {
 }
 
 afterEach(() => {
-  vi.doUnmock("../../src/cli/commands/import-run.js");
+  vi.doUnmock("../../src/commands/import.js");
   vi.resetModules();
 });
 
@@ -106,7 +106,7 @@ describe("--json: every failure is one JSON error object on stdout", () => {
   });
 
   it("an internal error (a bug) is exit 70 with code internal", async () => {
-    vi.doMock("../../src/cli/commands/import-run.js", async (original) => ({
+    vi.doMock("../../src/commands/import.js", async (original) => ({
       ...(await original<object>()),
       runImport: async () => {
         throw new TypeError("boom");

@@ -18,7 +18,7 @@ function streams() {
 }
 
 afterEach(() => {
-  vi.doUnmock("../../src/cli/commands/import-run.js");
+  vi.doUnmock("../../src/commands/import.js");
   vi.resetModules();
 });
 
@@ -50,7 +50,7 @@ describe("main", () => {
   });
 
   it("an unexpected error is exit 70 with a short message; --verbose adds the stack", async () => {
-    vi.doMock("../../src/cli/commands/import-run.js", async (original) => ({
+    vi.doMock("../../src/commands/import.js", async (original) => ({
       ...(await original<object>()),
       runImport: async () => {
         throw new TypeError("cannot read properties of undefined (reading 'x')");

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { type NormalizeOptions, runNormalize } from "../../src/cli/commands/normalize-run.js";
+import { type NormalizeOptions, runNormalize } from "../../src/commands/normalize.js";
 import { StoreError } from "../../src/errors.js";
 import { importFiles, normalizeOptions, query, quietTerminal, ROOT } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
@@ -246,7 +246,9 @@ describe("normalize in the store", () => {
              CREATE TRIGGER values_rewritten AFTER UPDATE ON records BEGIN INSERT INTO rewrites VALUES ('records', new.id); END;
              CREATE TRIGGER keys_rewritten AFTER INSERT ON record_keys BEGIN INSERT INTO rewrites VALUES ('keys', new.record_id); END;`);
     db.prepare("UPDATE records SET email = 'JOHN.MCDONALD@EXAMPLE.COM ' WHERE source_id = 'M1'").run();
-    db.prepare("UPDATE record_keys SET name_key = 'spoiled' WHERE record_id = (SELECT id FROM records WHERE source_id = 'M2')").run();
+    db.prepare(
+      "UPDATE record_keys SET keys = json_set(keys, '$.name_key', 'spoiled') WHERE record_id = (SELECT id FROM records WHERE source_id = 'M2')",
+    ).run();
     db.exec("DELETE FROM rewrites");
     db.close();
     await normalize(options(store));

@@ -1,8 +1,8 @@
 /** validate and normalize on the store say when a batch is unfinished: its rows are not current, so not checked. */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runNormalize } from "../../src/cli/commands/normalize-run.js";
-import { runValidate, type ValidateOptions } from "../../src/cli/commands/validate-run.js";
+import { runNormalize } from "../../src/commands/normalize.js";
+import { runValidate, type ValidateOptions } from "../../src/commands/validate.js";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { BatchWriter } from "../../src/store/imports.js";
 import { openStore } from "../../src/store/open.js";

@@ -3,8 +3,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
-import { type ImportOptions, type ImportResult, runImport } from "../../src/cli/commands/import-run.js";
-import type { NormalizeOptions } from "../../src/cli/commands/normalize-run.js";
+import { type ImportOptions, type ImportResult, runImport } from "../../src/commands/import.js";
+import type { NormalizeOptions } from "../../src/commands/normalize.js";
+import type { ValidateOptions } from "../../src/commands/validate.js";
 import { InputError } from "../../src/errors.js";
 import { Terminal } from "../../src/io/terminal.js";
 
@@ -126,6 +127,20 @@ export function normalizeOptions(storePath: string, overrides: Partial<Normalize
     perSource: {},
     storePath,
     busyTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+/** Options for runValidate on a store (or, with `files`, straight on files): the CLI's defaults otherwise. */
+export function validateOptions(storePath: string, overrides: Partial<ValidateOptions> = {}): ValidateOptions {
+  return {
+    ...normalizeOptions(storePath),
+    workers: 0,
+    required: [],
+    disabled: [],
+    custom: [],
+    failOn: "error",
+    thresholds: [],
     ...overrides,
   };
 }

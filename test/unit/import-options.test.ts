@@ -1,7 +1,7 @@
 /** argv → options: the parsing of import's flags, before any file is read. */
 import { describe, expect, it } from "vitest";
 import { parseDelimiter, parseMapFlags, parseMaxRejects } from "../../src/cli/commands/import.js";
-import { defaultSource, exceedsLimit } from "../../src/cli/commands/import-run.js";
+import { defaultSource, exceedsLimit } from "../../src/commands/import.js";
 import { UsageError } from "../../src/errors.js";
 
 describe("--max-rejects", () => {

@@ -2,7 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultSource } from "../../src/cli/commands/import-run.js";
+import { defaultSource } from "../../src/commands/import.js";
 import { decideFormat } from "../../src/io/detect.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 

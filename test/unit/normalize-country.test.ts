@@ -3,8 +3,9 @@ import fc from "fast-check";
 import countries from "i18n-iso-countries";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
+import type { RecordValues } from "../../src/model/record.js";
 import { countryCode } from "../../src/stages/normalize/country.js";
-import { type CanonicalValues, type NormalizeContext, normalizeRecord } from "../../src/stages/normalize/index.js";
+import { type NormalizeContext, normalizeRecord } from "../../src/stages/normalize/index.js";
 
 const require = createRequire(import.meta.url);
 const LANGUAGES = ["en", "zh", "de", "fr", "es"] as const;
@@ -340,7 +341,7 @@ describe("countryCode: properties", () => {
 // ---------------------------------------------------------------------------------------------------------
 // normalizeRecord: the country is resolved first and drives phone region and postal code format.
 
-type Values = CanonicalValues;
+type Values = RecordValues;
 const blank = (): Values => Object.fromEntries(CANONICAL_FIELDS.map((field) => [field, null])) as Values;
 const record = (values: Partial<Values>): Values => ({ ...blank(), ...values });
 const ctx = (country: string | undefined, dateOrder: NormalizeContext["dateOrder"] = undefined): NormalizeContext => ({

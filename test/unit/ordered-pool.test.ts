@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OrderedPool } from "../../src/cli/commands/ordered-pool.js";
+import { OrderedPool } from "../../src/pipeline/ordered-pool.js";
 
 const ECHO = new URL("../helpers/echo-worker.mjs", import.meta.url);
 type Task = { value: number; delayMs: number; fail?: boolean };
@@ -40,11 +40,17 @@ describe("OrderedPool", () => {
 
   it("a failed task fails the pool with its message and code, and the workers stop", async () => {
     const delivered: number[] = [];
+    let firstDelivered = () => {};
+    const first = new Promise<void>((resolve) => {
+      firstDelivered = resolve;
+    });
     const pool = new OrderedPool<Task, number>(ECHO, undefined, 2, (result) => {
       delivered.push(result);
+      firstDelivered();
     });
     await pool.submit({ value: 1, delayMs: 1 });
-    await pool.submit({ value: 2, delayMs: 40, fail: true }); // after task 1 is delivered
+    await first; // the failure comes after task 1 is delivered, however slowly the workers start
+    await pool.submit({ value: 2, delayMs: 1, fail: true });
     await expect(pool.finish()).rejects.toMatchObject({ message: "task 2 failed", code: "SQLITE_BUSY" });
     expect(delivered).toEqual([10]);
   });

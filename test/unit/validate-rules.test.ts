@@ -2,20 +2,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
-import { type CanonicalValues, normalizeRecord } from "../../src/stages/normalize/index.js";
+import type { RecordValues } from "../../src/model/record.js";
+import { normalizeRecord } from "../../src/stages/normalize/index.js";
 import { checkChineseId, chineseIdCheckCharacter } from "../../src/stages/validate/chinese-id.js";
 import { domainTypo } from "../../src/stages/validate/email-rules.js";
 import { BUILT_IN_RULES, localToday, type RecordToCheck, Validator } from "../../src/stages/validate/index.js";
 
 const TODAY = "2026-11-23";
 
-function record(values: Partial<CanonicalValues>, extra: Partial<RecordToCheck> = {}): RecordToCheck {
-  const all = { ...(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, null])) as CanonicalValues), ...values };
+function record(values: Partial<RecordValues>, extra: Partial<RecordToCheck> = {}): RecordToCheck {
+  const all = { ...(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, null])) as RecordValues), ...values };
   return { source: "crm", sourceId: all.source_id, line: 2, values: all, normalizeFindings: [], ...extra };
 }
 
 /** Rules (id) that fire on a record, in rule order. */
-function rulesFor(values: Partial<CanonicalValues>, required: (keyof CanonicalValues)[] = []): string[] {
+function rulesFor(values: Partial<RecordValues>, required: (keyof RecordValues)[] = []): string[] {
   return new Validator({ required, today: TODAY }).check(record(values)).map((f) => f.rule);
 }
 
@@ -269,9 +270,9 @@ describe("names", () => {
 });
 
 describe("names made only of placeholders, as validate sees them (normalized: the parts joined into full_name)", () => {
-  const normalized = (values: Partial<CanonicalValues>) =>
+  const normalized = (values: Partial<RecordValues>) =>
     normalizeRecord(record(values).values, { country: undefined, dateOrder: undefined }).values;
-  const nameRules = (values: Partial<CanonicalValues>) => rulesFor(normalized(values)).filter((rule) => rule.startsWith("name."));
+  const nameRules = (values: Partial<RecordValues>) => rulesFor(normalized(values)).filter((rule) => rule.startsWith("name."));
 
   it.each([
     ["Test", "Test"],
@@ -370,7 +371,7 @@ describe("never throws", () => {
       fc.property(
         fc.record(Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, value])) as Record<string, fc.Arbitrary<string | null>>),
         (values) => {
-          new Validator({ required: ["email"], today: TODAY }).check(record(values as Partial<CanonicalValues>));
+          new Validator({ required: ["email"], today: TODAY }).check(record(values as Partial<RecordValues>));
         },
       ),
       { numRuns: 500 },

@@ -1,15 +1,16 @@
 /** `roster import`: the commander adapter (options → runImport) and the human / JSON output. */
 import { z } from "zod";
-import { InputError, QualityGateError, UsageError } from "../../errors.js";
+import { type FileResult, type ImportOptions, type ImportResult, type RejectLimit, runImport } from "../../commands/import.js";
+import { InputError, UsageError } from "../../errors.js";
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import { invalidMappingTargets } from "../../fields/mapping.js";
 import { count, number } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
+import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
-import { type FileResult, type ImportOptions, type ImportResult, type RejectLimit, runImport } from "./import-run.js";
 
 const ImportFlags = z.object({
   format: z.enum(FORMATS).optional(),
@@ -110,12 +111,7 @@ export async function importCommand(files: string[], raw: Record<string, unknown
         : `${number(result.failed)} of ${count(result.files.length, "file")} could not be read; the others were ${options.dryRun ? "read (dry run)" : "imported"}`,
     );
   }
-  if (result.gateFailed) {
-    const failed = result.files
-      .filter((f) => f.gateFailed)
-      .map((f) => `${f.file} (${number(f.counts.rejected)} of ${count(f.counts.read, "row")})`);
-    throw new QualityGateError(`too many rejected rows for --max-rejects ${options.maxRejects?.text}: ${failed.join(", ")}`);
-  }
+  failOnGate(result.gate);
 }
 
 const countsText = (counts: FileResult["counts"]) =>
@@ -206,7 +202,7 @@ function toJson(result: ImportResult) {
   return {
     command: "import",
     store: result.store ?? null,
-    ok: !result.gateFailed && result.failed === 0,
+    ok: !result.gate.failed && result.failed === 0,
     failed: result.failed,
     totals: result.totals,
     files: result.files.map((f) => ({

@@ -1,15 +1,15 @@
 /** `roster normalize`: the commander adapter and the human / JSON output. */
 import { z } from "zod";
+import { auditArgs } from "../../commands/audit-args.js";
+import { type NormalizeOptions, type NormalizeResult, runNormalize } from "../../commands/normalize.js";
 import { UsageError } from "../../errors.js";
 import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
-import { auditArgs } from "../audit-args.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { type NormalizeOptions, type NormalizeResult, runNormalize } from "./normalize-run.js";
 
 const NormalizeFlags = z.object({
   format: z.enum(FORMATS).optional(),

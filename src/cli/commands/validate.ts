@@ -1,6 +1,8 @@
 /** `roster validate`: the commander adapter, report output (stdout or --out) and the gates' exit code. */
 import { z } from "zod";
-import { InputError, QualityGateError, UsageError } from "../../errors.js";
+import { auditArgs } from "../../commands/audit-args.js";
+import { runValidate, type ValidateOptions, type ValidateResult } from "../../commands/validate.js";
+import { InputError, UsageError } from "../../errors.js";
 import { count, number } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { openTextSink } from "../../io/output.js";
@@ -19,12 +21,11 @@ import {
 } from "../../stages/validate/render.js";
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
-import { auditArgs } from "../audit-args.js";
+import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 import { workerCount } from "./normalize.js";
-import { runValidate, type ValidateOptions, type ValidateResult } from "./validate-run.js";
 
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
@@ -175,7 +176,7 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
     throw error;
   }
   const { report } = result;
-  const unreadable = result.failedFiles ?? [];
+  const unreadable = result.failedFiles;
   for (const gate of report.gates) if (!gate.passed && gate.level === "warning") terminal.warn(`${gate.gate}: ${gate.detail}`);
   if (options.source && files.length === 0 && report.records === 0) terminal.warn(`no current records in source "${options.source}"`);
   // An empty export passing a gate is usually a broken export upstream: say so, without failing the gate for it.
@@ -195,8 +196,5 @@ export async function validateCommand(files: string[], raw: Record<string, unkno
         : `${number(unreadable.length)} of ${count(files.length, "file")} could not be read: ${unreadable.join("; ")}`,
     );
   }
-  if (!report.passed) {
-    const failed = report.gates.filter((g) => !g.passed && g.level === "error");
-    throw new QualityGateError(`validation failed: ${failed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`);
-  }
+  failOnGate(result.gate);
 }

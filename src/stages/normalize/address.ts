@@ -4,9 +4,9 @@
  * match key with common abbreviations expanded (St → street, Ave → avenue, Apt/#/Unit → unit).
  */
 
+import type { Finding } from "../../model/finding.js";
 import { casePart } from "./names.js";
 import { foldLatin, isSingleCase, quote } from "./text.js";
-import type { Finding } from "./types.js";
 
 /** Tokens that stay upper case in an address: compass points, PO, and roman numerals up to XX. */
 const KEEP_UPPER = /^(?:[nsew]|ne|nw|se|sw|po|us|uk|i{1,3}|iv|vi{0,3}|ix|xi{0,3}|xiv|xvi{0,3}|xix|xx)$/;

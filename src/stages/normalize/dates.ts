@@ -5,8 +5,9 @@
  * that stays ambiguous is reported, never guessed. Impossible dates (Feb 30) are reported too.
  */
 
+import type { Finding } from "../../model/finding.js";
 import { quote } from "./text.js";
-import type { DateOrder, Finding } from "./types.js";
+import type { DateOrder } from "./types.js";
 
 export interface DateResult {
   value: string;

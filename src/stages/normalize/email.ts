@@ -5,8 +5,8 @@
  * +tags where the provider ignores them (Gmail), so j.smith+shop@gmail.com and jsmith@googlemail.com meet.
  */
 import validator from "validator";
+import type { Finding } from "../../model/finding.js";
 import { quote } from "./text.js";
-import type { Finding } from "./types.js";
 
 const DOT_INSENSITIVE = new Set(["gmail.com", "googlemail.com"]);
 

@@ -3,7 +3,10 @@
  * Every field first gets text normalization (text.ts), then the rules of its kind. The country is resolved
  * first because phones and postal codes depend on it.
  */
-import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
+import { CANONICAL_FIELDS } from "../../fields/canonical.js";
+import type { Finding } from "../../model/finding.js";
+import { emptyKeys, type RecordKeys } from "../../model/keys.js";
+import type { RecordValues } from "../../model/record.js";
 import { addressKey, caseAddress, normalizePostalCode } from "./address.js";
 import { countryCode } from "./country.js";
 import { normalizeDate } from "./dates.js";
@@ -13,19 +16,14 @@ import { nameKeys, normalizeNameParts } from "./names.js";
 import { normalizeConsent, normalizeNationalId } from "./other-fields.js";
 import { normalizePhone } from "./phone.js";
 import { normalizeText, quote } from "./text.js";
-import type { Finding, NormalizeContext } from "./types.js";
+import type { NormalizeContext } from "./types.js";
 
-export type { DateOrder, Finding, NormalizeContext } from "./types.js";
-
-export type CanonicalValues = Record<CanonicalField, string | null>;
-
-/** Columns normalize adds beside the canonical fields (match keys and parts kept apart). */
-export const KEY_FIELDS = ["phone_ext", "name_title", "name_suffix", "name_han", "name_key", "email_key", "address_key"] as const;
-export type KeyField = (typeof KEY_FIELDS)[number];
+export type { DateOrder, NormalizeContext } from "./types.js";
 
 export interface NormalizedRecord {
-  values: CanonicalValues;
-  keys: Record<KeyField, string | null>;
+  values: RecordValues;
+  /** The keys of model/keys.ts. */
+  keys: RecordKeys;
   findings: Finding[];
 }
 
@@ -51,19 +49,11 @@ const normalizedDate = memoize3((field: string, order: string, value: string) =>
  * `matchKeys: false` leaves the address key out (validate reads only values and findings, and the address key
  * is the one key that costs); the other keys come with the values anyway.
  */
-export function normalizeRecord(input: CanonicalValues, context: NormalizeContext, { matchKeys = true } = {}): NormalizedRecord {
+export function normalizeRecord(input: RecordValues, context: NormalizeContext, { matchKeys = true } = {}): NormalizedRecord {
   const v = { ...input };
   for (const field of CANONICAL_FIELDS) v[field] = text(input[field]);
   const findings: Finding[] = [];
-  const keys: Record<KeyField, string | null> = {
-    phone_ext: null,
-    name_title: null,
-    name_suffix: null,
-    name_han: null,
-    name_key: null,
-    email_key: null,
-    address_key: null,
-  };
+  const keys = emptyKeys();
 
   // Only a country roster recognised decides phone and postal rules; anything else falls back to the default.
   let resolved: string | undefined;

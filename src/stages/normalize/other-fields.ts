@@ -1,7 +1,7 @@
 /** Fields with small rules of their own: marketing consent and national ids. */
 
+import type { Finding } from "../../model/finding.js";
 import { quote } from "./text.js";
-import type { Finding } from "./types.js";
 
 const YES = new Set([
   "yes",

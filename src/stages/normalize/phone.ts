@@ -6,9 +6,9 @@
 // The full ("max") metadata checks number lengths per type: the default bundle accepted a 10-digit Chinese
 // mobile. It parses about 10% slower (BENCHMARKS.md).
 import { type CountryCode, getCountryCallingCode, type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { Finding } from "../../model/finding.js";
 import { memoize3 } from "./memo.js";
 import { quote } from "./text.js";
-import type { Finding } from "./types.js";
 
 export interface PhoneResult {
   phone: string;

@@ -1,6 +1,7 @@
 /** Per-field counts for normalize's summary and --dry-run: changed, unchanged, empty, invalid, with samples. */
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
-import type { CanonicalValues, NormalizedRecord } from "./index.js";
+import type { RecordValues } from "../../model/record.js";
+import type { NormalizedRecord } from "./index.js";
 
 export interface FieldSummary {
   changed: number;
@@ -36,7 +37,7 @@ export class NormalizeSummary {
     }
   }
 
-  add(before: CanonicalValues, after: NormalizedRecord): void {
+  add(before: RecordValues, after: NormalizedRecord): void {
     this.records++;
     this.findings += after.findings.length;
     const { findings } = after;

@@ -1,15 +1,4 @@
 /** Shared shapes of the normalize stage: pure functions from values to canonical values and findings. */
-export type Severity = "error" | "warning" | "info";
-
-/** A problem found while normalizing one field; the value itself is kept as it was. */
-export interface Finding {
-  field: string;
-  rule: string;
-  severity: Severity;
-  message: string;
-  suggestion?: string;
-}
-
 export type DateOrder = "dmy" | "mdy";
 
 export interface NormalizeContext {

@@ -4,9 +4,9 @@
  */
 import type { CanonicalField } from "../../fields/canonical.js";
 import { count } from "../../io/count.js";
-import type { CanonicalValues } from "../normalize/index.js";
+import type { Severity } from "../../model/finding.js";
+import type { RecordValues } from "../../model/record.js";
 import { quote } from "../normalize/text.js";
-import type { Severity } from "../normalize/types.js";
 
 export interface CustomRuleConfig {
   field: CanonicalField;
@@ -29,7 +29,7 @@ export interface CustomRule {
   /** A rule across records (it remembers the values it saw), rather than about one record alone. */
   unique: boolean;
   /** A message when the record breaks the rule; `seen` holds earlier values for `unique`. */
-  check(value: string | null, record: CanonicalValues, seen: Map<string, number>, line: number): string | undefined;
+  check(value: string | null, record: RecordValues, seen: Map<string, number>, line: number): string | undefined;
 }
 
 /** Numbers compare as numbers, anything else as text (ISO dates compare correctly as text). */

@@ -4,34 +4,18 @@
  * can point at the row.
  */
 import type { CanonicalField } from "../../fields/canonical.js";
-import type { CanonicalValues } from "../normalize/index.js";
-import type { Finding as NormalizeFinding, Severity } from "../normalize/types.js";
+import type { Finding, LocatedFinding, RecordOrigin } from "../../model/finding.js";
+import type { RecordValues } from "../../model/record.js";
 import { type CustomRule, type CustomRuleConfig, compileCustomRule } from "./custom.js";
 import { BUILT_IN_RULES, type RuleContext } from "./rules.js";
 
 export { BUILT_IN_RULES } from "./rules.js";
 
-export interface RecordToCheck {
-  source: string;
-  sourceId: string | null;
-  line: number;
-  /** The store's record id (store mode). */
-  recordId?: number;
-  values: CanonicalValues;
+export interface RecordToCheck extends RecordOrigin {
+  /** Normalized values. */
+  values: RecordValues;
   /** What normalize reported for this record: used to explain why a value is invalid. */
-  normalizeFindings: readonly NormalizeFinding[];
-}
-
-export interface ValidationFinding {
-  source: string;
-  sourceId: string | null;
-  line: number;
-  recordId?: number;
-  field: string;
-  rule: string;
-  severity: Severity;
-  message: string;
-  suggestion?: string;
+  normalizeFindings: readonly Finding[];
 }
 
 export interface ValidatorOptions {
@@ -56,7 +40,7 @@ export function localToday(now = new Date()): string {
 const NOTHING_SEEN: Map<string, number> = new Map();
 
 /** Where a finding points: the record's source, id, line (and store id). */
-function where(record: Pick<RecordToCheck, "source" | "sourceId" | "line" | "recordId">) {
+function where(record: RecordOrigin): RecordOrigin {
   return {
     source: record.source,
     sourceId: record.sourceId,
@@ -83,7 +67,7 @@ export class Validator {
   }
 
   /** Every rule, in one pass: what a single thread that sees all records in order calls. */
-  check(record: RecordToCheck): ValidationFinding[] {
+  check(record: RecordToCheck): LocatedFinding[] {
     const findings = this.checkRecord(record);
     this.checkAcross(record, findings);
     return findings;
@@ -93,11 +77,10 @@ export class Validator {
    * The rules that look at one record alone (required, built-in, custom rules other than unique): pure, so
    * worker threads run them.
    */
-  checkRecord(record: RecordToCheck): ValidationFinding[] {
-    const findings: ValidationFinding[] = [];
+  checkRecord(record: RecordToCheck): LocatedFinding[] {
+    const findings: LocatedFinding[] = [];
     // Most records have no findings: where they are is only worked out for those that do.
-    const found = (finding: Pick<ValidationFinding, "field" | "rule" | "severity" | "message" | "suggestion">) =>
-      findings.push({ ...where(record), ...finding });
+    const found = (finding: Finding) => findings.push({ ...where(record), ...finding });
     const context: RuleContext = {
       today: this.today,
       defaultCountry: this.options.defaultCountry,
@@ -129,7 +112,7 @@ export class Validator {
    * The rules across records (source_id and custom unique), which remember what they saw: run in the one
    * thread that sees every record, in order. Adds to `findings`.
    */
-  checkAcross(record: Pick<RecordToCheck, "source" | "sourceId" | "line" | "recordId" | "values">, findings: ValidationFinding[]): void {
+  checkAcross(record: RecordOrigin & Pick<RecordToCheck, "values">, findings: LocatedFinding[]): void {
     const at = where(record);
     for (const rule of this.custom) {
       if (!rule.unique || (rule.source !== undefined && rule.source !== record.source)) continue;
@@ -146,11 +129,7 @@ export class Validator {
   }
 
   /** source_id unique within a source: the second and later rows with an id are reported, naming the first. */
-  private checkUnique(
-    record: Pick<RecordToCheck, "source" | "sourceId" | "line">,
-    at: Omit<ValidationFinding, "field" | "rule" | "severity" | "message">,
-    findings: ValidationFinding[],
-  ): void {
+  private checkUnique(record: Pick<RecordToCheck, "source" | "sourceId" | "line">, at: RecordOrigin, findings: LocatedFinding[]): void {
     let ids = this.seenIds.get(record.source);
     if (!ids) {
       ids = new Map();

@@ -1,7 +1,7 @@
 /** Formatting a validation report: table (terminal), JSON, JUnit XML, Markdown, CSV. Pure: report in, text out. */
 import { stringify } from "csv-stringify/sync";
 import { count, number } from "../../io/count.js";
-import type { ValidationFinding } from "./index.js";
+import type { LocatedFinding } from "../../model/finding.js";
 import { percentOf, type RuleSummary, type ValidationReport } from "./report.js";
 
 export const REPORT_FORMATS = ["table", "json", "junit", "markdown", "csv"] as const;
@@ -17,11 +17,11 @@ interface Paint {
 
 const plain: Paint = { red: (t) => t, yellow: (t) => t, green: (t) => t, dim: (t) => t, bold: (t) => t };
 
-export function where(finding: ValidationFinding): string {
+export function where(finding: LocatedFinding): string {
   return `${finding.source}:${finding.line}${finding.sourceId ? ` (${finding.sourceId})` : ""}`;
 }
 
-function exampleLine(finding: ValidationFinding): string {
+function exampleLine(finding: LocatedFinding): string {
   return `${where(finding)}: ${finding.message}${finding.suggestion ? ` (${finding.suggestion})` : ""}`;
 }
 
@@ -69,7 +69,7 @@ export function reportJson(report: ValidationReport, ok: boolean): Record<string
   };
 }
 
-function findingJson(finding: ValidationFinding) {
+function findingJson(finding: LocatedFinding) {
   return {
     source: finding.source,
     source_id: finding.sourceId,
@@ -168,7 +168,7 @@ export function renderMarkdown(report: ValidationReport): string {
 export const CSV_COLUMNS = ["source", "source_id", "line", "field", "rule", "severity", "message", "suggestion"];
 
 /** One row per finding; written as findings stream in, since a million records may have many. */
-export function csvRows(findings: readonly ValidationFinding[], header: boolean): string {
+export function csvRows(findings: readonly LocatedFinding[], header: boolean): string {
   return stringify(
     findings.map((f) => [f.source, f.sourceId ?? "", f.line, f.field, f.rule, f.severity, f.message, f.suggestion ?? ""]),
     { header, columns: CSV_COLUMNS },

@@ -4,8 +4,7 @@
  * memory; the renderers (render.ts) only format it.
  */
 import { count, number } from "../../io/count.js";
-import type { Severity } from "../normalize/types.js";
-import type { ValidationFinding } from "./index.js";
+import type { LocatedFinding, Severity } from "../../model/finding.js";
 
 export interface RuleSummary {
   rule: string;
@@ -13,7 +12,7 @@ export interface RuleSummary {
   severity: Severity;
   /** Records with at least one finding of this rule and field. */
   records: number;
-  examples: ValidationFinding[];
+  examples: LocatedFinding[];
 }
 
 export type FailOn = "error" | "warning" | "never";
@@ -55,7 +54,7 @@ export class ReportBuilder {
   private readonly recordsByRule = new Map<string, number>();
 
   /** One record's findings (possibly none). */
-  add(findings: readonly ValidationFinding[]): void {
+  add(findings: readonly LocatedFinding[]): void {
     this.records++;
     this.findings += findings.length;
     const severities = new Set(findings.map((f) => f.severity));

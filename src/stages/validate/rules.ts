@@ -7,12 +7,12 @@
 import countries from "i18n-iso-countries";
 import validator from "validator";
 import type { CanonicalField } from "../../fields/canonical.js";
+import type { Severity } from "../../model/finding.js";
+import type { RecordValues } from "../../model/record.js";
 import { isRealIsoDate } from "../normalize/dates.js";
 import { isEmailAddress } from "../normalize/email.js";
-import type { CanonicalValues } from "../normalize/index.js";
 import { phoneFacts } from "../normalize/phone.js";
 import { quote } from "../normalize/text.js";
-import type { Severity } from "../normalize/types.js";
 import { checkChineseId, chineseIdBirthDate } from "./chinese-id.js";
 import { domainTypo, isDisposableDomain, isRoleAccount } from "./email-rules.js";
 
@@ -36,7 +36,7 @@ export interface Rule {
   severity: Severity;
   /** One line for reports and the README. */
   description: string;
-  check(value: string, record: CanonicalValues, context: RuleContext): Problem | undefined;
+  check(value: string, record: RecordValues, context: RuleContext): Problem | undefined;
 }
 
 // Not "na" (娜 in pinyin: Li Na) nor a lone "x" (an initial): real names those.
@@ -83,7 +83,7 @@ const LETTER = /^(\p{Script=Latin})\1*$/iu;
  * the full name ("Test Test", "N/A N/A", "- -", Chinese ones without a space: 测试测试), so the full name is
  * judged word by word and, for Chinese, by its parts; a lone "x" (an initial) or "Na" (娜) is not one, "X X" is.
  */
-function isPlaceholderName(full: string, record: CanonicalValues): boolean {
+function isPlaceholderName(full: string, record: RecordValues): boolean {
   if (isPlaceholder(full)) return true;
   const words = full.split(" ");
   if (words.length > 1 && (words.every(isPlaceholder) || words.every((word) => word === words[0] && LETTER.test(word)))) return true;
@@ -95,7 +95,7 @@ function isPlaceholderName(full: string, record: CanonicalValues): boolean {
 
 function nameRules(field: "full_name" | "given_name" | "family_name"): Rule[] {
   // Parts split from a full name would repeat its finding: they are checked only when there is no full name.
-  const applies = (record: CanonicalValues) => field === "full_name" || record.full_name === null;
+  const applies = (record: RecordValues) => field === "full_name" || record.full_name === null;
   return [
     {
       id: "name.placeholder",

@@ -4,17 +4,19 @@
  */
 import { statSync } from "node:fs";
 import { basename, extname } from "node:path";
-import { InputError, StoreError } from "../../errors.js";
-import { CANONICAL_FIELDS } from "../../fields/canonical.js";
-import { ColumnMapper, type ColumnMapping, type ExplicitMappings, mappingJson } from "../../fields/mapping.js";
-import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../../fields/record.js";
-import { readingDifferences } from "../../fields/reread.js";
-import { count, number } from "../../io/count.js";
-import { openInput, type ReadOptions, StopReading, streamRows } from "../../io/input.js";
-import { onInterrupt } from "../../io/interrupt.js";
-import type { Terminal } from "../../io/terminal.js";
-import { type DateOrderEvidence, noteDateOrder } from "../../stages/normalize/dates.js";
-import { writeAudit } from "../../store/audit.js";
+import { InputError, StoreError } from "../errors.js";
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { ColumnMapper, type ColumnMapping, type ExplicitMappings, mappingJson } from "../fields/mapping.js";
+import { buildRecord, type CanonicalRecord, PlanCache, planRow, type RowPlan } from "../fields/record.js";
+import { readingDifferences } from "../fields/reread.js";
+import { count, number } from "../io/count.js";
+import { openInput, type ReadOptions, StopReading, streamRows } from "../io/input.js";
+import { onInterrupt } from "../io/interrupt.js";
+import { progressMeter } from "../io/progress-meter.js";
+import type { Terminal } from "../io/terminal.js";
+import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
+import { type DateOrderEvidence, noteDateOrder } from "../stages/normalize/dates.js";
+import { writeAudit } from "../store/audit.js";
 import {
   type BatchCounts,
   BatchWriter,
@@ -22,9 +24,9 @@ import {
   findSameFileImport,
   insertBatch,
   rollBackAbandonedBatches,
-} from "../../store/imports.js";
-import { type Db, openStore } from "../../store/open.js";
-import { auditArgs } from "../audit-args.js";
+} from "../store/imports.js";
+import { type Db, openStore } from "../store/open.js";
+import { auditArgs } from "./audit-args.js";
 
 export interface RejectLimit {
   text: string;
@@ -86,7 +88,8 @@ export interface ImportResult {
   store: string | undefined;
   files: FileResult[];
   totals: BatchCounts;
-  gateFailed: boolean;
+  /** --max-rejects: failed when any file rejected more rows than it allows. */
+  gate: GateOutcome;
   /** Files that could not be read at all (their error is in the file's result); the others were imported. */
   failed: number;
 }
@@ -195,7 +198,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
       }
     }
     const totals = sumCounts(files);
-    const gateFailed = files.some((f) => f.gateFailed);
+    const gate = rejectGate(files, options.maxRejects);
     const failed = files.filter((f) => f.status === "failed").length;
     if (opened)
       writeAudit(opened.db, "import", importAuditArgs(options), failed > 0 ? "failed" : "ok", {
@@ -203,7 +206,7 @@ export async function runImport(options: ImportOptions, io: ImportIo): Promise<I
         batches: files.map((f) => f.batchId),
         failed,
       });
-    return { store: opened?.path, files, totals, gateFailed, failed };
+    return { store: opened?.path, files, totals, gate, failed };
   } catch (error) {
     if (opened) {
       try {
@@ -350,6 +353,11 @@ function unusedMappings(columns: readonly string[], mapping: readonly ColumnMapp
   return columns.filter((column) => !seen.has(column) && !seen.has(column.toLowerCase()));
 }
 
+function rejectGate(files: readonly FileResult[], limit: RejectLimit | undefined): GateOutcome {
+  const over = files.filter((f) => f.gateFailed).map((f) => `${f.file} (${number(f.counts.rejected)} of ${count(f.counts.read, "row")})`);
+  return over.length === 0 ? GATE_PASSED : gateFailed(`too many rejected rows for --max-rejects ${limit?.text}: ${over.join(", ")}`);
+}
+
 export function exceedsLimit(counts: BatchCounts, limit: RejectLimit | undefined): boolean {
   if (!limit || counts.rejected === 0) return false;
   if (limit.count !== undefined) return counts.rejected > limit.count;
@@ -369,23 +377,4 @@ function sumCounts(files: readonly FileResult[]): BatchCounts {
     totals.rejected += counts.rejected;
   }
   return totals;
-}
-
-/** Live progress text: rows, rows/s and, when the size is known, percent and ETA. Updates at most 5 times a second. */
-function progressMeter(name: string, size: number | undefined, update: (text: string) => void) {
-  const started = performance.now();
-  let last = 0;
-  return (bytes: number, rows: number) => {
-    const now = performance.now();
-    if (now - last < 200) return;
-    last = now;
-    const seconds = (now - started) / 1000;
-    const rate = Math.round(rows / Math.max(seconds, 0.001));
-    let text = `${name}: ${count(rows, "row")}, ${number(rate)} rows/s`;
-    if (size && bytes > 0) {
-      const eta = (seconds * (size - bytes)) / bytes;
-      text += `, ${Math.floor((bytes / size) * 100)}%, ETA ${Math.ceil(eta)} s`;
-    }
-    update(text);
-  };
 }
