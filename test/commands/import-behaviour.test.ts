@@ -116,7 +116,7 @@ describe("rejects and gates", () => {
     const result = await importFiles([file], store, { maxRejects: limit });
     expect(result.gate).toEqual(
       fails
-        ? { failed: true, reason: `too many rejected rows for --max-rejects ${limit.text}: ${file} (2 of 4)` }
+        ? { failed: true, reason: `too many rejected rows for --max-rejects ${limit.text}: ${file} (2 of 4 rows)` }
         : { failed: false, reason: undefined },
     );
     expect(query(store, "SELECT count(*) AS n FROM records")).toEqual([{ n: 2 }]);

@@ -44,7 +44,7 @@ describe("runValidate on files", () => {
       "people:5 source_id source_id.duplicate error",
     ]);
     expect(result.report).toMatchObject({ records: 4, findings: 5, invalid: { error: 2, warning: 1, info: 0 }, passed: false });
-    expect(result.gate).toEqual({ failed: true, reason: "validation failed: --fail-on error (3 finding(s) of severity error)" });
+    expect(result.gate).toEqual({ failed: true, reason: "validation failed: --fail-on error (3 findings of severity error)" });
     expect(result.failedFiles).toEqual([]);
   });
 
@@ -115,14 +115,14 @@ describe("runValidate on the store", () => {
     expect(query(store, "SELECT count(*) AS n FROM findings WHERE stage = 'validate'")).toEqual([{ n: 5 }]);
   });
 
-  it("--source limits the check to one source; an empty selection passes with nothing checked", async () => {
+  it("--source limits the check to one source; a source the store does not know is a usage error", async () => {
     const { dir, store } = await storeOf(PEOPLE);
     await importOrThrow([writeFile(dir, "web.csv", "id,email\n9,ok@example.com\n")], store);
     const web = await validate(validateOptions(store, { source: "web" }));
     expect(web.report.records).toBe(1);
     expect(web.gate).toEqual({ failed: false, reason: undefined });
-    const none = await validate(validateOptions(store, { source: "nosuch" }));
-    expect(none.report.records).toBe(0);
+    // A typo must not pass a CI gate having checked nothing.
+    await expect(validate(validateOptions(store, { source: "nosuch" }))).rejects.toThrow(/--source nosuch: no such source/);
   });
 
   it("required fields and custom rules from roster.yml, including a unique rule across records", async () => {
