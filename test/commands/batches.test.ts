@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { runBatches, runBatchesRm } from "../../src/cli/commands/batches.js";
+import { runBatches, runBatchesRm } from "../../src/commands/batches.js";
 import { runNormalize } from "../../src/commands/normalize.js";
 import { StoreError, UsageError } from "../../src/errors.js";
 import { importOrThrow, normalizeOptions, query, quietTerminal } from "../helpers/run.js";
