@@ -3,22 +3,14 @@
  * (like the store's columns) with a `command` key in every result.
  */
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { capturedStreams } from "../helpers/streams.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { main } = await import("../../src/cli/main.js");
-  const out = { stdout: "", stderr: "" };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (c) => {
-    out.stdout += String(c);
-  });
-  stderr.on("data", (c) => {
-    out.stderr += String(c);
-  });
-  const code = await main(args, { stdin: Readable.from([]), stdout, stderr, env: {} });
+  const { streams, out } = capturedStreams();
+  const code = await main(args, streams);
   return { code, ...out };
 }
 

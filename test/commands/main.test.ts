@@ -1,21 +1,10 @@
 /** main(): every outcome becomes the exit code DESIGN.md §2 promises, with messages on stderr only. */
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { capturedStreams } from "../helpers/streams.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
-function streams() {
-  const out = { stdout: "", stderr: "" };
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (c) => {
-    out.stdout += String(c);
-  });
-  stderr.on("data", (c) => {
-    out.stderr += String(c);
-  });
-  return { streams: { stdin: Readable.from([]), stdout, stderr, env: {} }, out };
-}
+const streams = capturedStreams;
 
 afterEach(() => {
   vi.doUnmock("../../src/commands/import.js");

@@ -2,11 +2,11 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runNormalize } from "../../src/commands/normalize.js";
-import { runValidate, type ValidateOptions } from "../../src/commands/validate.js";
+import { runValidate } from "../../src/commands/validate.js";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { BatchWriter } from "../../src/store/imports.js";
 import { openStore } from "../../src/store/open.js";
-import { importOrThrow, normalizeOptions, quietTerminal } from "../helpers/run.js";
+import { importOrThrow, normalizeOptions, quietTerminal, validateOptions } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 /** A store with one finished import of crm and one of shop that was killed after writing a row (its process is gone). */
@@ -24,15 +24,6 @@ async function storeWithKilledImport(pid: number): Promise<string> {
 }
 
 const DEAD_PID = 2 ** 22 + 12345;
-const validateOptions = (store: string, overrides: Partial<ValidateOptions> = {}): ValidateOptions => ({
-  ...normalizeOptions(store),
-  required: [],
-  disabled: [],
-  custom: [],
-  failOn: "error",
-  thresholds: [],
-  ...overrides,
-});
 
 describe("an unfinished batch is named, not silently skipped", () => {
   it("validate warns that a killed import's rows are not checked", async () => {
