@@ -40,6 +40,9 @@ function exercise(bin: string, dir: string) {
     run(["normalize", "crm.csv", "-o", "crm-clean.csv"]),
     run(["validate", "--fail-on", "never"]),
     run(["validate", "--fail-on", "never", "--format", "junit", "crm.csv"]),
+    run(["batches"]),
+    run(["import", "--map", "Handy=phone", "crm.csv"]),
+    run(["batches", "rm", "1"]),
   ];
 }
 
@@ -56,6 +59,8 @@ function expectAllRan(runs: ReturnType<typeof exercise>, dir: string) {
   expect(runs[3]?.stderr).toMatch(/china-crm-gbk\.csv.*gb18030|gbk/i);
   expect(readFileSync(join(dir, "crm-clean.csv"), "utf8").split("\n")[0]).toContain("email");
   expect(runs[7]?.stdout).toContain("<testsuites");
+  expect(runs[8]?.stdout).toMatch(/china-crm-gbk/);
+  expect(runs[10]?.stderr).toMatch(/removed batch 1/);
 }
 
 describe("installing roster as the README says", () => {
