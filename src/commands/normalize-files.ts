@@ -7,10 +7,9 @@ import { openRecordWriter, outputFormatFor, type RecordWriter } from "../io/outp
 import { KEY_NAMES, type RecordKeys } from "../model/keys.js";
 import { readFileRecords } from "../pipeline/file-records.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
-import { NormalizeSummary } from "../stages/normalize/summary.js";
+import { NormalizeSummary, SHOWN_FINDINGS } from "../stages/normalize/summary.js";
 import { defaultSource } from "./import.js";
 import type { NormalizeIo, NormalizeOptions, NormalizeResult } from "./normalize.js";
-import { SHOWN_FINDINGS } from "./normalize-range.js";
 import { fileEvidence, sourceContext } from "./source-contexts.js";
 
 /**

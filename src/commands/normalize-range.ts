@@ -3,26 +3,17 @@
  * record's values, derived again from its raw row, through the pure stage, compared with what the store holds,
  * into rows to write. Runs inline or in a worker thread; the main thread writes the rows (normalize.ts).
  */
-import type { Finding } from "../model/finding.js";
 import { keysJson } from "../model/keys.js";
 import type { RecordValues } from "../model/record.js";
 import type { RangeStage } from "../pipeline/range-stages.js";
 import { type NormalizeContext, normalizeRecord } from "../stages/normalize/index.js";
-import { NormalizeSummary } from "../stages/normalize/summary.js";
+import { NormalizeSummary, SHOWN_FINDINGS, type ShownFinding } from "../stages/normalize/summary.js";
 import { NORMALIZED_FIELDS, type NormalizedPage } from "../store/normalize.js";
 import { storedRecords } from "../store/records.js";
-
-/** Findings shown on the terminal; all of them are in the store's findings table. */
-export const SHOWN_FINDINGS = 20;
 
 export interface NormalizeSetup {
   /** Normalize settings per source; records of other sources are skipped. */
   contexts: Record<string, NormalizeContext>;
-}
-
-export interface ShownFinding {
-  where: string;
-  finding: Finding;
 }
 
 export interface NormalizedRange {

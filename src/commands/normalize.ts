@@ -10,14 +10,12 @@ import type { ReadOptions } from "../io/input.js";
 import type { Terminal } from "../io/terminal.js";
 import { scanStore, workersFor } from "../pipeline/store-scan.js";
 import type { NormalizeContext } from "../stages/normalize/index.js";
-import { NormalizeSummary } from "../stages/normalize/summary.js";
+import { NormalizeSummary, SHOWN_FINDINGS, type ShownFinding } from "../stages/normalize/summary.js";
 import { writeAudit } from "../store/audit.js";
 import { describeUnfinished, unfinishedBatches } from "../store/batches.js";
 import { NormalizedWriter } from "../store/normalize.js";
 import { openStore } from "../store/open.js";
 import { currentIdRanges, currentSourceCounts } from "../store/records.js";
-import { normalizeFiles } from "./normalize-files.js";
-import { SHOWN_FINDINGS, type ShownFinding } from "./normalize-range.js";
 import { type NormalizeSettings, type SourceReport, sourceContext, storeEvidence } from "./source-contexts.js";
 
 export interface NormalizeOptions extends NormalizeSettings {
@@ -55,7 +53,10 @@ export interface NormalizeIo {
 }
 
 export async function runNormalize(options: NormalizeOptions, io: NormalizeIo): Promise<NormalizeResult> {
-  return options.files.length > 0 ? normalizeFiles(options, io) : normalizeStore(options, io.terminal);
+  if (options.files.length === 0) return normalizeStore(options, io.terminal);
+  // Loaded only here: the store's main thread needs none of the normalizers when workers run them.
+  const { normalizeFiles } = await import("./normalize-files.js");
+  return normalizeFiles(options, io);
 }
 
 async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Promise<NormalizeResult> {

@@ -34,7 +34,7 @@ export const validateRange: RangeStage<ValidateSetup, CheckedRange> = {
   open(db, { validator: options, contexts }) {
     const validator = new Validator(options);
     const acrossFields: CanonicalField[] = validator.acrossFields;
-    const records = storedRecords(db);
+    const records = storedRecords(db, { storedValuesSuffice: true });
     const explanations = normalizeFindingsInRange(db);
     return (range) => {
       const checked: CheckedRange = { records: [], found: [], ...(acrossFields.length > 0 ? { across: [] } : {}) };

@@ -1,5 +1,6 @@
 /** Per-field counts for normalize's summary and --dry-run: changed, unchanged, empty, invalid, with samples. */
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
+import type { Finding } from "../../model/finding.js";
 import type { RecordValues } from "../../model/record.js";
 import type { NormalizedRecord } from "./index.js";
 
@@ -10,6 +11,15 @@ export interface FieldSummary {
   invalid: number;
   /** A few before → after examples of changed values. */
   samples: { before: string | null; after: string | null }[];
+}
+
+/** Findings shown on the terminal (the store's findings table has all of them). */
+export const SHOWN_FINDINGS = 20;
+
+export interface ShownFinding {
+  /** source:line (store) or file:line (files). */
+  where: string;
+  finding: Finding;
 }
 
 export const SUMMARY_FIELDS = CANONICAL_FIELDS.filter((field) => field !== "source_id");
