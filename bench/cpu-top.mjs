@@ -27,6 +27,7 @@ function place(url) {
 
 const fn = new Map();
 const where = new Map();
+const rosterFiles = new Map();
 let total = 0;
 for (const [id, micros] of self) {
   const { callFrame } = byId.get(id);
@@ -37,6 +38,7 @@ for (const [id, micros] of self) {
   fn.set(key, (fn.get(key) ?? 0) + micros);
   const at = ["(garbage collector)", "(program)", "(idle)"].includes(name) ? name : place(callFrame.url);
   where.set(at, (where.get(at) ?? 0) + micros);
+  if (at === "roster") rosterFiles.set(file, (rosterFiles.get(file) ?? 0) + micros);
   total += micros;
 }
 const s = (micros) => `${(micros / 1e6).toFixed(2)} s`;
@@ -44,6 +46,8 @@ const pct = (micros) => `${((micros / total) * 100).toFixed(1)}%`;
 console.log(`total sampled: ${s(total)}`);
 console.log("\nby place (self time):");
 for (const [k, v] of [...where].sort((a, b) => b[1] - a[1])) console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
+console.log("\nroster's own code by file (self time):");
+for (const [k, v] of [...rosterFiles].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
 console.log(`\ntop ${values.top} functions by self time:`);
 for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
   console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
