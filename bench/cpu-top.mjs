@@ -47,7 +47,8 @@ console.log(`total sampled: ${s(total)}`);
 console.log("\nby place (self time):");
 for (const [k, v] of [...where].sort((a, b) => b[1] - a[1])) console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
 console.log("\nroster's own code by file (self time):");
-for (const [k, v] of [...rosterFiles].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
+for (const [k, v] of [...rosterFiles].sort((a, b) => b[1] - a[1]).slice(0, 15))
+  console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
 console.log(`\ntop ${values.top} functions by self time:`);
 for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top)))
   console.log(`  ${s(v).padStart(8)}  ${pct(v).padStart(6)}  ${k}`);
