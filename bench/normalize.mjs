@@ -14,7 +14,7 @@ const run = (workers, store = freshStore(template, benchStore)) =>
     ...(workers === undefined ? {} : { ROSTER_WORKERS: String(workers) }),
   });
 
-const phones = phonesAlone(csv);
+const phones = await phonesAlone(csv);
 const inline = run(0);
 const parallel = medianRun(3, () => run(undefined));
 const rerun = run(undefined, benchStore); // the nightly case: the same store again, nothing new to change

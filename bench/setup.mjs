@@ -1,14 +1,14 @@
 // Shared by the normalize and validate benchmarks: the generated customers (made once, outside the repo), a
 // store holding them (imported once, copied fresh per run), timing a roster run with its peak RSS, and the
-// yardstick: libphonenumber-js alone on the same phones.
+// yardstick: libphonenumber-js alone on the same phones (bench/phones.mjs).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parse } from "csv-parse/sync";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { writeCustomersCsv } from "./generate-customers.mjs";
+
+export { phonesAlone } from "./phones.mjs";
 
 export const bin = join(import.meta.dirname, "..", "bin", "roster.js");
 
@@ -46,16 +46,6 @@ export function timedRoster(args, env = process.env) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0 && run.status !== 1) throw new Error(run.stderr);
   return { seconds, peakMb: Number(/peak-rss-kb (\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
-}
-
-/** libphonenumber-js alone on the CSV's phone column, one core, regions as roster would pick them. */
-export function phonesAlone(csv) {
-  const table = parse(readFileSync(csv), { columns: true, relax_quotes: true });
-  const phones = table.map((r) => [r.phone, /china|中国|^cn$/i.test(r.country) ? "CN" : "US"]).filter(([p]) => p);
-  const started = process.hrtime.bigint();
-  let valid = 0;
-  for (const [phone, region] of phones) if (parsePhoneNumberFromString(phone, region)?.isValid()) valid++;
-  return { phones: phones.length, valid, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 /**

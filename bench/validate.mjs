@@ -23,7 +23,7 @@ const stored = medianRun(3, () => validate(["--store", store], "validate-store.j
 if (spawnSync(process.execPath, [bin, "-q", "--store", store, "--country", "US", "normalize"], { stdio: "inherit" }).status !== 0)
   process.exit(1);
 const afterNormalize = validate(["--store", store], "validate-store2.json");
-const phones = phonesAlone(csv);
+const phones = await phonesAlone(csv);
 
 const line = (label, run) =>
   `${label}${run.seconds.toFixed(2)} s  ${rate(rows, run.seconds)} records/s  peak RSS ${run.peakMb.toFixed(0)} MB${run.all ? `  (median of ${run.all} s)` : ""}`;
