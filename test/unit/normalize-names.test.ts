@@ -406,6 +406,17 @@ describe("names in separate columns: properties", () => {
     { nil: null },
   );
 
+  it.each([
+    // Found by the property below (seed 2101155666): the parts hold only a suffix, the full name only a title.
+    ["Dr.", null, ", jr"],
+    ["Jane Doe", null, "PhD"],
+    [null, "Mr", null],
+  ] as const)("a fixed point when the parts hold only a title or suffix: %s / %s / %s", (full, given, family) => {
+    const once = normalizeNameParts(full, given, family);
+    const twice = normalizeNameParts(once.fullName, once.givenName, once.familyName);
+    expect([twice.fullName, twice.givenName, twice.familyName]).toEqual([once.fullName, once.givenName, once.familyName]);
+  });
+
   it("never throw, and normalizing the result again changes nothing", () => {
     fc.assert(
       fc.property(part, part, part, (full, given, family) => {

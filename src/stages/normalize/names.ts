@@ -192,6 +192,11 @@ function separateParts(full: string | null, given: string | null, family: string
   // would change it on a second run); only its title and suffix are read. One that is the parts joined is
   // cased as they are ("de la" alone is a family name, not "De la").
   const fromFull = full ? caseParts(splitWestern(full)) : undefined;
+  // Nothing left of the parts but a title or suffix ("Dr." beside ", Jr"): the full name is all there is, and is
+  // split as if it came alone, so that normalizing the result again finds the same parts.
+  if (fromFull && !own.givenName && !own.familyName) {
+    return { ...fromFull, title: own.title ?? fromFull.title, suffix: own.suffix ?? fromFull.suffix };
+  }
   const composed = !full || full.toLowerCase() === own.fullName?.toLowerCase();
   return {
     ...own,
