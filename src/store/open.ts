@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { toStoreError } from "./errors.js";
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from "./schema.js";
+import { writeInTurn } from "./write-turns.js";
 
 export type Db = Database.Database;
 
@@ -140,11 +141,14 @@ function migrate(db: Db, path: string, marked: boolean): number {
       "upgrade roster to the version that wrote this store",
     );
   }
-  if (version === SCHEMA_VERSION && marked) return version;
+  // The mark is read again too: a concurrent first import may have created and marked the store since the check
+  // (then there is nothing to do, and waiting for its write lock here would compete with its every chunk).
+  const markedNow = marked || (db.pragma("application_id", { simple: true }) as number) === ROSTER_APPLICATION_ID;
+  if (version === SCHEMA_VERSION && markedNow) return version;
   // Rebuilding a table (a changed constraint) needs foreign keys off, and the pragma is ignored inside a
   // transaction; the keys are checked before the commit instead.
   db.pragma("foreign_keys = OFF");
-  db.transaction(() => {
+  writeInTurn(db, () => {
     // Re-read inside the write lock: a concurrent process may have migrated meanwhile.
     const current = db.pragma("user_version", { simple: true }) as number;
     for (let v = current; v < SCHEMA_VERSION; v++) {
@@ -156,6 +160,6 @@ function migrate(db: Db, path: string, marked: boolean): number {
     if (broken.length > 0) throw new StoreError(`store ${path}: upgrading it would break references from ${broken[0]?.table}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     db.pragma(`application_id = ${ROSTER_APPLICATION_ID}`);
-  }).immediate();
+  });
   return version;
 }

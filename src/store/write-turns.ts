@@ -80,3 +80,25 @@ export class WriteTurns {
     }
   }
 }
+
+/**
+ * One short write (an audit line, a schema upgrade) in its own transaction, taking turns like an importer's
+ * chunks: with the plain busy handler, a process waiting for the lock while another imports chunk after chunk
+ * could wait past its timeout (a second import finishing first, or opening the store the first one just made).
+ * Inside a transaction already, `write` just runs in it.
+ */
+export function writeInTurn<T>(db: Db, write: () => T): T {
+  if (db.inTransaction) return write();
+  const busyTimeoutMs = db.pragma("busy_timeout", { simple: true }) as number;
+  const turns = new WriteTurns(db, db.name, busyTimeoutMs);
+  turns.beginWrite();
+  try {
+    const result = write();
+    db.exec("COMMIT");
+    turns.afterCommit();
+    return result;
+  } catch (error) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
