@@ -10,8 +10,8 @@ export interface RecordedReading {
   format: string;
   encoding: string;
   delimiter: string | undefined;
-  /** column → field, as the batch recorded it. */
-  mapping: Record<string, string>;
+  /** column → field, as the batch recorded it, in its recorded order (raw.ts's storedMapping). */
+  mapping: ReadonlyMap<string, string>;
 }
 
 const shown = (value: string | undefined) => (value === undefined ? "none" : JSON.stringify(value));
@@ -24,15 +24,14 @@ export function readingDifferences(before: RecordedReading, now: Omit<RecordedRe
   if (before.delimiter !== now.delimiter) differences.push(`delimiter ${shown(before.delimiter)} → ${shown(now.delimiter)}`);
   // Read differently, the columns themselves may differ: the mapping cannot be compared, nor needs to be.
   if (differences.length > 0) return differences;
-  // (JSON objects list integer-like keys first: a column named "2024" may come back out of place, which changes
-  // nothing unless it competes with another column for one field.)
-  const columns = Object.keys(before.mapping);
+  const columns = [...before.mapping.keys()];
   // As import maps them: CSV knows its header up front (explicit mappings claim their fields first), JSON
   // meets its keys one by one.
   const mapper = now.format === "csv" || now.format === "tsv" ? ColumnMapper.forHeaders(columns, mappings) : new ColumnMapper(mappings);
   for (const column of columns) {
     const field = mapper.map(column).field;
-    if (field !== before.mapping[column]) differences.push(`column ${JSON.stringify(column)} ${before.mapping[column]} → ${field}`);
+    const recorded = before.mapping.get(column);
+    if (field !== recorded) differences.push(`column ${JSON.stringify(column)} ${recorded} → ${field}`);
   }
   return differences;
 }

@@ -10,6 +10,7 @@
  */
 import { hostname } from "node:os";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { storedMapping } from "../fields/raw.js";
 import type { Db } from "./open.js";
 import { WriteTurns } from "./write-turns.js";
 
@@ -131,7 +132,7 @@ export interface PreviousImport {
   format: string;
   encoding: string;
   delimiter: string | undefined;
-  mapping: Record<string, string>;
+  mapping: ReadonlyMap<string, string>;
 }
 
 /**
@@ -166,7 +167,7 @@ export function findSameFileImport(db: Db, source: string, sha256: string): Prev
     format: latest.format,
     encoding: latest.encoding,
     delimiter: latest.delimiter ?? undefined,
-    mapping: JSON.parse(latest.mapping ?? "{}") as Record<string, string>,
+    mapping: storedMapping(latest.mapping).fields,
   };
 }
 
