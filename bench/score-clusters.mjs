@@ -50,7 +50,10 @@ export function scorePairwise(predicted, truth) {
     const personId = truth.get(key);
     if (personId === null || personId === undefined) continue;
     let row = cells.get(clusterId);
-    if (!row) cells.set(clusterId, (row = new Map()));
+    if (!row) {
+      row = new Map();
+      cells.set(clusterId, row);
+    }
     countInto(row, personId);
   }
   let tp = 0;
