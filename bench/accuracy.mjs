@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run bench:accuracy [-- --only NAME] [--json] [--clusters-from dedupe|truth|singletons|one] [--rows N] [--keep]
+//                         [--dry-run: print each file's `roster import --dry-run` (its column mapping) and stop]
 // Dedupe accuracy through the real CLI, as a user would run it: for each labelled data set, a fresh store,
 // `roster import` (with --source, and --map only where a column name needs it), `roster normalize`,
 // `roster dedupe --json`, then records.cluster_id read from the store and scored pairwise against the truth
@@ -218,6 +219,17 @@ async function runDataset(set, { clustersFrom, hasDedupe, keep }) {
   return result;
 }
 
+/** How each file of a set would import: encoding, delimiter, column → field, the first rows. Writes nothing. */
+async function showMappings(set) {
+  const { files } = await set.prepare();
+  for (const file of files) {
+    const args = [BIN, "--no-color", "import", "--dry-run", "--source", file.source, ...file.map.flatMap((m) => ["--map", m]), file.path];
+    const res = spawnSync(process.execPath, args, { encoding: "utf8" });
+    process.stdout.write(`== ${set.name}: ${file.path}\n${res.stdout}${res.stderr}`);
+    if (res.status !== 0) process.exitCode = 1;
+  }
+}
+
 const fixed = (v, digits) => (typeof v === "number" ? v.toFixed(digits) : "—");
 
 function printTable(results, clustersFrom) {
@@ -254,6 +266,7 @@ async function main() {
       "clusters-from": { type: "string" },
       rows: { type: "string" },
       keep: { type: "boolean" },
+      "dry-run": { type: "boolean" },
     },
   });
   const clustersFrom = values["clusters-from"] ?? "dedupe";
@@ -270,6 +283,10 @@ async function main() {
           .map((s) => s.name)
           .join(", ")})`,
       );
+  }
+  if (values["dry-run"]) {
+    for (const set of sets) await showMappings(set);
+    return;
   }
   const hasDedupe = clustersFrom !== "dedupe" || dedupeAvailable();
   const results = [];
