@@ -136,8 +136,8 @@ function canonicalEdges(n: number, edges: ScoredEdges, threshold: number): Canon
     const e = keep[k]!;
     const x = edges.a[e]!;
     const y = edges.b[e]!;
-    const slot = fill[x < y ? x : y]!++;
-    rowOther[slot] = x < y ? y : x;
+    const slot = fill[Math.min(x, y)]!++;
+    rowOther[slot] = Math.max(x, y);
     rowP[slot] = edges.probability[e]!;
   }
   const stamp = new Int32Array(n).fill(-1);
