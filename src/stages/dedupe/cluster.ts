@@ -1,0 +1,593 @@
+/**
+ * Clusters: connected components of the match graph at the threshold, with a guard against chaining (Splink
+ * #1824 / #2653, dedupe #1004: two people joined only because A~B, B~C, C~D each cleared the threshold).
+ *
+ * The guard has two steps, both applied inside each connected component:
+ *
+ * 1. Weak bridges (Tarjan, "A note on finding the bridges of a graph", Inf. Proc. Letters 2(6), 1974). A bridge is
+ *    an edge on no cycle: the component hangs together only through it. A bridge is cut when it is weak
+ *    (probability < strongThreshold) and each side it separates holds at least two records. Bridges are tried
+ *    weakest first (ties by record indices), each against the part it lies in at that moment. A single record
+ *    hanging on one link is never cut off, so a person's star (every duplicate linked to the original only) and a
+ *    path of three stay whole, and no cut ever leaves a singleton behind.
+ *    Removing a bridge destroys no cycle, so the remaining bridges are exactly the parts' bridges, and a bridge
+ *    rejected because a side was too small stays rejected as parts only shrink: one weakest-first pass is already
+ *    the fixed point of "cut, then repeat on the parts".
+ * 2. Sparse giants (edge density, as in Splink's cluster metrics: edges / (k(k-1)/2)). A part of more than
+ *    LARGE_CLUSTER_SIZE records with density below MIN_DENSITY is not one person however its links run; it is
+ *    re-clustered by CENTER clustering (Hassanzadeh, Chiang, Lee, Miller, "Framework for evaluating clustering
+ *    algorithms in duplicate detection", PVLDB 2(1), 2009; after Haveliwala et al. 2000): edges by probability
+ *    descending; an edge between two unassigned records makes one the centre (the one with more links, so a large
+ *    star keeps its hub) and the other its member; an edge from a centre to an unassigned record adds it; every
+ *    other edge is ignored. Each resulting cluster is a star around its centre, so it cannot chain.
+ *
+ * Everything is typed arrays, counting sorts, union-find and iterative walks, so a million records and a few
+ * million edges take well under two seconds. The input edges are put in one canonical order (by a, then b, with
+ * duplicates merged at their highest probability) before anything looks at them, so the result never depends on
+ * the order the edges came in.
+ */
+
+export interface ScoredEdges {
+  a: Int32Array;
+  b: Int32Array;
+  probability: Float64Array;
+} // record indices 0..n-1, a<b
+
+export interface ClusterOptions {
+  /** Edges with probability >= threshold link their records. */
+  threshold: number;
+  /** A bridge at or above this probability is never cut (e.g. 0.999). */
+  strongThreshold: number;
+}
+
+export interface ClusterSplit {
+  /** The records of the connected component that was split, ascending. */
+  members: number[];
+  /** Its final clusters, each ascending, ordered by their smallest record. */
+  parts: number[][];
+  /** The links at or above the threshold that now run between different parts, by (a, b). */
+  cut: { a: number; b: number; probability: number }[];
+  /** One line a user can read. */
+  reason: string;
+}
+
+export interface Clustering {
+  /** Per record: the smallest record index of its cluster. */
+  component: Int32Array;
+  splits: ClusterSplit[];
+  /** Number of clusters, single records included. */
+  clusterCount: number;
+}
+
+/** Parts of more records than this are checked for density (a person rarely has this many records). */
+export const LARGE_CLUSTER_SIZE = 20;
+/** A large part whose edge density is below this is re-clustered by CENTER clustering. */
+export const MIN_DENSITY = 0.2;
+
+/** Edges in canonical order: a < b, sorted by (a, b), each pair once at its highest probability. */
+interface CanonicalEdges {
+  a: Int32Array;
+  b: Int32Array;
+  p: Float64Array;
+  count: number;
+}
+
+export function clusterRecords(n: number, edges: ScoredEdges, options: ClusterOptions): Clustering {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`clusterRecords: n must be a whole number >= 0, got ${n}`);
+  const canonical = canonicalEdges(n, edges, options.threshold);
+  const m = canonical.count;
+
+  // Connected components at the threshold.
+  const whole = new UnionFind(n);
+  for (let e = 0; e < m; e++) whole.union(canonical.a[e]!, canonical.b[e]!);
+
+  const adjacency = buildAdjacency(n, canonical);
+  const cut = new Uint8Array(m); // 1: cut as a weak bridge, 2: dropped by CENTER clustering
+  const bridgesCut = cutWeakBridges(n, canonical, adjacency, whole, options.strongThreshold, cut);
+
+  // Parts after the bridge cuts.
+  const parts = new UnionFind(n);
+  for (let e = 0; e < m; e++) if (cut[e] === 0) parts.union(canonical.a[e]!, canonical.b[e]!);
+  const centred = recentreSparseGiants(n, canonical, parts, cut);
+
+  // Final clusters: the edges still standing.
+  const final = new UnionFind(n);
+  for (let e = 0; e < m; e++) if (cut[e] === 0) final.union(canonical.a[e]!, canonical.b[e]!);
+  const component = new Int32Array(n);
+  const smallest = new Int32Array(n).fill(-1);
+  let clusterCount = 0;
+  for (let i = 0; i < n; i++) {
+    const root = final.find(i);
+    if (smallest[root] === -1) {
+      smallest[root] = i;
+      clusterCount++;
+    }
+    component[i] = smallest[root]!;
+  }
+
+  const splits = describeSplits(n, canonical, whole, component, cut, bridgesCut, centred);
+  return { component, splits, clusterCount };
+}
+
+/** Valid links at the threshold, reversed pairs turned round, self-links and duplicates dropped, sorted by (a, b). */
+function canonicalEdges(n: number, edges: ScoredEdges, threshold: number): CanonicalEdges {
+  const total = Math.min(edges.a.length, edges.b.length, edges.probability.length);
+  const keep = new Int32Array(total);
+  let kept = 0;
+  for (let e = 0; e < total; e++) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    const p = edges.probability[e]!;
+    // NaN fails p >= threshold, so an unscored pair never links.
+    if (a === b || a < 0 || b < 0 || a >= n || b >= n || !(p >= threshold)) continue;
+    keep[kept++] = e;
+  }
+  // By a with one counting sort; then each row's b values deduplicated (a stamp per b) and sorted in place.
+  const rowStart = new Int32Array(n + 1);
+  for (let k = 0; k < kept; k++) {
+    const e = keep[k]!;
+    rowStart[Math.min(edges.a[e]!, edges.b[e]!) + 1]!++;
+  }
+  for (let v = 0; v < n; v++) rowStart[v + 1]! += rowStart[v]!;
+  const fill = rowStart.slice(0, n);
+  const rowOther = new Int32Array(kept);
+  const rowP = new Float64Array(kept);
+  for (let k = 0; k < kept; k++) {
+    const e = keep[k]!;
+    const x = edges.a[e]!;
+    const y = edges.b[e]!;
+    const slot = fill[Math.min(x, y)]!++;
+    rowOther[slot] = Math.max(x, y);
+    rowP[slot] = edges.probability[e]!;
+  }
+  const stamp = new Int32Array(n).fill(-1);
+  const best = new Float64Array(n);
+  const a = new Int32Array(kept);
+  const b = new Int32Array(kept);
+  const p = new Float64Array(kept);
+  let count = 0;
+  for (let v = 0; v < n; v++) {
+    const from = count;
+    for (let k = rowStart[v]!; k < rowStart[v + 1]!; k++) {
+      const w = rowOther[k]!;
+      if (stamp[w] === v) {
+        if (rowP[k]! > best[w]!) best[w] = rowP[k]!;
+        continue;
+      }
+      stamp[w] = v;
+      best[w] = rowP[k]!;
+      b[count++] = w;
+    }
+    if (count - from > 1) insertionOrNativeSort(b, from, count);
+    for (let k = from; k < count; k++) {
+      a[k] = v;
+      p[k] = best[b[k]!]!;
+    }
+  }
+  return { a, b, p, count };
+}
+
+/** Sorts values[from..to) ascending: inline for the short rows most records have, natively for long ones. */
+function insertionOrNativeSort(values: Int32Array, from: number, to: number): void {
+  if (to - from > 16) {
+    values.subarray(from, to).sort();
+    return;
+  }
+  for (let k = from + 1; k < to; k++) {
+    const value = values[k]!;
+    let j = k - 1;
+    while (j >= from && values[j]! > value) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = value;
+  }
+}
+
+function identity(length: number): Int32Array {
+  const out = new Int32Array(length);
+  for (let i = 0; i < length; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * `items` (edge numbers, ascending) stably sorted by probability: a least-significant-digit radix sort on the
+ * doubles' bits, 16 at a time (a comparison sort with a callback is several times slower on millions of edges).
+ */
+function orderByProbability(probability: Float64Array, items: Int32Array, descending: boolean): Int32Array {
+  const count = items.length;
+  // Bits that sort like the numbers: flip every bit of a negative double, only the sign bit of a positive one.
+  const high = new Uint32Array(count);
+  const low = new Uint32Array(count);
+  const word = new Float64Array(1);
+  const words = new Uint32Array(word.buffer); // little-endian: [low, high]
+  for (let k = 0; k < count; k++) {
+    word[0] = probability[items[k]!]!;
+    let lo = words[0]!;
+    let hi = words[1]!;
+    if (hi & 0x80000000) {
+      lo = ~lo >>> 0;
+      hi = ~hi >>> 0;
+    } else hi = (hi | 0x80000000) >>> 0;
+    if (descending) {
+      lo = ~lo >>> 0;
+      hi = ~hi >>> 0;
+    }
+    high[k] = hi;
+    low[k] = lo;
+  }
+  let order: Int32Array = identity(count);
+  let next: Int32Array = new Int32Array(count);
+  const buckets = new Int32Array(65537);
+  for (const [key, shift] of [
+    [low, 0],
+    [low, 16],
+    [high, 0],
+    [high, 16],
+  ] as const) {
+    buckets.fill(0);
+    for (let k = 0; k < count; k++) buckets[((key[k]! >>> shift) & 0xffff) + 1]!++;
+    let shared = false; // every key has the same digit here (the top bits of probabilities in [0, 1]): nothing moves
+    for (let d = 1; d <= 65536; d++) if (buckets[d] === count) shared = true;
+    if (shared) continue;
+    for (let d = 0; d < 65536; d++) buckets[d + 1]! += buckets[d]!;
+    for (let k = 0; k < count; k++) {
+      const item = order[k]!;
+      next[buckets[(key[item]! >>> shift) & 0xffff]!++] = item;
+    }
+    [order, next] = [next, order];
+  }
+  for (let k = 0; k < count; k++) order[k] = items[order[k]!]!;
+  return order;
+}
+
+/** Compressed sparse rows: the neighbours of v are neighbour[start[v] .. start[v+1]), with the edge each runs along. */
+interface Adjacency {
+  start: Int32Array;
+  neighbour: Int32Array;
+  edge: Int32Array;
+}
+
+function buildAdjacency(n: number, edges: CanonicalEdges): Adjacency {
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < edges.count; e++) {
+    start[edges.a[e]! + 1]!++;
+    start[edges.b[e]! + 1]!++;
+  }
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  const neighbour = new Int32Array(2 * edges.count);
+  const edge = new Int32Array(2 * edges.count);
+  for (let e = 0; e < edges.count; e++) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    neighbour[fill[a]!] = b;
+    edge[fill[a]!++] = e;
+    neighbour[fill[b]!] = a;
+    edge[fill[b]!++] = e;
+  }
+  return { start, neighbour, edge };
+}
+
+/**
+ * Step 1 of the guard. One iterative depth-first walk over the whole forest gives preorder numbers, subtree sizes
+ * and Tarjan's low links; a tree edge parent→child is a bridge when low[child] > pre[parent]. Cutting bridges only
+ * ever splits the walk's tree into subtrees, so a Fenwick tree over preorder positions tracks how many records
+ * each subtree still holds, and a max segment tree over the same positions finds the part a record is in (its
+ * deepest cut ancestor: cut subtrees nest, so the deepest has the largest preorder number). Each bridge costs
+ * O(log n). Returns how many bridges each component lost, keyed by the component's root in `whole`.
+ */
+function cutWeakBridges(
+  n: number,
+  edges: CanonicalEdges,
+  adjacency: Adjacency,
+  whole: UnionFind,
+  strongThreshold: number,
+  cut: Uint8Array,
+): Map<number, number> {
+  const bridgesCut = new Map<number, number>();
+  if (edges.count === 0) return bridgesCut;
+  const componentSize = new Int32Array(n);
+  for (let v = 0; v < n; v++) componentSize[whole.find(v)]!++;
+
+  const pre = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const size = new Int32Array(n);
+  const parentEdge = new Int32Array(n).fill(-1);
+  const walkRoot = new Int32Array(n); // the record the walk of v's component started from
+  const vertexAt = new Int32Array(n);
+  const cursor = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const bridgeEdges = new Int32Array(n); // weak bridges worth trying (at most one per record: its parent edge)
+  let bridgeCount = 0;
+  let clock = 0;
+
+  for (let root = 0; root < n; root++) {
+    if (pre[root] !== -1 || componentSize[whole.find(root)]! < 4) continue;
+    let depth = 0;
+    stack[depth++] = root;
+    pre[root] = low[root] = clock;
+    vertexAt[clock++] = root;
+    cursor[root] = adjacency.start[root]!;
+    walkRoot[root] = root;
+    while (depth > 0) {
+      const v = stack[depth - 1]!;
+      if (cursor[v]! < adjacency.start[v + 1]!) {
+        const k = cursor[v]!++;
+        const e = adjacency.edge[k]!;
+        if (e === parentEdge[v]) continue;
+        const w = adjacency.neighbour[k]!;
+        if (pre[w] === -1) {
+          pre[w] = low[w] = clock;
+          vertexAt[clock++] = w;
+          cursor[w] = adjacency.start[w]!;
+          parentEdge[w] = e;
+          walkRoot[w] = root;
+          stack[depth++] = w;
+        } else if (pre[w]! < low[v]!) {
+          low[v] = pre[w]!;
+        }
+        continue;
+      }
+      depth--;
+      size[v]! += 1;
+      if (depth > 0) {
+        const parent = stack[depth - 1]!;
+        size[parent]! += size[v]!;
+        if (low[v]! < low[parent]!) low[parent] = low[v]!;
+        const e = parentEdge[v]!;
+        const total = componentSize[whole.find(root)]!;
+        if (low[v]! > pre[parent]! && edges.p[e]! < strongThreshold && size[v]! >= 2 && total - size[v]! >= 2) {
+          bridgeEdges[bridgeCount++] = e;
+        }
+      }
+    }
+  }
+  if (bridgeCount === 0) return bridgesCut;
+
+  // Weakest first; equal probabilities by the edge's record indices (the canonical order), never by walk order.
+  const childOf = new Int32Array(edges.count);
+  for (let k = 0; k < bridgeCount; k++) {
+    const e = bridgeEdges[k]!;
+    childOf[e] = parentEdge[edges.a[e]!] === e ? edges.a[e]! : edges.b[e]!;
+  }
+  const order = orderByProbability(edges.p, bridgeEdges.subarray(0, bridgeCount).sort(), false);
+
+  const held = new Fenwick(clock); // position pre[v]: 1, minus the records of v's subtree once v is cut off
+  for (let t = 0; t < clock; t++) held.add(t, 1);
+  const deepestCut = new MaxSegments(clock);
+  // Records still attached to v's subtree: v itself plus positions (pre[v], pre[v] + size[v]).
+  const attached = (v: number) => 1 + held.sum(pre[v]! + 1, pre[v]! + size[v]! - 1);
+  const partRoot = (v: number) => {
+    const t = deepestCut.query(pre[v]!);
+    return t < 0 ? walkRoot[v]! : vertexAt[t]!;
+  };
+
+  for (const e of order) {
+    const child = childOf[e]!;
+    const childSide = attached(child);
+    if (childSide < 2) continue;
+    const root = partRoot(child);
+    const otherSide = attached(root) - childSide;
+    if (otherSide < 2) continue;
+    cut[e] = 1;
+    held.add(pre[child]!, -childSide);
+    // The records just cut off were already counted out of every ancestor above a cut part root; put them back
+    // there so they are not counted out twice.
+    if (root !== walkRoot[child]) held.add(pre[root]!, childSide);
+    deepestCut.raise(pre[child]!, pre[child]! + size[child]! - 1, pre[child]!);
+    const key = whole.find(child);
+    bridgesCut.set(key, (bridgesCut.get(key) ?? 0) + 1);
+  }
+  return bridgesCut;
+}
+
+/**
+ * Step 2 of the guard: parts larger than LARGE_CLUSTER_SIZE with density below MIN_DENSITY are re-clustered by
+ * CENTER clustering; edges it does not keep are marked 2 in `cut`. Returns, per part root in `parts`, the part's
+ * size and density, for the report.
+ */
+function recentreSparseGiants(
+  n: number,
+  edges: CanonicalEdges,
+  parts: UnionFind,
+  cut: Uint8Array,
+): Map<number, { size: number; density: number }> {
+  const centred = new Map<number, { size: number; density: number }>();
+  const partSize = new Int32Array(n);
+  for (let v = 0; v < n; v++) partSize[parts.find(v)]!++;
+  const internal = new Int32Array(n);
+  for (let e = 0; e < edges.count; e++) if (cut[e] === 0) internal[parts.find(edges.a[e]!)]!++;
+
+  const giant = new Uint8Array(n);
+  let any = false;
+  for (let v = 0; v < n; v++) {
+    const k = partSize[v]!;
+    if (k <= LARGE_CLUSTER_SIZE) continue;
+    const density = internal[v]! / ((k * (k - 1)) / 2);
+    if (density >= MIN_DENSITY) continue;
+    giant[v] = 1;
+    centred.set(v, { size: k, density });
+    any = true;
+  }
+  if (!any) return centred;
+
+  const inGiant = new Int32Array(edges.count);
+  let count = 0;
+  const degree = new Int32Array(n);
+  for (let e = 0; e < edges.count; e++) {
+    if (cut[e] !== 0 || giant[parts.find(edges.a[e]!)] === 0) continue;
+    inGiant[count++] = e;
+    degree[edges.a[e]!]!++;
+    degree[edges.b[e]!]!++;
+  }
+  // Strongest first; ties in canonical order so the result does not depend on input order.
+  const chosen = orderByProbability(edges.p, inGiant.subarray(0, count), true);
+  const NONE = -1;
+  const centre = new Int32Array(n).fill(NONE); // a centre is its own centre
+  const keepEdge = new Uint8Array(edges.count);
+  for (const e of chosen) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    if (centre[a] === NONE && centre[b] === NONE) {
+      const hub = degree[a]! > degree[b]! || (degree[a] === degree[b] && a < b) ? a : b;
+      centre[hub] = hub;
+      centre[hub === a ? b : a] = hub;
+      keepEdge[e] = 1;
+    } else if (centre[a] === a && centre[b] === NONE) {
+      centre[b] = a;
+      keepEdge[e] = 1;
+    } else if (centre[b] === b && centre[a] === NONE) {
+      centre[a] = b;
+      keepEdge[e] = 1;
+    }
+  }
+  for (const e of chosen) if (keepEdge[e] === 0) cut[e] = 2;
+  return centred;
+}
+
+function describeSplits(
+  n: number,
+  edges: CanonicalEdges,
+  whole: UnionFind,
+  component: Int32Array,
+  cut: Uint8Array,
+  bridgesCut: Map<number, number>,
+  centred: Map<number, { size: number; density: number }>,
+): ClusterSplit[] {
+  // Components that lost a link, numbered in order of their smallest record; their records and parts in
+  // ascending order fall out of one pass over the records.
+  const splitIndexOfRoot = new Int32Array(n).fill(-1);
+  for (let e = 0; e < edges.count; e++) if (cut[e] !== 0) splitIndexOfRoot[whole.find(edges.a[e]!)] = -2;
+  const found: { members: number[]; parts: number[][]; cut: ClusterSplit["cut"]; root: number }[] = [];
+  const partIndexOfLabel = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    const root = whole.find(v);
+    let index = splitIndexOfRoot[root]!;
+    if (index === -1) continue;
+    if (index === -2) {
+      index = found.length;
+      splitIndexOfRoot[root] = index;
+      found.push({ members: [], parts: [], cut: [], root });
+    }
+    const split = found[index]!;
+    split.members.push(v);
+    const label = component[v]!;
+    if (partIndexOfLabel[label] === -1) {
+      partIndexOfLabel[label] = split.parts.length;
+      split.parts.push([]);
+    }
+    split.parts[partIndexOfLabel[label]!]!.push(v);
+  }
+  if (found.length === 0) return [];
+  for (let e = 0; e < edges.count; e++) {
+    const a = edges.a[e]!;
+    const b = edges.b[e]!;
+    if (component[a] === component[b]) continue;
+    found[splitIndexOfRoot[whole.find(a)]!]!.cut.push({ a, b, probability: edges.p[e]! });
+  }
+  const giantsOf = new Map<number, string[]>();
+  for (const [partRoot, giant] of centred) {
+    const root = whole.find(partRoot);
+    const text = `${giant.size} records with edge density ${giant.density.toFixed(3)} re-clustered around centres`;
+    giantsOf.set(root, [...(giantsOf.get(root) ?? []), text]);
+  }
+  const out: ClusterSplit[] = [];
+  for (const split of found) {
+    const parts = split.parts;
+    if (parts.length < 2) continue; // CENTER clustering dropped only links inside one star: nothing was split
+    const reasons: string[] = [];
+    const bridges = bridgesCut.get(split.root) ?? 0;
+    if (bridges > 0) reasons.push(`held together only through ${bridges} weak link${bridges === 1 ? "" : "s"} (bridges)`);
+    reasons.push(...(giantsOf.get(split.root) ?? []));
+    const reason = `${split.members.length} linked records split into ${parts.length} clusters: ${reasons.join("; ")}`;
+    out.push({ members: split.members, parts, cut: split.cut, reason });
+  }
+  return out;
+}
+
+/** Union-find with path halving and union by size. */
+class UnionFind {
+  private readonly parent: Int32Array;
+  private readonly rank: Int32Array;
+
+  constructor(n: number) {
+    this.parent = identity(n);
+    this.rank = new Int32Array(n).fill(1);
+  }
+
+  find(v: number): number {
+    const parent = this.parent;
+    while (parent[v] !== v) {
+      parent[v] = parent[parent[v]!]!;
+      v = parent[v]!;
+    }
+    return v;
+  }
+
+  union(x: number, y: number): void {
+    let rx = this.find(x);
+    let ry = this.find(y);
+    if (rx === ry) return;
+    if (this.rank[rx]! < this.rank[ry]!) [rx, ry] = [ry, rx];
+    this.parent[ry] = rx;
+    this.rank[rx]! += this.rank[ry]!;
+  }
+}
+
+/** Prefix sums with point updates (Fenwick 1994). */
+class Fenwick {
+  private readonly tree: Float64Array;
+
+  constructor(private readonly length: number) {
+    this.tree = new Float64Array(length + 1);
+  }
+
+  add(position: number, delta: number): void {
+    for (let i = position + 1; i <= this.length; i += i & -i) this.tree[i]! += delta;
+  }
+
+  /** Sum over positions from..to inclusive (0 when to < from). */
+  sum(from: number, to: number): number {
+    if (to < from) return 0;
+    return this.prefix(to + 1) - this.prefix(from);
+  }
+
+  private prefix(count: number): number {
+    let total = 0;
+    for (let i = count; i > 0; i -= i & -i) total += this.tree[i]!;
+    return total;
+  }
+}
+
+/** Range "raise to at least x", point "largest x covering this position"; -1 when none. */
+class MaxSegments {
+  private readonly tree: Int32Array;
+
+  constructor(private readonly length: number) {
+    this.tree = new Int32Array(2 * length).fill(-1);
+  }
+
+  raise(from: number, to: number, value: number): void {
+    let l = from + this.length;
+    let r = to + this.length + 1;
+    while (l < r) {
+      if (l & 1) {
+        if (this.tree[l]! < value) this.tree[l] = value;
+        l++;
+      }
+      if (r & 1) {
+        r--;
+        if (this.tree[r]! < value) this.tree[r] = value;
+      }
+      l >>= 1;
+      r >>= 1;
+    }
+  }
+
+  query(position: number): number {
+    let best = -1;
+    for (let i = position + this.length; i >= 1; i >>= 1) if (this.tree[i]! > best) best = this.tree[i]!;
+    return best;
+  }
+}
