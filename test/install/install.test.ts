@@ -90,11 +90,15 @@ describe("installing roster as the README says", () => {
     ).toEqual([]);
   });
 
-  it("the packed tarball ships bin and dist, no sources, tests or fixtures", () => {
+  it("the packed tarball ships bin, dist and the vendored data, no sources, tests or fixtures", () => {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).split("\n").filter(Boolean);
     expect(listing).toContain("package/dist/cli/main.js");
     expect(listing).toContain("package/bin/roster.js");
+    // dedupe reads the nickname list at run time, two levels above dist/stages/dedupe/
+    expect(listing).toContain("package/data/nicknames/names.csv");
+    expect(listing).toContain("package/data/nicknames/LICENSE");
     expect(listing.filter((f) => /^package\/(src|test|bench|fixtures)\//.test(f))).toEqual([]);
+    expect(listing.filter((f) => !/^package\/(bin|dist|data)\/|^package\/[^/]+$/.test(f))).toEqual([]);
   });
 
   it("the tarball installed globally with --omit=dev runs every command", () => {
