@@ -198,5 +198,36 @@ Examples:
       await validateCommand(files, command.optsWithGlobals(), context);
     });
 
+  addReadingOptions(
+    program
+      .command("dedupe")
+      .description("find the records of the same person (fuzzy matching) and group them into clusters: the store, or files in → files out")
+      .argument("[file...]", "files to deduplicate as a filter (- for stdin); without files, the store's current records")
+      .option("-o, --out <file>", "with files: write the rows with cluster_id and match_probability here (.csv or .jsonl) instead of stdout")
+      .option("--threshold <P>", "match probability from which a pair is a match (default 0.95, or dedupe.threshold in roster.yml)")
+      .option("--review-threshold <P>", "pairs from here up to the threshold are stored for review (default 0.5)")
+      .option("--retrain", "train a new model even though one is stored (store)")
+      .option("--full", "score every record again, not only new and changed ones (store)")
+      .option("--explain <records...>", "explain the score of two records: ids or source:source_id (store)")
+      .option("--show-model", "print the stored model: m, u and the weight of every level (store)"),
+    "--format",
+    SOURCE_FILTERS,
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster dedupe                                   score new and changed records, update clusters
+  $ roster dedupe --retrain --full                  train a new model and score everything again
+  $ roster dedupe --explain 17 42                   why records 17 and 42 match (or do not)
+  $ roster dedupe --explain crm:C-1001 shop:88      records named by source and source id
+  $ roster dedupe --show-model                      m, u and weight of every comparison level
+  $ roster dedupe a.csv b.jsonl -o clusters.csv     files in, rows with cluster_id out; no store`,
+    )
+    .action(async (files: string[], _options, command: Command) => {
+      const { dedupeCommand } = await import("./commands/dedupe.js");
+      await dedupeCommand(files, command.optsWithGlobals(), context);
+    });
+
   return program;
 }

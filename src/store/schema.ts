@@ -183,6 +183,42 @@ export const MIGRATIONS: readonly Migration[] = [
     FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
     WHERE b.status = 'complete' AND r.superseded_by IS NULL;
   `,
+  // 5: dedupe (issue #9): trained models, scored pairs, what each record looked like when it was last scored.
+  `
+  CREATE TABLE dedupe_models (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    trained_at  TEXT NOT NULL,
+    records     INTEGER NOT NULL,          -- records it was trained on
+    model       TEXT NOT NULL              -- JSON (src/stages/dedupe/model.ts): prior, m, u, weights, term frequencies
+  );
+  CREATE TABLE dedupe_runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id    INTEGER NOT NULL REFERENCES dedupe_models(id),
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    mode        TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+    settings    TEXT NOT NULL,             -- JSON: blocking rules and thresholds (a change means a full run)
+    summary     TEXT NOT NULL              -- JSON: counts per rule, matches, clusters, seconds per phase
+  );
+  -- One row per scored candidate pair at or above the review threshold; record_a < record_b.
+  CREATE TABLE pairs (
+    record_a          INTEGER NOT NULL REFERENCES records(id),
+    record_b          INTEGER NOT NULL REFERENCES records(id),
+    match_weight      REAL NOT NULL,
+    match_probability REAL NOT NULL,
+    blocking_rule     TEXT NOT NULL,       -- the first rule that found the pair
+    explanation       TEXT NOT NULL,       -- JSON: comparison -> [level index, weight with its tf adjustment]; null levels left out
+    decision          TEXT NOT NULL CHECK (decision IN ('match', 'review')),
+    model_id          INTEGER NOT NULL REFERENCES dedupe_models(id),
+    PRIMARY KEY (record_a, record_b)
+  ) WITHOUT ROWID;
+  CREATE INDEX pairs_by_b ON pairs(record_b);
+  CREATE TABLE dedupe_records (
+    record_id   INTEGER PRIMARY KEY REFERENCES records(id),
+    fingerprint INTEGER NOT NULL           -- hash of the values dedupe compares: a changed record is scored again
+  );
+  CREATE INDEX records_by_cluster ON records(cluster_id) WHERE cluster_id IS NOT NULL;
+  `,
 ];
 
 /**

@@ -1,0 +1,275 @@
+/** `roster dedupe`: the commander adapter, and the summary, --explain and --show-model output (terminal / JSON). */
+import { z } from "zod";
+import { auditArgs } from "../../commands/audit-args.js";
+import { type DedupeOptions, type DedupeResult, runDedupe } from "../../commands/dedupe.js";
+import { type Explanation, runExplain, runShowModel } from "../../commands/dedupe-explain.js";
+import { attributeColumns as settingsAttributeColumns, dedupeSettings } from "../../config/dedupe.js";
+import { UsageError } from "../../errors.js";
+import { count, number as n } from "../../io/count.js";
+import { parseEncodingName } from "../../io/encoding.js";
+import { FORMATS } from "../../io/sniff.js";
+import type { Terminal } from "../../io/terminal.js";
+import type { DedupeModel } from "../../stages/dedupe/model.js";
+import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
+import type { CliContext } from "../program.js";
+import { parseDelimiter, parseMapFlags } from "./import.js";
+import { normalizeOptionsFrom } from "./normalize.js";
+
+const probability = z.coerce.number().gt(0, "must be above 0").max(1, "must be at most 1");
+
+const DedupeFlags = z.object({
+  format: z.enum(FORMATS).optional(),
+  encoding: z.string().default("auto"),
+  delimiter: z.string().optional(),
+  map: z.array(z.string()).optional(),
+  source: z.string().trim().min(1, "must not be empty").optional(),
+  out: z.string().optional(),
+  threshold: probability.optional(),
+  reviewThreshold: z.coerce.number().min(0, "must be at least 0").max(1, "must be at most 1").optional(),
+  retrain: z.boolean().optional(),
+  full: z.boolean().optional(),
+  explain: z.array(z.string()).optional(),
+  showModel: z.boolean().optional(),
+});
+
+export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>, globals: Globals): DedupeOptions {
+  const flags = parseOptions(DedupeFlags, raw);
+  const encoding = parseEncodingName(flags.encoding);
+  if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
+  if (files.length === 0 && flags.out) throw new UsageError("-o/--out is for deduplicating files; without files, dedupe works on the store");
+  if (files.length > 0 && globals.json && (!flags.out || flags.out === "-")) {
+    throw new UsageError("--json with files needs -o FILE: the rows go to stdout otherwise");
+  }
+  if (files.length > 0 && (flags.explain || flags.showModel || flags.retrain || flags.full)) {
+    throw new UsageError("--explain, --show-model, --retrain and --full work on the store: give no files");
+  }
+  if (flags.explain && flags.explain.length !== 2) {
+    throw new UsageError("--explain takes two records: --explain A B (record ids or source:source_id)");
+  }
+  const base = dedupeSettings((globals.config as { dedupe?: unknown }).dedupe);
+  const settings = {
+    ...base,
+    ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
+    ...(flags.reviewThreshold !== undefined ? { reviewThreshold: flags.reviewThreshold } : {}),
+  };
+  if (settings.reviewThreshold > settings.threshold) {
+    throw new UsageError(`--review-threshold ${settings.reviewThreshold} is above the threshold ${settings.threshold}`);
+  }
+  const perSource = Object.fromEntries(
+    Object.entries(globals.config.sources ?? {}).map(([name, source]) => [name, { dateOrder: source.date_order, country: source.country?.toUpperCase() }]),
+  );
+  return {
+    files,
+    read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },
+    mappings: { ...globals.config.mappings, ...parseMapFlags(flags.map) },
+    source: flags.source,
+    out: flags.out,
+    country: globals.country,
+    dateOrder: globals.config.date_order,
+    perSource,
+    storePath: globals.storePath,
+    busyTimeoutMs: globals.busyTimeoutMs,
+    settings,
+    attributeColumns: settingsAttributeColumns(settings),
+    retrain: flags.retrain === true,
+    full: flags.full === true,
+    auditArgs: auditArgs({
+      "--threshold": flags.threshold === undefined ? undefined : String(flags.threshold),
+      "--review-threshold": flags.reviewThreshold === undefined ? undefined : String(flags.reviewThreshold),
+      "--retrain": flags.retrain,
+      "--full": flags.full,
+    }),
+  };
+}
+
+export async function dedupeCommand(files: string[], raw: Record<string, unknown>, context: CliContext): Promise<void> {
+  const globals = resolveGlobals(raw, context);
+  const options = dedupeOptionsFrom(files, raw, globals);
+  const { terminal } = globals;
+  const flags = raw as { explain?: string[]; showModel?: boolean };
+  if (flags.showModel) {
+    const shown = runShowModel(options);
+    if (globals.json) terminal.result({ command: "dedupe", ok: true, model_id: shown.modelId, trained_at: shown.trainedAt, ...modelJson(shown.model) });
+    else printModel(terminal, shown.model, shown.modelId, shown.trainedAt);
+    return;
+  }
+  if (flags.explain) {
+    const explanation = runExplain(options, flags.explain as [string, string]);
+    if (globals.json) terminal.result({ command: "dedupe", ok: true, explain: explanationJson(explanation) });
+    else printExplanation(terminal, explanation);
+    return;
+  }
+  const { runNormalize } = await import("../../commands/normalize.js");
+  const result = await runDedupe(options, {
+    terminal,
+    stdin: context.streams.stdin as AsyncIterable<Uint8Array>,
+    stdout: context.streams.stdout,
+    normalizeFirst: async () => {
+      await runNormalize(normalizeOptionsFrom([], {}, globals), { terminal, stdout: context.streams.stdout });
+    },
+  });
+  for (const capped of result.capped) {
+    terminal.warn(
+      `blocking rule ${capped.rule}: ${count(capped.values, "value")} shared by more than the block limit left out, the largest ${JSON.stringify(capped.value)} held by ${count(capped.records, "record")} (${capped.features}); set dedupe.max_block_size in roster.yml to change the limit`,
+    );
+  }
+  if (globals.json) terminal.result(resultJson(result));
+  else printSummary(terminal, result);
+}
+
+function printSummary(terminal: Terminal, result: DedupeResult): void {
+  const c = terminal.color;
+  if (result.run === "unchanged") {
+    terminal.info(`nothing new since the last dedupe: ${count(result.records, "record")} in ${count(result.clusters.count, "cluster")}, nothing written`);
+    return;
+  }
+  if (result.trained) terminal.info(c.dim(`trained a new model (${result.retrainReason ?? "files"}): roster dedupe --show-model prints it`));
+  if (result.unusedComparisons.length > 0) terminal.info(c.dim(`not compared (no record fills them): ${result.unusedComparisons.join(", ")}`));
+  const rules = result.rules.filter((rule) => rule.used);
+  const width = Math.max(14, ...rules.map((rule) => rule.name.length));
+  terminal.info(`${c.bold("blocking rule".padEnd(width))}  ${"pairs".padStart(11)}`);
+  for (const rule of rules) terminal.info(`${rule.name.padEnd(width)}  ${n(rule.pairs).padStart(11)}`);
+  const skipped = result.rules.filter((rule) => !rule.used);
+  if (skipped.length > 0) terminal.info(c.dim(`rules not used (fields not filled): ${skipped.map((rule) => rule.name).join(", ")}`));
+  const scope = result.run === "incremental" ? ` (incremental: ${count(result.scored, "new or changed record")})` : "";
+  terminal.info(`${count(result.candidates, "candidate pair")} scored${scope}`);
+  terminal.info(
+    `${c.green(count(result.matches, "match", "matches"))} at p >= ${result.threshold}, ${count(result.review, "pair")} for review (p >= ${result.reviewThreshold})`,
+  );
+  const sizes = Object.entries(result.clusters.bySize)
+    .map(([size, clusters]) => `${size}: ${n(clusters)}`)
+    .join(", ");
+  terminal.info(`${count(result.records, "record")} in ${count(result.clusters.count, "cluster")} (by size ${sizes}; largest ${n(result.clusters.largest)})`);
+  if (result.clusters.split.length > 0) {
+    terminal.info(c.yellow(`${count(result.clusters.split.length, "cluster")} split by the chaining guard:`));
+    for (const split of result.clusters.split.slice(0, 5)) terminal.info(`  ${split.members} records → ${split.parts.join(" + ")}: ${split.reason}`);
+    if (result.clusters.split.length > 5) terminal.info(`  … and ${n(result.clusters.split.length - 5)} more`);
+  }
+  const phases = Object.entries(result.phases)
+    .map(([phase, seconds]) => `${phase} ${seconds.toFixed(1)} s`)
+    .join(", ");
+  terminal.info(c.dim(`${result.seconds.toFixed(1)} s (${phases})${result.out ? `; wrote ${result.out}` : ""}`));
+}
+
+function resultJson(result: DedupeResult) {
+  return {
+    command: "dedupe",
+    ok: true,
+    mode: result.mode,
+    store: result.store ?? null,
+    run: result.run,
+    records: result.records,
+    scored: result.scored,
+    normalized_first: result.normalizedFirst,
+    trained: result.trained,
+    retrain_reason: result.retrainReason ?? null,
+    unused_comparisons: result.unusedComparisons,
+    threshold: result.threshold,
+    review_threshold: result.reviewThreshold,
+    blocking_rules: result.rules.map((rule) => ({ name: rule.name, used: rule.used, pairs: rule.pairs, reason: rule.reason ?? null })),
+    capped_blocks: result.capped.map((capped) => ({ rule: capped.rule, features: capped.features, values: capped.values, largest_records: capped.records })),
+    candidate_pairs: result.candidates,
+    matches: result.matches,
+    review_pairs: result.review,
+    clusters: {
+      count: result.clusters.count,
+      by_size: result.clusters.bySize,
+      largest: result.clusters.largest,
+      split: result.clusters.split,
+      ids_kept: result.clusters.kept,
+      ids_created: result.clusters.created,
+      ids_joined: result.clusters.joined,
+    },
+    seconds: result.seconds,
+    phase_seconds: result.phases,
+    out: result.out ?? null,
+  };
+}
+
+const fixed = (value: number | null, digits = 2) => (value === null ? "" : value.toFixed(digits));
+const probabilityText = (value: number | null) => (value === null ? "" : value < 0.001 ? value.toExponential(2) : value.toFixed(4));
+
+function printModel(terminal: Terminal, model: DedupeModel, id: number, trainedAt: string): void {
+  const c = terminal.color;
+  terminal.info(`model ${id}, trained ${trainedAt} on ${count(model.records, "record")}; prior ${model.prior.toExponential(3)} (weight ${fixed(Math.log2(model.prior / (1 - model.prior)))})`);
+  const width = Math.max(10, ...model.comparisons.flatMap((comparison) => comparison.levels.map((level) => level.label.length)));
+  for (const comparison of model.comparisons) {
+    terminal.info(c.bold(comparison.name));
+    for (const level of comparison.levels.slice(1)) {
+      const weight = level.weight >= 0 ? c.green(fixed(level.weight).padStart(7)) : c.red(fixed(level.weight).padStart(7));
+      terminal.info(
+        `  ${level.label.padEnd(width)}  m ${probabilityText(level.m).padStart(9)}  u ${probabilityText(level.u).padStart(9)}  weight ${weight}${level.tf ? c.dim(`  tf on ${level.tf}`) : ""}`,
+      );
+    }
+  }
+}
+
+function modelJson(model: DedupeModel) {
+  return {
+    prior: model.prior,
+    records: model.records,
+    comparisons: model.comparisons.map((comparison) => ({
+      name: comparison.name,
+      levels: comparison.levels.slice(1).map((level, index) => ({ level: index + 1, label: level.label, m: level.m, u: level.u, weight: level.weight, tf: level.tf ?? null })),
+    })),
+  };
+}
+
+function printExplanation(terminal: Terminal, explanation: Explanation): void {
+  const c = terminal.color;
+  const [a, b] = explanation.records;
+  terminal.info(c.bold(`records ${a} and ${b}`) + c.dim(` (model ${explanation.modelId})`));
+  const rows: string[][] = [["step", "record " + a, "record " + b, "level", "m", "u", "weight", "tf adj.", "total"]];
+  rows.push(["prior", "", "", "", "", "", fixed(explanation.priorWeight), "", fixed(explanation.priorWeight)]);
+  for (const step of explanation.steps) {
+    rows.push([
+      step.comparison,
+      step.values[0] ?? "—",
+      step.values[1] ?? "—",
+      step.label,
+      probabilityText(step.m),
+      probabilityText(step.u),
+      fixed(step.weight),
+      step.tfAdjustment === 0 ? "" : fixed(step.tfAdjustment),
+      fixed(step.cumulative),
+    ]);
+  }
+  const clip = (text: string) => (text.length > 28 ? `${text.slice(0, 27)}…` : text);
+  const cells = rows.map((row) => row.map(clip));
+  const widths = (cells[0] as string[]).map((_, column) => Math.max(...cells.map((row) => (row[column] as string).length)));
+  cells.forEach((row, index) => {
+    const line = row.map((cell, column) => (column >= 4 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number))).join("  ");
+    terminal.info(index === 0 ? c.bold(line) : line);
+  });
+  terminal.info(`match weight ${fixed(explanation.weight)} → match probability ${c.bold(explanation.probability.toFixed(6))}${explanation.decision ? ` (stored as ${explanation.decision})` : ""}`);
+  if (explanation.blockingRule) terminal.info(`found by blocking rule: ${explanation.blockingRule}`);
+  else {
+    terminal.info(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));
+    for (const rule of explanation.whyNot) terminal.info(`  ${rule.rule}: ${rule.differs.join("; ")}`);
+  }
+}
+
+function explanationJson(explanation: Explanation) {
+  return {
+    records: explanation.records,
+    model_id: explanation.modelId,
+    prior: explanation.prior,
+    prior_weight: explanation.priorWeight,
+    steps: explanation.steps.map((step) => ({
+      comparison: step.comparison,
+      values: step.values,
+      level: step.level,
+      label: step.label,
+      m: step.m,
+      u: step.u,
+      weight: step.weight,
+      tf_adjustment: step.tfAdjustment,
+      cumulative: step.cumulative,
+    })),
+    match_weight: explanation.weight,
+    match_probability: explanation.probability,
+    blocking_rule: explanation.blockingRule ?? null,
+    why_not: explanation.whyNot,
+    decision: explanation.decision ?? null,
+  };
+}

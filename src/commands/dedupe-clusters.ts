@@ -1,0 +1,102 @@
+/**
+ * The glue between the dedupe stage's pairs and clustering, shared by the store command and the file filter:
+ * the edges to join (this run's matches, plus, on an incremental run, the stored matches it did not re-score),
+ * the pairs' explanations as stored, and the cluster summary.
+ */
+import type { Clustering, ScoredEdges } from "../stages/dedupe/cluster.js";
+import type { DedupeOutcome } from "../stages/dedupe/index.js";
+import type { ClusterSummary } from "./dedupe.js";
+
+/** The row of a record id in the table (ids ascending), or -1. */
+export function rowOf(ids: Float64Array, id: number): number {
+  let low = 0;
+  let high = ids.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const value = ids[middle] as number;
+    if (value === id) return middle;
+    if (value < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
+}
+
+export function matchEdges(
+  outcome: DedupeOutcome,
+  threshold: number,
+  incremental?: { stored: { a: number[]; b: number[]; probability: number[] }; stale: Set<number>; ids: Float64Array },
+): ScoredEdges {
+  const a: number[] = [];
+  const b: number[] = [];
+  const probability: number[] = [];
+  if (incremental) {
+    const { stored, stale, ids } = incremental;
+    for (let k = 0; k < stored.a.length; k++) {
+      const left = stored.a[k] as number;
+      const right = stored.b[k] as number;
+      if (stale.has(left) || stale.has(right)) continue;
+      const x = rowOf(ids, left);
+      const y = rowOf(ids, right);
+      if (x < 0 || y < 0) continue; // a record no longer current
+      a.push(x);
+      b.push(y);
+      probability.push(stored.probability[k] as number);
+    }
+  }
+  const { pairs } = outcome;
+  for (let k = 0; k < pairs.count; k++) {
+    if ((pairs.probability[k] as number) < threshold) continue;
+    a.push(pairs.a[k] as number);
+    b.push(pairs.b[k] as number);
+    probability.push(pairs.probability[k] as number);
+  }
+  return { a: Int32Array.from(a), b: Int32Array.from(b), probability: Float64Array.from(probability) };
+}
+
+/** As stored in pairs.explanation: comparison → [level, weight including its term-frequency adjustment]. */
+export function pairExplanation(outcome: DedupeOutcome, k: number): string {
+  const { pairs, model, scorer } = outcome;
+  const width = pairs.comparisons;
+  const parts: string[] = [];
+  for (let c = 0; c < width; c++) {
+    const level = pairs.levels[k * width + c] as number;
+    if (level === 0) continue;
+    const comparison = model.comparisons[c];
+    if (!comparison) continue;
+    const weight = (comparison.levels[level]?.weight ?? 0) + scorer.adjustment(c, level, pairs.a[k] as number);
+    parts.push(`${JSON.stringify(comparison.name)}:[${level},${Math.round(weight * 100) / 100}]`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+const SIZE_BANDS: [string, number, number][] = [
+  ["1", 1, 1],
+  ["2", 2, 2],
+  ["3", 3, 3],
+  ["4", 4, 4],
+  ["5-9", 5, 9],
+  ["10+", 10, Number.POSITIVE_INFINITY],
+];
+
+export function clusterSizes(
+  clusterIds: readonly (number | null)[],
+  clustering: Clustering | undefined,
+  ids: { kept: number; created: number; joined: number },
+): ClusterSummary {
+  const sizes = new Map<number, number>();
+  for (const id of clusterIds) if (id !== null) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  const bySize: Record<string, number> = {};
+  let largest = 0;
+  for (const size of sizes.values()) {
+    largest = Math.max(largest, size);
+    const band = SIZE_BANDS.find(([, low, high]) => size >= low && size <= high);
+    if (band) bySize[band[0]] = (bySize[band[0]] ?? 0) + 1;
+  }
+  return {
+    count: sizes.size,
+    bySize,
+    largest,
+    split: (clustering?.splits ?? []).map((split) => ({ members: split.members.length, parts: split.parts.map((part) => part.length), reason: split.reason })),
+    ...ids,
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The records as dedupe reads them: one column per feature (spec.ts), each value interned once (a string table
+ * and an Int32Array of ids per record, -1 for missing). A million records then cost a few typed arrays instead
+ * of a million objects, equality is an integer comparison, and each distinct value is folded, phonetically
+ * coded and counted (for term frequencies) once rather than once per pair.
+ */
+import type { RecordKeys } from "../../model/keys.js";
+import type { RecordValues } from "../../model/record.js";
+import { pinyinWord, simplified } from "../normalize/chinese-names.js";
+import { addressKey } from "../normalize/address.js";
+import { foldLatin, HAN } from "../normalize/text.js";
+import { metaphone } from "./phonetic.js";
+import { firstNumber } from "./similarity.js";
+import { FEATURES, type FeatureName } from "./spec.js";
+
+export interface FeatureColumn {
+  /** Per record: the index of its value in `values`, -1 when missing. */
+  readonly ids: Int32Array;
+  readonly values: readonly string[];
+  /** Per value: how many records hold it (term frequencies). */
+  readonly counts: Uint32Array;
+  /** How many records hold any value. */
+  readonly filled: number;
+}
+
+export interface RecordTable {
+  readonly size: number;
+  /** The store's record ids (file mode: the row's index), in table order. */
+  readonly recordIds: Float64Array;
+  column(feature: FeatureName): FeatureColumn;
+  has(feature: FeatureName): boolean;
+}
+
+/** What a record brings: canonical values as normalize left them, its keys, its unmapped columns. */
+export interface FeatureInput {
+  values: RecordValues;
+  keys: Partial<RecordKeys>;
+  attributes?: Record<string, string> | null;
+}
+
+/** A Latin or Chinese name as comparable letters: 張偉 → zhang / wei (pinyin), "O'Brien-Smith" → obriensmith. */
+export function foldName(name: string, asFamily: boolean): string | null {
+  const folded = HAN.test(name) ? pinyinWord(name, asFamily) : foldLatin(name).replace(/[^\p{L}\p{N}]+/gu, "");
+  return folded === "" ? null : folded;
+}
+
+function foldPlace(text: string): string | null {
+  const folded = (HAN.test(text) ? simplified(text) : foldLatin(text)).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return folded === "" ? null : folded;
+}
+
+const lineKey = (line: string) => addressKey(line, null);
+
+/** Exports that keep the house number in a column of its own (FEBRL, German shops): "street_number", "Hausnummer". */
+const HOUSE_NUMBER_COLUMN = /^(street|house)[ _-]?(number|no|nr)$|^hausnummer$|^numero$|^huisnummer$/i;
+
+function houseNumberColumn(attributes: Record<string, string> | null | undefined): string | null {
+  if (!attributes) return null;
+  for (const [column, value] of Object.entries(attributes)) {
+    if (HOUSE_NUMBER_COLUMN.test(column.trim()) && value !== null && value !== undefined) return firstNumber(String(value));
+  }
+  return null;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Folding a value once per distinct value: pinyin for a Chinese name costs tens of microseconds, and names,
+ * places and phonetic codes repeat across a customer list (each distinct value is still computed).
+ */
+export class Folds {
+  private readonly maps = new Map<string, Map<string, string | null>>();
+  get(kind: string, value: string, fold: (value: string) => string | null): string | null {
+    let map = this.maps.get(kind);
+    if (!map) this.maps.set(kind, (map = new Map()));
+    let folded = map.get(value);
+    if (folded === undefined) map.set(value, (folded = fold(value)));
+    return folded;
+  }
+}
+
+const foldGiven = (name: string) => foldName(name, false);
+const foldFamily = (name: string) => foldName(name, true);
+
+/** Every builtin feature of one record, then its attribute features. The builder below interns what it returns. */
+export function recordFeatures(input: FeatureInput, attributeColumns: readonly string[], folds = new Folds()): (string | null)[] {
+  const { values, keys } = input;
+  const given = values.given_name ? folds.get("given", values.given_name, foldGiven) : null;
+  const family = values.family_name ? folds.get("family", values.family_name, foldFamily) : null;
+  const email = keys.email_key ?? values.email?.toLowerCase() ?? null;
+  const at = email ? email.lastIndexOf("@") : -1;
+  const phone = values.phone ? values.phone.replace(/\D+/g, "") || null : null;
+  const birth = values.birth_date && ISO_DATE.test(values.birth_date) ? values.birth_date : null;
+  // Line 1 alone: a second line one export fills and another leaves empty must not break the street's equality.
+  const address = values.address_line1 ? folds.get("address", values.address_line1, lineKey) : null;
+  const fullAddress = keys.address_key ?? address;
+  const postal = values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null;
+  const nationalId = values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null;
+  const byName: Record<(typeof FEATURES)[number], string | null> = {
+    given,
+    family,
+    given_initial: given ? given.slice(0, 1) : null,
+    family_initial: family ? family.slice(0, 1) : null,
+    given_metaphone: given ? folds.get("metaphone", given, metaphone) : null,
+    family_metaphone: family ? folds.get("metaphone", family, metaphone) : null,
+    name_key: keys.name_key ?? null,
+    name_han: keys.name_han ?? null,
+    email,
+    email_local: at > 0 ? (email as string).slice(0, at) : null,
+    email_domain: at > 0 ? (email as string).slice(at + 1) || null : null,
+    phone,
+    phone_last8: phone && phone.length >= 8 ? phone.slice(-8) : null,
+    phone_prefix: phone && phone.length >= 8 ? phone.slice(0, -4) : null,
+    birth_date: birth,
+    birth_month: birth ? birth.slice(0, 7) : null,
+    birth_year: birth ? birth.slice(0, 4) : null,
+    address,
+    address_full: fullAddress,
+    street_number: (address ? firstNumber(address) : null) ?? houseNumberColumn(input.attributes),
+    postal_code: postal,
+    city: values.city ? folds.get("place", values.city, foldPlace) : null,
+    region: values.region ? folds.get("place", values.region, foldPlace) : null,
+    national_id: nationalId,
+  };
+  const row = FEATURES.map((feature) => byName[feature]);
+  for (const column of attributeColumns) {
+    const value = input.attributes?.[column];
+    row.push(value === undefined || value === null ? null : foldPlace(String(value)));
+  }
+  return row;
+}
+
+class ColumnBuilder {
+  private ids = new Int32Array(1024);
+  private readonly index = new Map<string, number>();
+  readonly values: string[] = [];
+  private counts = new Uint32Array(1024);
+  filled = 0;
+
+  add(row: number, value: string | null): void {
+    if (row >= this.ids.length) this.ids = grow(this.ids, row + 1);
+    if (value === null) {
+      this.ids[row] = -1;
+      return;
+    }
+    let id = this.index.get(value);
+    if (id === undefined) {
+      id = this.values.length;
+      this.index.set(value, id);
+      this.values.push(value);
+      if (id >= this.counts.length) this.counts = grow(this.counts, id + 1);
+    }
+    this.ids[row] = id;
+    this.counts[id] = (this.counts[id] as number) + 1;
+    this.filled++;
+  }
+
+  build(size: number): FeatureColumn {
+    return { ids: this.ids.slice(0, size), values: this.values, counts: this.counts.slice(0, this.values.length), filled: this.filled };
+  }
+}
+
+function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T, atLeast: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(atLeast, array.length * 2));
+  bigger.set(array);
+  return bigger;
+}
+
+/** FNV-1a, 32 bits, continued over a string's UTF-16 code units. */
+function fnv1a(hash: number, text: string): number {
+  let h = hash;
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Builds a RecordTable one record at a time (the store is read as a stream). */
+export class RecordTableBuilder {
+  private readonly columns: ColumnBuilder[];
+  private recordIds = new Float64Array(1024);
+  private rows = 0;
+  private readonly folds = new Folds();
+
+  constructor(private readonly attributeColumns: readonly string[] = []) {
+    this.columns = [...FEATURES, ...attributeColumns].map(() => new ColumnBuilder());
+  }
+
+  /** Adds a record; returns the fingerprint of its features (a changed fingerprint: the record is scored again). */
+  add(recordId: number, input: FeatureInput): number {
+    const row = this.rows++;
+    if (row >= this.recordIds.length) this.recordIds = grow(this.recordIds, row + 1);
+    this.recordIds[row] = recordId;
+    const features = recordFeatures(input, this.attributeColumns, this.folds);
+    let hash = 0x811c9dc5;
+    for (let f = 0; f < features.length; f++) {
+      const value = features[f] as string | null;
+      (this.columns[f] as ColumnBuilder).add(row, value);
+      hash = fnv1a(hash, value === null ? "\u0000" : value);
+      hash = fnv1a(hash, "\u0001");
+    }
+    return hash;
+  }
+
+  build(): RecordTable {
+    const size = this.rows;
+    const names: FeatureName[] = [...FEATURES, ...this.attributeColumns.map((column) => `attr:${column}` as const)];
+    const built = new Map<FeatureName, FeatureColumn>();
+    names.forEach((name, f) => built.set(name, (this.columns[f] as ColumnBuilder).build(size)));
+    const recordIds = this.recordIds.slice(0, size);
+    return {
+      size,
+      recordIds,
+      has: (feature) => built.has(feature),
+      column: (feature) => {
+        const column = built.get(feature);
+        if (!column) throw new Error(`no feature ${feature}`);
+        return column;
+      },
+    };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The dedupe stage: a table of records in, scored pairs out (and, with cluster.ts, clusters). Pure: the store
+ * and file commands read the records, call this, and write what it returns.
+ *   block (blocking.ts) → comparison vectors (levels.ts, vectors.ts) → train or reuse a model (training.ts,
+ *   model.ts) → score every candidate → keep the pairs at or above the review threshold.
+ */
+import { performance } from "node:perf_hooks";
+import { blockPairs, type CappedBlock, type RuleReport } from "./blocking.js";
+import type { RecordTable } from "./features.js";
+import { type CompiledComparison, compileComparison } from "./levels.js";
+import { buildModel, type DedupeModel, PairScorer, probabilityOf } from "./model.js";
+import type { ComparisonSpec, DedupeSettings } from "./spec.js";
+import { type TrainingReport, train } from "./training.js";
+import { comparisonVectors } from "./vectors.js";
+
+export interface ScoredPairs {
+  /** Table rows, a < b. */
+  a: Int32Array;
+  b: Int32Array;
+  /** Index into the run's blocking rules. */
+  rule: Uint8Array;
+  weight: Float64Array;
+  probability: Float64Array;
+  /** levels[k * comparisons + c]. */
+  levels: Uint8Array;
+  comparisons: number;
+  count: number;
+}
+
+export interface DedupeOutcome {
+  model: DedupeModel;
+  /** Present when this run trained the model. */
+  training: TrainingReport | undefined;
+  /** Comparisons left out because no record fills their feature. */
+  unusedComparisons: string[];
+  rules: RuleReport[];
+  capped: CappedBlock[];
+  candidates: number;
+  /** The candidates at or above the review threshold. */
+  pairs: ScoredPairs;
+  /** Seconds per phase. */
+  phases: Record<string, number>;
+  /** The scorer used (term-frequency adjustments per pair, for explanations). */
+  scorer: PairScorer;
+}
+
+export interface DedupeRunOptions {
+  /** Reuse this model (incremental runs, --explain); otherwise train one. */
+  model?: DedupeModel | undefined;
+  /** Only pairs touching these rows are blocked and scored. */
+  dirty?: Uint8Array | undefined;
+  /** Told when each phase starts (progress on a terminal). */
+  phase?: (name: string) => void;
+}
+
+/** The comparisons a run uses: a stored model's, else those whose feature some record fills. */
+export function usableComparisons(specs: readonly ComparisonSpec[], table: RecordTable): { used: ComparisonSpec[]; unused: string[] } {
+  const used = specs.filter((spec) => table.has(spec.feature) && table.column(spec.feature).filled >= 2);
+  return { used, unused: specs.filter((spec) => !used.includes(spec)).map((spec) => spec.name) };
+}
+
+export function compileAll(specs: readonly ComparisonSpec[], table: RecordTable): CompiledComparison[] {
+  return specs.map((spec) => compileComparison(spec, table));
+}
+
+export function dedupeTable(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions = {}): DedupeOutcome {
+  const phases: Record<string, number> = {};
+  let started = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases[name] = (now - started) / 1000;
+    started = now;
+  };
+  options.phase?.("blocking");
+  const candidates = blockPairs(table, settings.blockingRules, { maxBlockSize: settings.maxBlockSize, dirty: options.dirty });
+  lap("blocking");
+
+  const { used, unused } = options.model ? { used: options.model.specs, unused: [] } : usableComparisons(settings.comparisons, table);
+  const comparisons = compileAll(used, table);
+  options.phase?.("comparing");
+  const vectors = comparisonVectors(comparisons, candidates.a, candidates.b, candidates.count);
+  lap("comparing");
+
+  let model = options.model;
+  let training: TrainingReport | undefined;
+  if (!model) {
+    options.phase?.("training");
+    const parameters = train(table, comparisons, settings.blockingRules, candidates, vectors, settings);
+    model = buildModel(used, table, parameters, settings.seed);
+    training = parameters.report;
+    lap("training");
+  }
+
+  options.phase?.("scoring");
+  const scorer = new PairScorer(model, table, comparisons);
+  const width = comparisons.length;
+  const keep: number[] = [];
+  const weights: number[] = [];
+  for (let p = 0; p < candidates.count; p++) {
+    const weight = scorer.weight(vectors.levels, p * width, candidates.a[p] as number);
+    if (probabilityOf(weight) >= settings.reviewThreshold) {
+      keep.push(p);
+      weights.push(weight);
+    }
+  }
+  const count = keep.length;
+  const pairs: ScoredPairs = {
+    a: new Int32Array(count),
+    b: new Int32Array(count),
+    rule: new Uint8Array(count),
+    weight: Float64Array.from(weights),
+    probability: Float64Array.from(weights, probabilityOf),
+    levels: new Uint8Array(count * width),
+    comparisons: width,
+    count,
+  };
+  keep.forEach((p, k) => {
+    pairs.a[k] = candidates.a[p] as number;
+    pairs.b[k] = candidates.b[p] as number;
+    pairs.rule[k] = candidates.rule[p] as number;
+    pairs.levels.set(vectors.levels.subarray(p * width, (p + 1) * width), k * width);
+  });
+  lap("scoring");
+  return { model, training, unusedComparisons: unused, rules: candidates.rules, capped: candidates.capped, candidates: candidates.count, pairs, phases, scorer };
+}

@@ -1,0 +1,260 @@
+/**
+ * What dedupe matches on, as plain data in Splink's vocabulary (DESIGN.md §5): features (the values compared,
+ * derived from a record's canonical values and keys: features.ts), blocking rules (which pairs are scored at
+ * all) and comparisons (ordered levels, from the most to the least alike). The code that runs them is in
+ * blocking.ts and levels.ts; roster.yml can replace or add to every list here (config/dedupe.ts).
+ */
+
+/** The features derived from every record (features.ts says how each is made). `attr:COLUMN` is an attribute. */
+export const FEATURES = [
+  "given",
+  "family",
+  "given_initial",
+  "family_initial",
+  "given_metaphone",
+  "family_metaphone",
+  "name_key",
+  "name_han",
+  "email",
+  "email_local",
+  "email_domain",
+  "phone",
+  "phone_last8",
+  "phone_prefix",
+  "birth_date",
+  "birth_month",
+  "birth_year",
+  "address",
+  "address_full",
+  "street_number",
+  "postal_code",
+  "city",
+  "region",
+  "national_id",
+] as const;
+
+export type BuiltinFeature = (typeof FEATURES)[number];
+export type FeatureName = BuiltinFeature | `attr:${string}`;
+
+export function isFeatureName(name: string): name is FeatureName {
+  return (FEATURES as readonly string[]).includes(name) || /^attr:.+/.test(name);
+}
+
+/**
+ * A comparison level. `feature` overrides the comparison's own feature for this level (an email's local part,
+ * a phone's last 8 digits). `tf` puts a term-frequency adjustment on the level: agreeing on a common value
+ * counts less than agreeing on a rare one.
+ */
+export type LevelSpec =
+  | { kind: "exact"; feature?: FeatureName; tf?: boolean; label?: string }
+  | { kind: "jaro_winkler"; threshold: number; feature?: FeatureName; label?: string }
+  | { kind: "damerau"; max: number; feature?: FeatureName; label?: string }
+  | { kind: "nickname"; label?: string }
+  | { kind: "initial"; label?: string }
+  | { kind: "swapped"; with: FeatureName; label?: string }
+  | { kind: "day_month_swapped"; label?: string }
+  | { kind: "within_days"; days: number; label?: string }
+  | { kind: "token_overlap"; min: number; feature?: FeatureName; label?: string }
+  | { kind: "prefix"; length: number; feature?: FeatureName; label?: string };
+
+export type LevelKind = LevelSpec["kind"];
+
+/**
+ * A comparison: a null level first (either value missing: no evidence), then `levels` in order (the first that
+ * holds is the pair's level), then "else" (all different). Its level indices, as stored in `pairs`: 0 null,
+ * 1..levels.length, levels.length + 1 else.
+ */
+export interface ComparisonSpec {
+  name: string;
+  feature: FeatureName;
+  levels: LevelSpec[];
+}
+
+/** An equality blocking rule: pairs whose records agree on every feature listed. */
+export interface EqualityRule {
+  name: string;
+  on: FeatureName[];
+}
+
+/** Sorted neighbourhood: records sorted by a feature, each paired with the next `window - 1` (catches typos). */
+export interface SortedRule {
+  name: string;
+  sorted: FeatureName;
+  window: number;
+}
+
+export type BlockingRule = EqualityRule | SortedRule;
+
+export const isSortedRule = (rule: BlockingRule): rule is SortedRule => "sorted" in rule;
+
+export function ruleFeatures(rule: BlockingRule): FeatureName[] {
+  return isSortedRule(rule) ? [rule.sorted] : rule.on;
+}
+
+/**
+ * The features a derived feature is made from: a rule on the family name's initial selects pairs by the family
+ * name, so training must not estimate the family name's m from that rule's pairs.
+ */
+export const DERIVED_FROM: Partial<Record<BuiltinFeature, BuiltinFeature[]>> = {
+  given_initial: ["given"],
+  family_initial: ["family"],
+  given_metaphone: ["given"],
+  family_metaphone: ["family"],
+  name_key: ["given", "family", "name_han"],
+  name_han: ["given", "family"],
+  email_local: ["email"],
+  email_domain: ["email"],
+  phone_last8: ["phone"],
+  phone_prefix: ["phone"],
+  birth_month: ["birth_date"],
+  birth_year: ["birth_date"],
+  street_number: ["address"],
+  address_full: ["address"],
+};
+
+/** A feature with everything it is derived from and everything derived from it. */
+export function relatedFeatures(feature: FeatureName): Set<FeatureName> {
+  const related = new Set<FeatureName>([feature]);
+  for (const [derived, sources] of Object.entries(DERIVED_FROM) as [BuiltinFeature, BuiltinFeature[]][]) {
+    if (derived === feature) for (const source of sources) related.add(source);
+    if (sources.includes(feature as BuiltinFeature)) related.add(derived);
+  }
+  return related;
+}
+
+const NAME_LEVELS = (other: FeatureName): LevelSpec[] => [
+  { kind: "exact", tf: true },
+  { kind: "swapped", with: other, label: "given and family swapped" },
+  { kind: "nickname", label: "nickname (Bill / William)" },
+  { kind: "jaro_winkler", threshold: 0.92 },
+  { kind: "jaro_winkler", threshold: 0.88 },
+  { kind: "initial", label: "initial vs full name" },
+  { kind: "jaro_winkler", threshold: 0.7 },
+];
+
+/**
+ * The default comparisons. Chinese names are compared as pinyin (features.ts folds 張偉, 张伟 and Zhang Wei to the
+ * same tokens), so the name comparisons serve both scripts; `name_han` adds the evidence of the characters.
+ */
+export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
+  { name: "given_name", feature: "given", levels: NAME_LEVELS("family") },
+  {
+    name: "family_name",
+    feature: "family",
+    levels: NAME_LEVELS("given").filter((level) => level.kind !== "nickname" && level.kind !== "initial"),
+  },
+  { name: "name_han", feature: "name_han", levels: [{ kind: "exact", tf: true, label: "same characters" }] },
+  {
+    name: "email",
+    feature: "email",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "exact", feature: "email_local", tf: true, label: "same local part" },
+      { kind: "damerau", max: 1, feature: "email_local", label: "local part one edit apart" },
+      { kind: "jaro_winkler", threshold: 0.88, feature: "email_local", label: "local part similar" },
+    ],
+  },
+  {
+    name: "phone",
+    feature: "phone",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "exact", feature: "phone_last8", label: "same last 8 digits" },
+      { kind: "damerau", max: 1, label: "one digit off" },
+    ],
+  },
+  {
+    name: "birth_date",
+    feature: "birth_date",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "day_month_swapped", label: "day and month swapped" },
+      { kind: "damerau", max: 1, label: "one digit off" },
+      { kind: "exact", feature: "birth_month", label: "same year and month" },
+      { kind: "within_days", days: 366, label: "within a year" },
+    ],
+  },
+  {
+    name: "address",
+    feature: "address",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "token_overlap", min: 0.75, feature: "address_full", label: "most words shared (both lines)" },
+      { kind: "exact", feature: "street_number", label: "same street number" },
+    ],
+  },
+  {
+    name: "postal_code",
+    feature: "postal_code",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "damerau", max: 1, label: "one character off" },
+      { kind: "prefix", length: 3, label: "same first 3 characters" },
+    ],
+  },
+  {
+    name: "city",
+    feature: "city",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "jaro_winkler", threshold: 0.88, label: "close" },
+    ],
+  },
+  {
+    name: "national_id",
+    feature: "national_id",
+    levels: [
+      { kind: "exact", tf: true },
+      { kind: "damerau", max: 1, label: "one transposition or digit off" },
+    ],
+  },
+];
+
+/**
+ * The default blocking rules, in order: a pair is scored once, under the first rule that finds it. A rule is
+ * used only when the records fill its features (blocking.ts); the sorted-neighbourhood rule last catches
+ * pairs whose every blocking field has a typo.
+ */
+export const DEFAULT_BLOCKING_RULES: BlockingRule[] = [
+  { name: "email", on: ["email"] },
+  { name: "phone", on: ["phone"] },
+  { name: "national_id", on: ["national_id"] },
+  { name: "birth_date+family_initial", on: ["birth_date", "family_initial"] },
+  { name: "postal_code+given", on: ["postal_code", "given"] },
+  { name: "postal_code+family", on: ["postal_code", "family"] },
+  { name: "family_metaphone+birth_year", on: ["family_metaphone", "birth_year"] },
+  { name: "name_han+phone_prefix", on: ["name_han", "phone_prefix"] },
+  { name: "name_han+birth_date", on: ["name_han", "birth_date"] },
+  { name: "name_han+city", on: ["name_han", "city"] },
+  { name: "name_key+city", on: ["name_key", "city"] },
+  { name: "given_metaphone+family_metaphone+city", on: ["given_metaphone", "family_metaphone", "city"] },
+  { name: "sorted name_key", sorted: "name_key", window: 4 },
+];
+
+/** Settings a run starts from: the specs above, the thresholds, the training budget. */
+export interface DedupeSettings {
+  comparisons: ComparisonSpec[];
+  blockingRules: BlockingRule[];
+  /** Pairs at or above this probability are matches. */
+  threshold: number;
+  /** Pairs from here up to the threshold are stored for review. */
+  reviewThreshold: number;
+  /** Values shared by more records than this are not used to block (a placeholder email, a shop's phone). */
+  maxBlockSize: number;
+  /** Random pairs sampled at most to estimate u. */
+  uPairBudget: number;
+  /** Enough random pairs per level: sampling stops once every level has this many (or the budget is spent). */
+  uMinPerLevel: number;
+  seed: number;
+}
+
+export const DEFAULT_SETTINGS: DedupeSettings = {
+  comparisons: DEFAULT_COMPARISONS,
+  blockingRules: DEFAULT_BLOCKING_RULES,
+  threshold: 0.95,
+  reviewThreshold: 0.5,
+  maxBlockSize: 1000,
+  uPairBudget: 1_000_000,
+  uMinPerLevel: 100,
+  seed: 20261201,
+};

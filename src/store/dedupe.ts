@@ -1,0 +1,197 @@
+/**
+ * What dedupe reads from the store and the plan it writes back: the current records with their normalized
+ * values and keys, the last model and run, the scored pairs, and records.cluster_id. The plan is applied in one
+ * transaction: killed half-way, the store keeps the previous pairs and clusters.
+ */
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import type { RecordKeys } from "../model/keys.js";
+import type { RecordValues } from "../model/record.js";
+import type { DedupeModel } from "../stages/dedupe/model.js";
+import { StoreError } from "../errors.js";
+import type { Db } from "./open.js";
+import { writeInTurn } from "./write-turns.js";
+
+export interface DedupeStoreRecord {
+  id: number;
+  values: RecordValues;
+  keys: Partial<RecordKeys>;
+  attributes: Record<string, string> | null;
+  clusterId: number | null;
+}
+
+/** Current records normalize has not reached yet (no keys). */
+export function unnormalizedCount(db: Db): number {
+  return db.prepare("SELECT count(*) FROM current_records WHERE keys IS NULL").pluck().get() as number;
+}
+
+export function currentRecordCount(db: Db): number {
+  return db.prepare("SELECT count(*) FROM current_records").pluck().get() as number;
+}
+
+/** Every current record in id order, streamed (or only those with the ids given). */
+export function* dedupeStoreRecords(db: Db, only?: readonly number[]): Generator<DedupeStoreRecord> {
+  const columns = CANONICAL_FIELDS.join(", ");
+  const where = only ? `WHERE id IN (${only.map(() => "?").join(", ")})` : "";
+  const rows = db
+    .prepare(`SELECT id, ${columns}, keys, attributes, cluster_id FROM current_records ${where} ORDER BY id`)
+    .raw()
+    .iterate(...(only ?? [])) as Iterable<unknown[]>;
+  const width = CANONICAL_FIELDS.length;
+  for (const row of rows) {
+    const values = {} as RecordValues;
+    for (let f = 0; f < width; f++) values[CANONICAL_FIELDS[f] as keyof RecordValues] = row[f + 1] as string | null;
+    const keys = row[width + 1] as string | null;
+    const attributes = row[width + 2] as string | null;
+    yield {
+      id: row[0] as number,
+      values,
+      keys: keys ? (JSON.parse(keys) as Partial<RecordKeys>) : {},
+      attributes: attributes ? (JSON.parse(attributes) as Record<string, string>) : null,
+      clusterId: row[width + 3] as number | null,
+    };
+  }
+}
+
+/** One record by store id or by `source:source_id` (for --explain), or undefined. */
+export function findRecordId(db: Db, reference: string): number | undefined {
+  if (/^\d+$/.test(reference)) {
+    return db.prepare("SELECT id FROM current_records WHERE id = ?").pluck().get(Number(reference)) as number | undefined;
+  }
+  const colon = reference.indexOf(":");
+  if (colon <= 0) return undefined;
+  return db
+    .prepare("SELECT id FROM current_records WHERE source = ? AND source_id = ? ORDER BY id DESC LIMIT 1")
+    .pluck()
+    .get(reference.slice(0, colon), reference.slice(colon + 1)) as number | undefined;
+}
+
+export interface StoredRun {
+  id: number;
+  modelId: number;
+  settings: string;
+  finishedAt: string;
+}
+
+export function latestRun(db: Db): StoredRun | undefined {
+  return db
+    .prepare("SELECT id, model_id AS modelId, settings, finished_at AS finishedAt FROM dedupe_runs ORDER BY id DESC LIMIT 1")
+    .get() as StoredRun | undefined;
+}
+
+export function latestModel(db: Db): { id: number; trainedAt: string; model: DedupeModel } | undefined {
+  const row = db.prepare("SELECT id, trained_at AS trainedAt, model FROM dedupe_models ORDER BY id DESC LIMIT 1").get() as
+    | { id: number; trainedAt: string; model: string }
+    | undefined;
+  return row && { id: row.id, trainedAt: row.trainedAt, model: JSON.parse(row.model) as DedupeModel };
+}
+
+export function storedFingerprints(db: Db): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const [id, fingerprint] of db.prepare("SELECT record_id, fingerprint FROM dedupe_records").raw().iterate() as Iterable<[number, number]>)
+    map.set(id, fingerprint);
+  return map;
+}
+
+/** Stored pairs at or above a probability (the edges clustering joins), as record ids. */
+export function storedEdges(db: Db, threshold: number): { a: number[]; b: number[]; probability: number[] } {
+  const edges = { a: [] as number[], b: [] as number[], probability: [] as number[] };
+  const rows = db.prepare("SELECT record_a, record_b, match_probability FROM pairs WHERE match_probability >= ?").raw().iterate(threshold) as Iterable<
+    [number, number, number]
+  >;
+  for (const [a, b, p] of rows) {
+    edges.a.push(a);
+    edges.b.push(b);
+    edges.probability.push(p);
+  }
+  return edges;
+}
+
+export interface StoredPair {
+  recordA: number;
+  recordB: number;
+  matchWeight: number;
+  matchProbability: number;
+  blockingRule: string;
+  explanation: string;
+  decision: string;
+  modelId: number;
+}
+
+export function storedPair(db: Db, a: number, b: number): StoredPair | undefined {
+  const [low, high] = a < b ? [a, b] : [b, a];
+  return db
+    .prepare(
+      `SELECT record_a AS recordA, record_b AS recordB, match_weight AS matchWeight, match_probability AS matchProbability,
+              blocking_rule AS blockingRule, explanation, decision, model_id AS modelId FROM pairs WHERE record_a = ? AND record_b = ?`,
+    )
+    .get(low, high) as StoredPair | undefined;
+}
+
+/** What a dedupe run writes: plain data made by the command from the stage's results. */
+export interface DedupePlan {
+  /** The run that was current when this plan was made: applying fails if another run finished since. */
+  basedOnRun: number | null;
+  /** A newly trained model to store (its id is used for the pairs and the run), or the stored model's id. */
+  model: { json: string; records: number } | { id: number };
+  mode: "full" | "incremental";
+  startedAt: string;
+  settings: string;
+  summary: () => unknown;
+  /** Records whose pairs are removed before the new ones go in (changed, or no longer current); all when full. */
+  stale: readonly number[];
+  pairs: {
+    count: number;
+    /** Pair k as [record_a, record_b, weight, probability, rule, explanation, decision]. */
+    row: (k: number) => [number, number, number, number, string, string, "match" | "review"];
+  };
+  /** Fingerprints to write (new and changed records) and record ids whose fingerprint goes (no longer current). */
+  fingerprints: { ids: ArrayLike<number>; values: ArrayLike<number> };
+  forget: readonly number[];
+  clusterIds: { ids: ArrayLike<number>; values: ArrayLike<number> };
+}
+
+export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; modelId: number } {
+  return writeInTurn(db, () => {
+    const last = latestRun(db)?.id ?? null;
+    if (last !== plan.basedOnRun) {
+      throw new StoreError("another dedupe run finished while this one was working: nothing was written", "run roster dedupe again");
+    }
+    let modelId: number;
+    if ("json" in plan.model) {
+      modelId = Number(
+        db.prepare("INSERT INTO dedupe_models (trained_at, records, model) VALUES (?, ?, ?)").run(plan.startedAt, plan.model.records, plan.model.json)
+          .lastInsertRowid,
+      );
+    } else modelId = plan.model.id;
+
+    if (plan.mode === "full") db.exec("DELETE FROM pairs");
+    else {
+      const removeA = db.prepare("DELETE FROM pairs WHERE record_a = ?");
+      const removeB = db.prepare("DELETE FROM pairs WHERE record_b = ?");
+      for (const id of plan.stale) {
+        removeA.run(id);
+        removeB.run(id);
+      }
+    }
+    const insert = db.prepare(
+      "INSERT OR REPLACE INTO pairs (record_a, record_b, match_weight, match_probability, blocking_rule, explanation, decision, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    for (let k = 0; k < plan.pairs.count; k++) insert.run(...plan.pairs.row(k), modelId);
+
+    const forget = db.prepare("DELETE FROM dedupe_records WHERE record_id = ?");
+    for (const id of plan.forget) forget.run(id);
+    const fingerprint = db.prepare("INSERT OR REPLACE INTO dedupe_records (record_id, fingerprint) VALUES (?, ?)");
+    for (let k = 0; k < plan.fingerprints.ids.length; k++) fingerprint.run(plan.fingerprints.ids[k], plan.fingerprints.values[k]);
+
+    const cluster = db.prepare("UPDATE records SET cluster_id = ? WHERE id = ?");
+    for (let k = 0; k < plan.clusterIds.ids.length; k++) cluster.run(plan.clusterIds.values[k], plan.clusterIds.ids[k]);
+
+    const runId = Number(
+      db
+        .prepare("INSERT INTO dedupe_runs (model_id, started_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(modelId, plan.startedAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary()))
+        .lastInsertRowid,
+    );
+    return { runId, modelId };
+  });
+}
