@@ -7,6 +7,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
+import { DedupeConfigSchema } from "./dedupe.js";
 
 const mappingTarget = z.enum([...CANONICAL_FIELDS, "attributes", "-"]);
 const countryCode = z.string().regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US");
@@ -99,6 +100,8 @@ export const ConfigSchema = z.strictObject({
       }),
     )
     .optional(),
+  /** dedupe: thresholds, comparisons and blocking rules (dedupe.ts). */
+  dedupe: DedupeConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
