@@ -46,7 +46,7 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
   if (flags.explain && flags.explain.length !== 2) {
     throw new UsageError("--explain takes two records: --explain A B (record ids or source:source_id)");
   }
-  const base = dedupeSettings((globals.config as { dedupe?: unknown }).dedupe);
+  const base = dedupeSettings(globals.config.dedupe);
   const settings = {
     ...base,
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
@@ -181,7 +181,7 @@ function resultJson(result: DedupeResult) {
       ids_joined: result.clusters.joined,
     },
     seconds: result.seconds,
-    phase_seconds: result.phases,
+    phases: result.phases,
     out: result.out ?? null,
   };
 }

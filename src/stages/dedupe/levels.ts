@@ -70,10 +70,14 @@ const FACTORIES: { [K in LevelKind]: LevelFactory<K> } = {
     },
   swapped: (level, { table, column }) => {
     const other = table.column(level.with);
+    // Chinese names compare as pinyin, where 李伟 (li / wei) and 魏丽 (wei / li) look swapped: two names
+    // written in characters are swapped only if the characters say so, and they differ here.
+    const han = table.column("name_han").ids;
     return (i, j) => {
       const a = value(column, i);
       const b = value(column, j);
-      return a !== null && b !== null && a === value(other, j) && b === value(other, i);
+      if (a === null || b === null || a !== value(other, j) || b !== value(other, i)) return false;
+      return (han[i] as number) < 0 || (han[j] as number) < 0;
     };
   },
   day_month_swapped:
@@ -99,7 +103,16 @@ const FACTORIES: { [K in LevelKind]: LevelFactory<K> } = {
       const b = value(own, j) as string;
       return a.length >= level.length && b.length >= level.length && a.slice(0, level.length) === b.slice(0, level.length);
     },
+  all: (level, context) => {
+    const tests = level.of.map((part) => compileLevel(part, context));
+    return (i, j) => tests.every((test) => test(i, j));
+  },
 };
+
+function compileLevel(level: LevelSpec, context: LevelContext): LevelTest {
+  const own = "feature" in level && level.feature ? context.table.column(level.feature) : context.column;
+  return (FACTORIES[level.kind] as LevelFactory<LevelKind>)(level as never, { ...context, own });
+}
 
 export const LEVEL_KINDS = Object.keys(FACTORIES) as LevelKind[];
 
@@ -155,22 +168,24 @@ export function compileComparison(spec: ComparisonSpec, table: RecordTable): Com
     return lastSimilarity;
   };
   const columns = spec.levels.map((level) => ("feature" in level && level.feature ? table.column(level.feature) : column));
-  const tests = spec.levels.map((level, index) =>
-    (FACTORIES[level.kind] as LevelFactory<LevelKind>)(level as never, {
-      table,
-      column,
-      own: columns[index] as FeatureColumn,
-      similarity,
-    }),
-  );
+  const tests = spec.levels.map((level) => compileLevel(level, { table, column, own: column, similarity }));
   const elseLevel = spec.levels.length + 1;
+  // A neutral level is no evidence either way: the pair counts as null in this comparison.
+  const neutral = spec.levels.map((level) => level.kind === "swapped" && level.neutral === true);
   const ids = column.ids;
+  // Null only when no feature of the comparison is on both records.
+  const alternatives = (spec.features ?? []).filter((feature) => feature !== spec.feature).map((feature) => table.column(feature).ids);
+  const isNull = (i: number, j: number) => {
+    if ((ids[i] as number) >= 0 && (ids[j] as number) >= 0) return false;
+    for (const other of alternatives) if ((other[i] as number) >= 0 && (other[j] as number) >= 0) return false;
+    return true;
+  };
   return {
     spec,
     levelCount: spec.levels.length + 2,
     level(i, j) {
-      if ((ids[i] as number) < 0 || (ids[j] as number) < 0) return 0;
-      for (let t = 0; t < tests.length; t++) if ((tests[t] as LevelTest)(i, j)) return t + 1;
+      if (isNull(i, j)) return 0;
+      for (let t = 0; t < tests.length; t++) if ((tests[t] as LevelTest)(i, j)) return neutral[t] ? 0 : t + 1;
       return elseLevel;
     },
     levelColumn: (level) => (level >= 1 && level <= spec.levels.length ? (columns[level - 1] as FeatureColumn) : column),
@@ -180,9 +195,12 @@ export function compileComparison(spec: ComparisonSpec, table: RecordTable): Com
 /** The features a comparison reads, for training: a comparison is not trained on pairs a rule on them selected. */
 export function comparisonFeatures(spec: ComparisonSpec): FeatureName[] {
   const features = new Set<FeatureName>([spec.feature]);
-  for (const level of spec.levels) {
+  for (const feature of spec.features ?? []) features.add(feature);
+  const visit = (level: LevelSpec) => {
     if ("feature" in level && level.feature) features.add(level.feature);
     if (level.kind === "swapped") features.add(level.with);
-  }
+    if (level.kind === "all") level.of.forEach(visit);
+  };
+  spec.levels.forEach(visit);
   return [...features];
 }

@@ -51,11 +51,14 @@ export type LevelSpec =
   | { kind: "damerau"; max: number; feature?: FeatureName; label?: string }
   | { kind: "nickname"; label?: string }
   | { kind: "initial"; label?: string }
-  | { kind: "swapped"; with: FeatureName; label?: string }
+  /** This feature of one record equals `with` of the other and the other way round. `neutral`: no evidence here (another comparison counts the swap). */
+  | { kind: "swapped"; with: FeatureName; neutral?: boolean; label?: string }
   | { kind: "day_month_swapped"; label?: string }
   | { kind: "within_days"; days: number; label?: string }
   | { kind: "token_overlap"; min: number; feature?: FeatureName; label?: string }
-  | { kind: "prefix"; length: number; feature?: FeatureName; label?: string };
+  | { kind: "prefix"; length: number; feature?: FeatureName; label?: string }
+  /** Every one of the levels listed holds (postal code and street number both the same). */
+  | { kind: "all"; of: LevelSpec[]; label?: string };
 
 export type LevelKind = LevelSpec["kind"];
 
@@ -67,6 +70,11 @@ export type LevelKind = LevelSpec["kind"];
 export interface ComparisonSpec {
   name: string;
   feature: FeatureName;
+  /**
+   * For a comparison over several features (an address, its postal code and city): the pair is null only when
+   * one record has none of them. Default: the comparison's own feature alone.
+   */
+  features?: FeatureName[];
   levels: LevelSpec[];
 }
 
@@ -122,9 +130,11 @@ export function relatedFeatures(feature: FeatureName): Set<FeatureName> {
   return related;
 }
 
-const NAME_LEVELS = (other: FeatureName): LevelSpec[] => [
+const NAME_LEVELS = (other: FeatureName, neutralSwap: boolean): LevelSpec[] => [
   { kind: "exact", tf: true },
-  { kind: "swapped", with: other, label: "given and family swapped" },
+  neutralSwap
+    ? { kind: "swapped", with: other, neutral: true, label: "swapped with the given name (counted there)" }
+    : { kind: "swapped", with: other, label: "given and family swapped" },
   { kind: "nickname", label: "nickname (Bill / William)" },
   { kind: "jaro_winkler", threshold: 0.92 },
   { kind: "jaro_winkler", threshold: 0.88 },
@@ -137,21 +147,22 @@ const NAME_LEVELS = (other: FeatureName): LevelSpec[] => [
  * same tokens), so the name comparisons serve both scripts; `name_han` adds the evidence of the characters.
  */
 export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
-  { name: "given_name", feature: "given", levels: NAME_LEVELS("family") },
+  { name: "given_name", feature: "given", levels: NAME_LEVELS("family", false) },
   {
     name: "family_name",
     feature: "family",
-    levels: NAME_LEVELS("given").filter((level) => level.kind !== "nickname" && level.kind !== "initial"),
+    levels: NAME_LEVELS("given", true).filter((level) => level.kind !== "nickname" && level.kind !== "initial"),
   },
-  { name: "name_han", feature: "name_han", levels: [{ kind: "exact", tf: true, label: "same characters" }] },
   {
     name: "email",
     feature: "email",
     levels: [
       { kind: "exact", tf: true },
-      { kind: "exact", feature: "email_local", tf: true, label: "same local part" },
-      { kind: "damerau", max: 1, feature: "email_local", label: "local part one edit apart" },
-      { kind: "jaro_winkler", threshold: 0.88, feature: "email_local", label: "local part similar" },
+      // A typo: one edit anywhere in the address (the local part, mostly). Local parts that are only alike
+      // (j.smith / jsmith1) are left out: they are made from the names, which the name comparisons already
+      // count, and counting them again makes namesakes look like one person.
+      { kind: "damerau", max: 1, label: "one edit apart" },
+      { kind: "exact", feature: "email_local", tf: true, label: "same local part, other domain" },
     ],
   },
   {
@@ -175,29 +186,28 @@ export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
     ],
   },
   {
+    // One comparison for where someone lives: address, postal code and city are not independent evidence (the
+    // same street implies the same postal code and city), and counting them three times makes every household
+    // (same address and family name, different people) look like one person (Fellegi-Sunter assumes the
+    // comparisons independent given match status).
     name: "address",
     feature: "address",
+    features: ["address", "postal_code", "city"],
     levels: [
-      { kind: "exact", tf: true },
-      { kind: "token_overlap", min: 0.75, feature: "address_full", label: "most words shared (both lines)" },
-      { kind: "exact", feature: "street_number", label: "same street number" },
-    ],
-  },
-  {
-    name: "postal_code",
-    feature: "postal_code",
-    levels: [
-      { kind: "exact", tf: true },
-      { kind: "damerau", max: 1, label: "one character off" },
-      { kind: "prefix", length: 3, label: "same first 3 characters" },
-    ],
-  },
-  {
-    name: "city",
-    feature: "city",
-    levels: [
-      { kind: "exact", tf: true },
-      { kind: "jaro_winkler", threshold: 0.88, label: "close" },
+      { kind: "exact", tf: true, label: "same street address" },
+      { kind: "token_overlap", min: 0.75, feature: "address_full", label: "most address words shared" },
+      {
+        kind: "all",
+        of: [
+          { kind: "exact", feature: "postal_code" },
+          { kind: "exact", feature: "street_number" },
+        ],
+        label: "same postal code and street number",
+      },
+      { kind: "exact", feature: "postal_code", tf: true, label: "same postal code" },
+      { kind: "exact", feature: "city", tf: true, label: "same city" },
+      { kind: "prefix", length: 3, feature: "postal_code", label: "postal code's first 3 the same" },
+      { kind: "jaro_winkler", threshold: 0.88, feature: "city", label: "city spelled alike" },
     ],
   },
   {

@@ -107,15 +107,17 @@ export interface EmResult {
 }
 
 /**
- * EM over counted vectors. `estimate[c]` false keeps comparison c's m as given; `fixM` keeps all m (then only
- * λ, the share of matches among these pairs, is estimated).
+ * EM over counted vectors. `estimate[c]` false keeps comparison c's m as given. With `onlyEstimated`, the other
+ * comparisons are left out of the likelihood altogether (Splink's training sessions: the pairs a rule on the
+ * names selected all agree on the names, and counting that agreement with a guessed m would call every one of
+ * them a match). Without it, they count with their m as given (the last pass, where only λ is estimated).
  */
 export function expectationMaximisation(
   data: VectorCounts,
   u: LevelProbabilities,
   start: { m: LevelProbabilities; lambda: number },
   estimate: readonly boolean[],
-  maxIterations = 100,
+  { onlyEstimated = false, maxIterations = 100 } = {},
 ): EmResult {
   const m = start.m.map((levels) => levels.slice());
   let lambda = start.lambda;
@@ -131,7 +133,7 @@ export function expectationMaximisation(
       let pu = 1 - lambda;
       for (let c = 0; c < width; c++) {
         const level = vector[c] as number;
-        if (level === 0) continue;
+        if (level === 0 || (onlyEstimated && !estimate[c])) continue;
         pm *= (m[c] as number[])[level] as number;
         pu *= (u[c] as number[])[level] as number;
       }
@@ -198,7 +200,7 @@ export function train(
     });
     const pairs = selected.counts.reduce((sum, count) => sum + count, 0);
     if (pairs < 50) continue; // too few pairs to say anything
-    const result = expectationMaximisation(selected, u, { m: m0, lambda: 0.5 }, estimate);
+    const result = expectationMaximisation(selected, u, { m: m0, lambda: 0.5 }, estimate, { onlyEstimated: true });
     report.sessions.push({
       rule: rule.name,
       pairs,
