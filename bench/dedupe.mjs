@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench:dedupe [-- --rows N] [--json]
+// npm run bench:dedupe [-- --rows N] [--runs N] [--json]
 // Times `roster dedupe` on a normalized store of generated customers from several sources (default 1M records),
 // beside the Splink yardstick (../shared/yardsticks/splink_duckdb.mjs: Splink's blocking, scoring and connected
 // components in DuckDB) on the same records in the same run, then the incremental case: 1% more records imported
@@ -23,7 +23,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { getCountries, getCountryCallingCode } from "libphonenumber-js";
 import { sourcePath, truthPath, writeCustomersCsv } from "./generate-customers.mjs";
-import { bin, freshStore } from "./setup.mjs";
+import { bin, freshStore, medianRun } from "./setup.mjs";
 
 const SOURCES = ["crm", "shop", "support"];
 const YARDSTICK = join(import.meta.dirname, "..", "..", "shared", "yardsticks", "splink_duckdb.mjs");
@@ -31,10 +31,18 @@ const CACHE = process.env.CACHE || join(process.env.HOME ?? tmpdir(), ".cache", 
 const GOALS = { fullSeconds: 60, peakMb: 3072, incrementalShare: 0.1 };
 
 const { values: opts } = parseArgs({
-  options: { rows: { type: "string", default: "1000000" }, json: { type: "boolean", default: false } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    runs: { type: "string", default: "1" },
+    json: { type: "boolean", default: false },
+  },
 });
 const rows = Number(opts.rows);
 if (!Number.isInteger(rows) || rows < 100) throw new Error("--rows must be a whole number >= 100");
+// --runs N: the median of N runs of the yardstick and of the full dedupe (each on a fresh copy), for when other
+// work shares the cores and one run can be off by more than the margin being measured
+const runs = Number(opts.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a whole number >= 1");
 const increment = Math.round(rows / 100);
 const tail = Math.min(rows, 100_000); // the generator's default --spread: past it, every pending copy is out
 const generatedRows = rows + increment + tail;
@@ -246,6 +254,7 @@ function runYardstick(csv) {
   return {
     ...timing(run),
     pairs: out.pairs_blocked,
+    byRule: out.pairs_by_rule,
     phases: { load: out.load_s, block: out.block_s, score: out.score_s, cluster: out.cluster_s },
     details: out,
   };
@@ -264,6 +273,7 @@ function rosterHasDedupe() {
 function dedupeFigures(result) {
   let pairs = null;
   let phases = null;
+  let byRule = null;
   const walk = (value, key) => {
     if (value === null || typeof value !== "object") {
       if (
@@ -277,13 +287,14 @@ function dedupeFigures(result) {
     if (phases === null && !Array.isArray(value) && /^(phases?|timings?|phase_?(seconds|times?))$/i.test(key)) {
       phases = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? v : (v?.seconds ?? v?.s ?? v)]));
     }
+    if (byRule === null && /^(pairs_?|candidates_?)?(by_?rules?|per_?rule)$/i.test(key)) byRule = value;
     for (const [k, v] of Object.entries(value)) walk(v, k);
     if (pairs === null && /^(candidate_?pairs|candidates|pairs)$/i.test(key) && !Array.isArray(value)) {
       pairs = value.total ?? value.candidates ?? value.candidate ?? value.blocked ?? null;
     }
   };
   walk(result, "");
-  return { pairs, phases };
+  return { pairs, phases, byRule };
 }
 
 function runDedupe(store, label) {
@@ -335,12 +346,14 @@ const template = templateStore(parts);
 const yardCsv = yardstickCsv(template);
 const mix = await incrementMix(truth);
 
-const yardstick = runYardstick(yardCsv);
+const yardstick = medianRun(runs, () => runYardstick(yardCsv));
 const available = rosterHasDedupe();
-const store = freshStore(template, join(dir, `dedupe-bench-${rows}.db`));
+const storePath = join(dir, `dedupe-bench-${rows}.db`);
+const store = freshStore(template, storePath);
 let full = null;
 let incremental = null;
-if (available) full = runDedupe(store, "full");
+// every run on a fresh copy; the incremental run continues from the last one's store
+if (available) full = medianRun(runs, () => runDedupe(freshStore(template, storePath), "full"));
 else {
   say("roster dedupe: not available yet");
   notes.push("roster dedupe: not available yet");
@@ -425,6 +438,9 @@ if (opts.json) {
           .join(", ")
       : "-";
   console.log(`phases (s): yardstick ${phases(yardstick)}; roster full ${phases(full)}; incremental ${phases(incremental)}`);
+  if (runs > 1) console.log(`medians of ${runs} runs (wall s): yardstick ${yardstick.all}; roster full ${full?.all ?? "-"}`);
+  const rules = (r) => (r?.byRule ? JSON.stringify(r.byRule) : "-");
+  console.log(`pairs by rule: yardstick ${rules(yardstick)}; roster full ${rules(full)}; incremental ${rules(incremental)}`);
   for (const [name, r] of [
     ["full", full],
     ["incremental", incremental],
