@@ -15,7 +15,17 @@
 // made once and reused.
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { closeSync, createReadStream, createWriteStream, existsSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -51,6 +61,8 @@ const say = (line) => process.stderr.write(`${line}\n`);
 const startLoad = loadavg()[0];
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 const dir = join(tmpdir(), "roster-bench");
+mkdirSync(dir, { recursive: true });
+if (!existsSync(YARDSTICK)) throw new Error(`the yardstick is missing: ${YARDSTICK}`);
 const steps = {}; // untimed-goal steps (generation, import, normalize, export), seconds, for the record
 const notes = []; // what the bench installed or skipped, printed with the results
 
@@ -61,14 +73,14 @@ const notes = []; // what the bench installed or skipped, printed with the resul
 
 const USAGE_PRELOAD = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\nbench-usage "+u.maxRSS+" "+u.userCPUTime+" "+u.systemCPUTime+"\\n")})`;
 
-function timedNode(args, { env = process.env, stdout } = {}) {
+function timedNode(args, env = process.env) {
   const load = loadavg()[0];
   const started = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ["--import", USAGE_PRELOAD, ...args], {
     env,
     encoding: "utf8",
     maxBuffer: 1 << 30,
-    stdio: ["ignore", stdout ?? "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const usage = /bench-usage (\d+) (\d+) (\d+)/.exec(run.stderr ?? "");
@@ -176,8 +188,8 @@ function ensureSqlite3() {
   if (run.status !== 0) throw new Error("apt-get install -y sqlite3 failed");
 }
 
-function sqlite(db, sql, stdout) {
-  const run = spawnSync("sqlite3", [db, sql], { stdio: ["ignore", stdout ?? "ignore", "pipe"], encoding: "utf8" });
+function sqlite(db, sql) {
+  const run = spawnSync("sqlite3", [db, sql], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
   if (run.status !== 0) throw new Error(`sqlite3 ${db}: ${run.stderr}`);
 }
 
@@ -236,7 +248,7 @@ function ensureYardstickPeer() {
   } catch {
     say(`installing @duckdb/node-api into ${peers} (the yardstick's peer, outside the repo)`);
     notes.push(`installed @duckdb/node-api into ${peers}`);
-    spawnSync("mkdir", ["-p", peers]);
+    mkdirSync(peers, { recursive: true });
     const run = spawnSync("npm", ["install", "--no-audit", "--no-fund", "@duckdb/node-api"], {
       cwd: peers,
       stdio: ["ignore", "ignore", "inherit"],
@@ -248,7 +260,7 @@ function ensureYardstickPeer() {
 function runYardstick(csv) {
   ensureYardstickPeer();
   say(`yardstick: node ${YARDSTICK} ${csv} --tf`);
-  const run = timedNode([YARDSTICK, csv, "--tf"], { env: { ...process.env, CACHE } });
+  const run = timedNode([YARDSTICK, csv, "--tf"], { ...process.env, CACHE });
   if (run.status !== 0) throw new Error(`yardstick exited ${run.status}:\n${run.stderr}`);
   const out = JSON.parse(run.stdout.trim().split("\n").at(-1));
   return {
