@@ -96,13 +96,16 @@ export function recordFeatures(input: FeatureInput, attributeColumns: readonly s
   const fullAddress = keys.address_key ?? address;
   const postal = values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null;
   const nationalId = values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null;
+  const givenCode = given ? folds.get("metaphone", given, metaphone) : null;
+  const familyCode = family ? folds.get("metaphone", family, metaphone) : null;
   const byName: Record<(typeof FEATURES)[number], string | null> = {
     given,
     family,
     given_initial: given ? given.slice(0, 1) : null,
     family_initial: family ? family.slice(0, 1) : null,
-    given_metaphone: given ? folds.get("metaphone", given, metaphone) : null,
-    family_metaphone: family ? folds.get("metaphone", family, metaphone) : null,
+    given_metaphone: givenCode,
+    family_metaphone: familyCode,
+    name_phonetic: givenCode && familyCode ? (givenCode < familyCode ? `${givenCode} ${familyCode}` : `${familyCode} ${givenCode}`) : null,
     name_key: keys.name_key ?? null,
     name_han: keys.name_han ?? null,
     email,
