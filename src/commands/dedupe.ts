@@ -128,6 +128,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     const run = latestRun(db);
     const stored = latestModel(db);
     const previous = run ? storedFingerprints(db) : new Map<number, number>();
+    const readStarted = performance.now();
     const builder = new RecordTableBuilder(options.attributeColumns);
     const fingerprints: number[] = [];
     const previousClusters: (number | null)[] = [];
@@ -138,6 +139,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     }
     const table = builder.build();
     const ids = table.recordIds;
+    const reading = (performance.now() - readStarted) / 1000;
 
     let retrainReason: string | undefined;
     if (options.retrain) retrainReason = "--retrain";
@@ -210,6 +212,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       }
     }
     outcome.phases.clustering = (performance.now() - clusterStarted) / 1000;
+    outcome.phases = { reading, ...outcome.phases };
 
     const matches = countAtLeast(outcome, settings.threshold);
     const result: DedupeResult = {

@@ -82,50 +82,68 @@ export class Folds {
 const foldGiven = (name: string) => foldName(name, false);
 const foldFamily = (name: string) => foldName(name, true);
 
-/** Every builtin feature of one record, then its attribute features. The builder below interns what it returns. */
+/**
+ * The features read from a record itself; every other builtin feature is derived from one of these (DERIVED
+ * below), once per distinct value when the table is built, not once per record.
+ */
+export const BASE_FEATURES = [
+  "given",
+  "family",
+  "name_key",
+  "name_han",
+  "email",
+  "phone",
+  "birth_date",
+  "address",
+  "address_full",
+  "house_number",
+  "postal_code",
+  "city",
+  "region",
+  "national_id",
+] as const;
+
+type BaseFeature = (typeof BASE_FEATURES)[number];
+
+/** A derived feature: its parent and how a parent value becomes it (null: none). */
+const DERIVED: { feature: FeatureName; from: BaseFeature; derive: (value: string) => string | null }[] = [
+  { feature: "given_initial", from: "given", derive: (given) => given.slice(0, 1) },
+  { feature: "family_initial", from: "family", derive: (family) => family.slice(0, 1) },
+  { feature: "given_metaphone", from: "given", derive: metaphone },
+  { feature: "family_metaphone", from: "family", derive: metaphone },
+  { feature: "email_local", from: "email", derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(0, email.lastIndexOf("@")) : null) },
+  { feature: "email_domain", from: "email", derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(email.lastIndexOf("@") + 1) || null : null) },
+  { feature: "phone_last8", from: "phone", derive: (phone) => (phone.length >= 8 ? phone.slice(-8) : null) },
+  { feature: "phone_prefix", from: "phone", derive: (phone) => (phone.length >= 8 ? phone.slice(0, -4) : null) },
+  { feature: "birth_month", from: "birth_date", derive: (date) => date.slice(0, 7) },
+  { feature: "birth_year", from: "birth_date", derive: (date) => date.slice(0, 4) },
+  { feature: "street_number", from: "address", derive: firstNumber },
+];
+
+/** The base features of one record, then its attribute features. The builder below interns what it returns. */
 export function recordFeatures(input: FeatureInput, attributeColumns: readonly string[], folds = new Folds()): (string | null)[] {
   const { values, keys } = input;
-  const given = values.given_name ? folds.get("given", values.given_name, foldGiven) : null;
-  const family = values.family_name ? folds.get("family", values.family_name, foldFamily) : null;
   const email = keys.email_key ?? values.email?.toLowerCase() ?? null;
-  const at = email ? email.lastIndexOf("@") : -1;
-  const phone = values.phone ? values.phone.replace(/\D+/g, "") || null : null;
   const birth = values.birth_date && ISO_DATE.test(values.birth_date) ? values.birth_date : null;
   // Line 1 alone: a second line one export fills and another leaves empty must not break the street's equality.
   const address = values.address_line1 ? folds.get("address", values.address_line1, lineKey) : null;
-  const fullAddress = keys.address_key ?? address;
-  const postal = values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null;
-  const nationalId = values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null;
-  const givenCode = given ? folds.get("metaphone", given, metaphone) : null;
-  const familyCode = family ? folds.get("metaphone", family, metaphone) : null;
-  const byName: Record<(typeof FEATURES)[number], string | null> = {
-    given,
-    family,
-    given_initial: given ? given.slice(0, 1) : null,
-    family_initial: family ? family.slice(0, 1) : null,
-    given_metaphone: givenCode,
-    family_metaphone: familyCode,
-    name_phonetic: givenCode && familyCode ? (givenCode < familyCode ? `${givenCode} ${familyCode}` : `${familyCode} ${givenCode}`) : null,
+  const byName: Record<BaseFeature, string | null> = {
+    given: values.given_name ? folds.get("given", values.given_name, foldGiven) : null,
+    family: values.family_name ? folds.get("family", values.family_name, foldFamily) : null,
     name_key: keys.name_key ?? null,
     name_han: keys.name_han ?? null,
     email,
-    email_local: at > 0 ? (email as string).slice(0, at) : null,
-    email_domain: at > 0 ? (email as string).slice(at + 1) || null : null,
-    phone,
-    phone_last8: phone && phone.length >= 8 ? phone.slice(-8) : null,
-    phone_prefix: phone && phone.length >= 8 ? phone.slice(0, -4) : null,
+    phone: values.phone ? values.phone.replace(/\D+/g, "") || null : null,
     birth_date: birth,
-    birth_month: birth ? birth.slice(0, 7) : null,
-    birth_year: birth ? birth.slice(0, 4) : null,
     address,
-    address_full: fullAddress,
-    street_number: (address ? firstNumber(address) : null) ?? houseNumberColumn(input.attributes),
-    postal_code: postal,
+    address_full: keys.address_key ?? address,
+    house_number: houseNumberColumn(input.attributes),
+    postal_code: values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null,
     city: values.city ? folds.get("place", values.city, foldPlace) : null,
     region: values.region ? folds.get("place", values.region, foldPlace) : null,
-    national_id: nationalId,
+    national_id: values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null,
   };
-  const row = FEATURES.map((feature) => byName[feature]);
+  const row: (string | null)[] = BASE_FEATURES.map((feature) => byName[feature]);
   for (const column of attributeColumns) {
     const value = input.attributes?.[column];
     row.push(value === undefined || value === null ? null : foldPlace(String(value)));
@@ -169,6 +187,76 @@ function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T, atLea
   return bigger;
 }
 
+/** A feature derived from another, computed once per distinct parent value. */
+function derivedColumn(parent: FeatureColumn, derive: (value: string) => string | null): FeatureColumn {
+  const byParent = new Int32Array(parent.values.length);
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  parent.values.forEach((value, id) => {
+    const derived = derive(value);
+    if (derived === null) {
+      byParent[id] = -1;
+      return;
+    }
+    let at = index.get(derived);
+    if (at === undefined) {
+      at = values.length;
+      index.set(derived, at);
+      values.push(derived);
+    }
+    byParent[id] = at;
+  });
+  const ids = new Int32Array(parent.ids.length);
+  const counts = new Uint32Array(values.length);
+  let filled = 0;
+  for (let row = 0; row < ids.length; row++) {
+    const p = parent.ids[row] as number;
+    const id = p < 0 ? -1 : (byParent[p] as number);
+    ids[row] = id;
+    if (id >= 0) {
+      counts[id] = (counts[id] as number) + 1;
+      filled++;
+    }
+  }
+  return { ids, values, counts, filled };
+}
+
+/** `base` where it has a value, else `fallback` (values re-interned into one table). */
+function overlay(base: FeatureColumn, fallback: FeatureColumn): FeatureColumn {
+  if (fallback.filled === 0) return base;
+  const builder = new ColumnBuilder();
+  for (let row = 0; row < base.ids.length; row++) {
+    const b = base.ids[row] as number;
+    const f = fallback.ids[row] as number;
+    builder.add(row, b >= 0 ? (base.values[b] as string) : f >= 0 ? (fallback.values[f] as string) : null);
+  }
+  return builder.build(base.ids.length);
+}
+
+/** Both names' phonetic codes, in sorted order ("given family" and "family given" give the same value). */
+function phoneticPair(given: FeatureColumn, family: FeatureColumn): FeatureColumn {
+  const builder = new ColumnBuilder();
+  const memo = new Map<number, string>();
+  for (let row = 0; row < given.ids.length; row++) {
+    const g = given.ids[row] as number;
+    const f = family.ids[row] as number;
+    if (g < 0 || f < 0) {
+      builder.add(row, null);
+      continue;
+    }
+    const key = g * 2 ** 26 + f;
+    let value = memo.get(key);
+    if (value === undefined) {
+      const a = given.values[g] as string;
+      const b = family.values[f] as string;
+      value = a < b ? `${a} ${b}` : `${b} ${a}`;
+      memo.set(key, value);
+    }
+    builder.add(row, value);
+  }
+  return builder.build(given.ids.length);
+}
+
 /** FNV-1a, 32 bits, continued over a string's UTF-16 code units. */
 function fnv1a(hash: number, text: string): number {
   let h = hash;
@@ -184,7 +272,7 @@ export class RecordTableBuilder {
   private readonly folds = new Folds();
 
   constructor(private readonly attributeColumns: readonly string[] = []) {
-    this.columns = [...FEATURES, ...attributeColumns].map(() => new ColumnBuilder());
+    this.columns = [...BASE_FEATURES, ...attributeColumns].map(() => new ColumnBuilder());
   }
 
   /** Adds a record; returns the fingerprint of its features (a changed fingerprint: the record is scored again). */
@@ -205,9 +293,13 @@ export class RecordTableBuilder {
 
   build(): RecordTable {
     const size = this.rows;
-    const names: FeatureName[] = [...FEATURES, ...this.attributeColumns.map((column) => `attr:${column}` as const)];
     const built = new Map<FeatureName, FeatureColumn>();
-    names.forEach((name, f) => built.set(name, (this.columns[f] as ColumnBuilder).build(size)));
+    BASE_FEATURES.forEach((name, f) => built.set(name, (this.columns[f] as ColumnBuilder).build(size)));
+    this.attributeColumns.forEach((column, a) => built.set(`attr:${column}`, (this.columns[BASE_FEATURES.length + a] as ColumnBuilder).build(size)));
+    for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
+    // A house number from a column of its own (FEBRL, German shops) where the street line has none.
+    built.set("street_number", overlay(built.get("street_number") as FeatureColumn, built.get("house_number") as FeatureColumn));
+    built.set("name_phonetic", phoneticPair(built.get("given_metaphone") as FeatureColumn, built.get("family_metaphone") as FeatureColumn));
     const recordIds = this.recordIds.slice(0, size);
     return {
       size,

@@ -5,7 +5,7 @@
  */
 import type { FeatureColumn, RecordTable } from "./features.js";
 import { areNicknames } from "./nicknames.js";
-import { damerauLevenshtein, jaroWinkler, tokenOverlap } from "./similarity.js";
+import { damerauLevenshtein, jaroWinkler, tokenOverlap, withinOneEdit } from "./similarity.js";
 import type { ComparisonSpec, FeatureName, LevelKind, LevelSpec } from "./spec.js";
 
 /** Is this level true for records i and j (both known to have the comparison's value)? */
@@ -53,10 +53,10 @@ const FACTORIES: { [K in LevelKind]: LevelFactory<K> } = {
     (level, { own, similarity }) =>
     (i, j) =>
       both(own, i, j) && similarity(own, i, j) >= level.threshold,
-  damerau:
-    (level, { own }) =>
-    (i, j) =>
-      both(own, i, j) && damerauLevenshtein(value(own, i) as string, value(own, j) as string, level.max) <= level.max,
+  damerau: (level, { own }) =>
+    level.max === 1
+      ? (i, j) => both(own, i, j) && withinOneEdit(value(own, i) as string, value(own, j) as string)
+      : (i, j) => both(own, i, j) && damerauLevenshtein(value(own, i) as string, value(own, j) as string, level.max) <= level.max,
   nickname:
     (_level, { column }) =>
     (i, j) =>

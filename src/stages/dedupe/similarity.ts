@@ -284,3 +284,28 @@ export function firstNumber(s: string): string | null {
   }
   return s.slice(i, end);
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * damerauLevenshtein(a, b) <= 1 without the table: equal, or one substitution, one insertion or deletion, or one
+ * swap of adjacent characters. Comparison levels ask "one digit off" of millions of pairs, nearly all of which
+ * differ in many places; this answers from the common prefix and suffix. Astral characters take the full path
+ * (the distance counts code points).
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (la - lb > 1 || lb - la > 1) return false;
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return damerauLevenshtein(a, b, 1) <= 1;
+  let prefix = 0;
+  const shorter = la < lb ? la : lb;
+  while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && a.charCodeAt(la - 1 - suffix) === b.charCodeAt(lb - 1 - suffix)) suffix++;
+  if (la !== lb) return prefix + suffix >= shorter; // one insertion or deletion
+  const differing = la - prefix - suffix;
+  if (differing === 1) return true; // one substitution
+  return differing === 2 && a.charCodeAt(prefix) === b.charCodeAt(prefix + 1) && a.charCodeAt(prefix + 1) === b.charCodeAt(prefix);
+}

@@ -28,6 +28,7 @@ export const FEATURES = [
   "address",
   "address_full",
   "street_number",
+  "house_number",
   "postal_code",
   "city",
   "region",
@@ -120,6 +121,7 @@ export const DERIVED_FROM: Partial<Record<BuiltinFeature, BuiltinFeature[]>> = {
   birth_year: ["birth_date"],
   street_number: ["address"],
   address_full: ["address"],
+  house_number: ["address"],
 };
 
 /** A feature with everything it is derived from and everything derived from it. */

@@ -17,7 +17,7 @@ import { type CandidatePairs, ruleKeys } from "./blocking.js";
 import type { RecordTable } from "./features.js";
 import { type CompiledComparison, comparisonFeatures } from "./levels.js";
 import { type BlockingRule, type EqualityRule, isSortedRule, relatedFeatures } from "./spec.js";
-import { type ComparisonVectors, comparisonVectors, countVectors, type VectorCounts } from "./vectors.js";
+import { type ComparisonVectors, countVectors, distinctVectors, type VectorCounts } from "./vectors.js";
 
 /** Probabilities per comparison, per level (index 0, the null level, unused). */
 export type LevelProbabilities = number[][];
@@ -187,6 +187,7 @@ export function train(
   const sessionsPer = new Array<number>(comparisons.length).fill(0);
   const report: TrainingReport = { randomPairs, sessions: [], fallback: [] };
   const reads = comparisons.map((comparison) => comparisonFeatures(comparison.spec));
+  const distinct = distinctVectors(vectors);
 
   const usedRules = rules.filter((rule, index) => !isSortedRule(rule) && candidates.rules[index]?.used) as EqualityRule[];
   for (const rule of usedRules) {
@@ -194,7 +195,7 @@ export function train(
     const blocked = new Set(rule.on.flatMap((feature) => [...relatedFeatures(feature)]));
     const estimate = reads.map((features) => !features.some((feature) => blocked.has(feature)));
     if (!estimate.some(Boolean)) continue;
-    const selected = countVectors(vectors, (p) => {
+    const selected = countVectors(distinct, (p) => {
       const key = keys[candidates.a[p] as number] as number;
       return key >= 0 && key === keys[candidates.b[p] as number];
     });
@@ -218,7 +219,7 @@ export function train(
   let m: LevelProbabilities = comparisons.map((_, c) =>
     sessionsPer[c] === 0 ? (m0[c] as number[]) : Array.from(sums[c] as Float64Array, (sum, level) => (level === 0 ? 1 : sum / (sessionsPer[c] as number))),
   );
-  const all = countVectors(vectors);
+  const all = countVectors(distinct);
   const untrained = sessionsPer.map((count) => count === 0);
   if (untrained.some(Boolean) && candidates.count > 0) {
     report.fallback = comparisons.filter((_, c) => untrained[c]).map((comparison) => comparison.spec.name);

@@ -28,22 +28,43 @@ export interface VectorCounts {
   counts: number[];
 }
 
-export function countVectors(vectors: ComparisonVectors, include?: (pair: number) => boolean): VectorCounts {
+/** Every pair's vector as an index into the distinct vectors: computed once, then each training session only counts. */
+export interface DistinctVectors {
+  vectors: Uint8Array[];
+  /** Per pair: its vector's index in `vectors`. */
+  ofPair: Int32Array;
+}
+
+export function distinctVectors(vectors: ComparisonVectors): DistinctVectors {
   const { levels, pairs, comparisons } = vectors;
   const index = new Map<string, number>();
-  const result: VectorCounts = { vectors: [], counts: [] };
+  const distinct: Uint8Array[] = [];
+  const ofPair = new Int32Array(pairs);
   for (let p = 0; p < pairs; p++) {
-    if (include && !include(p)) continue;
     const slice = levels.subarray(p * comparisons, (p + 1) * comparisons);
-    const key = String.fromCharCode(...slice);
+    const key = String.fromCharCode.apply(null, slice as unknown as number[]);
     let at = index.get(key);
     if (at === undefined) {
-      at = result.vectors.length;
+      at = distinct.length;
       index.set(key, at);
-      result.vectors.push(slice.slice());
-      result.counts.push(0);
+      distinct.push(slice.slice());
     }
-    result.counts[at] = (result.counts[at] as number) + 1;
+    ofPair[p] = at;
   }
+  return { vectors: distinct, ofPair };
+}
+
+/** How many pairs (those `include` accepts, or all) have each distinct vector; vectors no pair has are left out. */
+export function countVectors(distinct: DistinctVectors, include?: (pair: number) => boolean): VectorCounts {
+  const counts = new Float64Array(distinct.vectors.length);
+  const { ofPair } = distinct;
+  for (let p = 0; p < ofPair.length; p++) if (!include || include(p)) counts[ofPair[p] as number] = (counts[ofPair[p] as number] as number) + 1;
+  const result: VectorCounts = { vectors: [], counts: [] };
+  counts.forEach((count, v) => {
+    if (count > 0) {
+      result.vectors.push(distinct.vectors[v] as Uint8Array);
+      result.counts.push(count);
+    }
+  });
   return result;
 }
