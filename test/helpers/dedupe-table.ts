@@ -1,0 +1,64 @@
+/**
+ * A dedupe RecordTable from a few plain records, built the way the store builds it: every record goes through
+ * the normalize stage first, so the features hold the canonical values and match keys a real run would see
+ * (張偉 folded to pinyin, "+49 30 …" to digits, "03/04/1990" to an ISO date), not hand-made feature strings.
+ */
+
+import { emptyValues, type RecordValues } from "../../src/model/record.js";
+import { type RecordTable, RecordTableBuilder } from "../../src/stages/dedupe/features.js";
+import { type CompiledComparison, compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
+import type { ComparisonSpec } from "../../src/stages/dedupe/spec.js";
+import { FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
+import { type NormalizeContext, normalizeRecord } from "../../src/stages/normalize/index.js";
+
+/** A record as a test writes it: only the fields it cares about, the rest empty. */
+export type PlainRecord = Partial<RecordValues> & { attributes?: Record<string, string> };
+
+export const CONTEXT: NormalizeContext = { country: "US", dateOrder: "mdy" };
+
+/** The records normalized and added in order: row k of the table is records[k] (record id k + 1). */
+export function dedupeTable(
+  records: readonly PlainRecord[],
+  context: NormalizeContext = CONTEXT,
+  attributeColumns: readonly string[] = [],
+): RecordTable {
+  const builder = new RecordTableBuilder(attributeColumns);
+  records.forEach((record, row) => {
+    const { attributes, ...fields } = record;
+    const normalized = normalizeRecord({ ...emptyValues(), ...fields }, context);
+    builder.add(row + 1, { values: normalized.values, keys: normalized.keys, attributes: attributes ?? null });
+  });
+  return builder.build();
+}
+
+/** A feature's value for one row, as the table holds it (null when missing). */
+export function featureValue(table: RecordTable, feature: FeatureName, row: number): string | null {
+  const column = table.column(feature);
+  const id = column.ids[row] as number;
+  return id < 0 ? null : (column.values[id] as string);
+}
+
+/** Every builtin feature of one row: what a failing test prints to show why a level was (not) reached. */
+export function featuresOf(table: RecordTable, row: number): Partial<Record<FeatureName, string>> {
+  const out: Partial<Record<FeatureName, string>> = {};
+  for (const feature of FEATURES) {
+    const value = featureValue(table, feature, row);
+    if (value !== null) out[feature] = value;
+  }
+  return out;
+}
+
+/** The label of the level two records reach in a comparison: rows 0 and 1 of a table made of just them. */
+export function pairLevel(spec: ComparisonSpec, a: PlainRecord, b: PlainRecord, context: NormalizeContext = CONTEXT): string {
+  const table = dedupeTable([a, b], context);
+  return levelLabel(spec, compileComparison(spec, table).level(0, 1));
+}
+
+/** The comparison compiled on a table, with its level labelled: for tests that score many pairs of one table. */
+export function labeller(
+  spec: ComparisonSpec,
+  table: RecordTable,
+): { compiled: CompiledComparison; label: (i: number, j: number) => string } {
+  const compiled = compileComparison(spec, table);
+  return { compiled, label: (i, j) => levelLabel(spec, compiled.level(i, j)) };
+}
