@@ -167,7 +167,10 @@ describe("seededRandom", () => {
     expect(first).not.toEqual(Array.from({ length: 10 }, b));
     const random = seededRandom(20261201);
     const buckets = new Array<number>(10).fill(0);
-    for (let k = 0; k < 100_000; k++) buckets[Math.floor(random() * 10)]++;
+    for (let k = 0; k < 100_000; k++) {
+      const bucket = Math.floor(random() * 10);
+      buckets[bucket] = (buckets[bucket] as number) + 1;
+    }
     for (const count of buckets) expect(Math.abs(count - 10_000)).toBeLessThan(500);
   });
 });
@@ -211,7 +214,12 @@ describe("estimateU", () => {
     const { u } = estimateU(table, comparisons, { seed: 5, budget: 40_000, minPerLevel: 100 });
     comparisons.forEach((comparison, c) => {
       const counts = new Array<number>(comparison.levelCount).fill(0);
-      for (let i = 0; i < table.size; i++) for (let j = 0; j < table.size; j++) if (i !== j) counts[comparison.level(i, j)]++;
+      for (let i = 0; i < table.size; i++)
+        for (let j = 0; j < table.size; j++) {
+          if (i === j) continue;
+          const level = comparison.level(i, j);
+          counts[level] = (counts[level] as number) + 1;
+        }
       const observed = counts.slice(1).reduce((sum, count) => sum + count, 0);
       counts.forEach((count, level) => {
         if (level === 0 || count < 200) return; // rare levels: smoothed or taken from value shares
