@@ -3,12 +3,11 @@
  * the normalize stage first, so the features hold the canonical values and match keys a real run would see
  * (張偉 folded to pinyin, "+49 30 …" to digits, "03/04/1990" to an ISO date), not hand-made feature strings.
  */
-
+import { COLUMNS, customerRecords } from "../../bench/generate-customers.mjs";
 import { emptyValues, type RecordValues } from "../../src/model/record.js";
 import { type RecordTable, RecordTableBuilder } from "../../src/stages/dedupe/features.js";
 import { type CompiledComparison, compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
-import type { ComparisonSpec } from "../../src/stages/dedupe/spec.js";
-import { FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
+import { type ComparisonSpec, FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
 import { type NormalizeContext, normalizeRecord } from "../../src/stages/normalize/index.js";
 
 /** A record as a test writes it: only the fields it cares about, the rest empty. */
@@ -62,3 +61,43 @@ export function labeller(
   const compiled = compileComparison(spec, table);
   return { compiled, label: (i, j) => levelLabel(spec, compiled.level(i, j)) };
 }
+
+/** The benchmark generator's columns (bench/generate-customers.mjs COLUMNS) as canonical fields. */
+const GENERATED_FIELDS: Record<string, keyof RecordValues> = {
+  customer_id: "source_id",
+  first_name: "given_name",
+  last_name: "family_name",
+  email: "email",
+  phone: "phone",
+  date_of_birth: "birth_date",
+  street: "address_line1",
+  city: "city",
+  state: "region",
+  postcode: "postal_code",
+  country: "country",
+  company: "company",
+  created_at: "created_at",
+};
+
+/**
+ * Generated customers (one source, so month-first dates as that source writes them) as plain records, with the
+ * person each record belongs to: the ground truth of an end-to-end dedupe test.
+ */
+export function generatedCustomers(rows: number, seed: number): { records: PlainRecord[]; people: string[] } {
+  const records: PlainRecord[] = [];
+  const people: string[] = [];
+  for (const generated of customerRecords({ rows, seed })) {
+    const record: PlainRecord = {};
+    COLUMNS.forEach((column, k) => {
+      const field = GENERATED_FIELDS[column];
+      const value = generated.fields[k];
+      if (field && value !== undefined && value !== "") record[field] = value;
+    });
+    records.push(record);
+    people.push(generated.personId);
+  }
+  return { records, people };
+}
+
+/** The generator's records as the file filter reads them: no default country, month-first dates. */
+export const GENERATED_CONTEXT: NormalizeContext = { country: undefined, dateOrder: "mdy" };
