@@ -6,8 +6,8 @@
 import { COLUMNS, customerRecords } from "../../bench/generate-customers.mjs";
 import { emptyValues, type RecordValues } from "../../src/model/record.js";
 import { type RecordTable, RecordTableBuilder } from "../../src/stages/dedupe/features.js";
-import { type CompiledComparison, compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
-import { type ComparisonSpec, FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
+import { compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
+import type { ComparisonSpec, FeatureName } from "../../src/stages/dedupe/spec.js";
 import { type NormalizeContext, normalizeRecord } from "../../src/stages/normalize/index.js";
 
 /** A record as a test writes it: only the fields it cares about, the rest empty. */
@@ -37,29 +37,10 @@ export function featureValue(table: RecordTable, feature: FeatureName, row: numb
   return id < 0 ? null : (column.values[id] as string);
 }
 
-/** Every builtin feature of one row: what a failing test prints to show why a level was (not) reached. */
-export function featuresOf(table: RecordTable, row: number): Partial<Record<FeatureName, string>> {
-  const out: Partial<Record<FeatureName, string>> = {};
-  for (const feature of FEATURES) {
-    const value = featureValue(table, feature, row);
-    if (value !== null) out[feature] = value;
-  }
-  return out;
-}
-
 /** The label of the level two records reach in a comparison: rows 0 and 1 of a table made of just them. */
 export function pairLevel(spec: ComparisonSpec, a: PlainRecord, b: PlainRecord, context: NormalizeContext = CONTEXT): string {
   const table = dedupeTable([a, b], context);
   return levelLabel(spec, compileComparison(spec, table).level(0, 1));
-}
-
-/** The comparison compiled on a table, with its level labelled: for tests that score many pairs of one table. */
-export function labeller(
-  spec: ComparisonSpec,
-  table: RecordTable,
-): { compiled: CompiledComparison; label: (i: number, j: number) => string } {
-  const compiled = compileComparison(spec, table);
-  return { compiled, label: (i, j) => levelLabel(spec, compiled.level(i, j)) };
 }
 
 /** The benchmark generator's columns (bench/generate-customers.mjs COLUMNS) as canonical fields. */
