@@ -203,7 +203,10 @@ Examples:
       .command("dedupe")
       .description("find the records of the same person (fuzzy matching) and group them into clusters: the store, or files in → files out")
       .argument("[file...]", "files to deduplicate as a filter (- for stdin); without files, the store's current records")
-      .option("-o, --out <file>", "with files: write the rows with cluster_id and match_probability here (.csv or .jsonl) instead of stdout")
+      .option(
+        "-o, --out <file>",
+        "with files: write the rows with cluster_id and match_probability here (.csv or .jsonl) instead of stdout",
+      )
       .option("--threshold <P>", "match probability from which a pair is a match (default 0.95, or dedupe.threshold in roster.yml)")
       .option("--review-threshold <P>", "pairs from here up to the threshold are stored for review (default 0.5)")
       .option("--retrain", "train a new model even though one is stored (store)")

@@ -96,7 +96,11 @@ export function clusterSizes(
     count: sizes.size,
     bySize,
     largest,
-    split: (clustering?.splits ?? []).map((split) => ({ members: split.members.length, parts: split.parts.map((part) => part.length), reason: split.reason })),
+    split: (clustering?.splits ?? []).map((split) => ({
+      members: split.members.length,
+      parts: split.parts.map((part) => part.length),
+      reason: split.reason,
+    })),
     ...ids,
   };
 }

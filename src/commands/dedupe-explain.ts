@@ -66,7 +66,10 @@ export function runExplain(options: DedupeOptions, references: [string, string])
     const ids = references.map((reference) => {
       const id = findRecordId(db, reference);
       if (id === undefined) {
-        throw new UsageError(`--explain: no current record ${JSON.stringify(reference)}`, "give a record id or source:source_id (roster export records lists them)");
+        throw new UsageError(
+          `--explain: no current record ${JSON.stringify(reference)}`,
+          "give a record id or source:source_id (roster export records lists them)",
+        );
       }
       return id;
     }) as [number, number];
@@ -91,7 +94,7 @@ export function explainPair(
   pair: { blockingRule: string; decision: string } | undefined,
 ): Explanation {
   const comparisons = compileAll(model.specs, table);
-  const scorer = new PairScorer(model, table, comparisons);
+  const scorer = new PairScorer(model, comparisons);
   const base = priorWeight(model.prior);
   let cumulative = base;
   const steps = comparisons.map((comparison, c): WaterfallStep => {

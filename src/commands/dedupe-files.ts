@@ -10,13 +10,13 @@ import { openRecordWriter, outputFormatFor } from "../io/output.js";
 import type { RecordKeys } from "../model/keys.js";
 import type { RecordValues } from "../model/record.js";
 import { readFileRecords } from "../pipeline/file-records.js";
-import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { clusterRecords } from "../stages/dedupe/cluster.js";
+import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
 import { dedupeTable } from "../stages/dedupe/index.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
-import { clusterSizes, matchEdges } from "./dedupe-clusters.js";
 import { type DedupeIo, type DedupeOptions, type DedupeResult, strongThreshold } from "./dedupe.js";
+import { clusterSizes, matchEdges } from "./dedupe-clusters.js";
 import { defaultSource } from "./import.js";
 import { OUTPUT_COLUMNS } from "./normalize-files.js";
 import { fileEvidence, sourceContext } from "./source-contexts.js";
@@ -68,7 +68,10 @@ export async function dedupeFiles(options: DedupeOptions, io: DedupeIo): Promise
     const { settings } = options;
     const outcome = dedupeTable(table, settings, { phase: (phase) => progress.update(`dedupe: ${phase} (${rows.length} rows)`) });
     const edges = matchEdges(outcome, settings.threshold);
-    const clustering = clusterRecords(table.size, edges, { threshold: settings.threshold, strongThreshold: strongThreshold(settings.threshold) });
+    const clustering = clusterRecords(table.size, edges, {
+      threshold: settings.threshold,
+      strongThreshold: strongThreshold(settings.threshold),
+    });
     const assigned = assignClusterIds(table.recordIds, clustering.component, new Array(table.size).fill(null));
     // The strongest link of each row that its final cluster kept (a link the chaining guard cut does not count).
     const strongest = new Float64Array(table.size);

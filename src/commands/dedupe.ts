@@ -12,8 +12,8 @@ import { count, number } from "../io/count.js";
 import type { ReadOptions } from "../io/input.js";
 import type { Terminal } from "../io/terminal.js";
 import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
-import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
+import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
 import { type DedupeOutcome, dedupeTable, usableComparisons } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
@@ -199,8 +199,15 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     progress.update("dedupe: clustering");
     const clusterStarted = performance.now();
     const stale = full ? [] : [...forget, ...ids.filter((_, row) => dirty[row] === 1)];
-    const edges = matchEdges(outcome, settings.threshold, full ? undefined : { stored: storedEdges(db, settings.threshold), stale: new Set(stale), ids });
-    const clustering: Clustering = clusterRecords(table.size, edges, { threshold: settings.threshold, strongThreshold: strongThreshold(settings.threshold) });
+    const edges = matchEdges(
+      outcome,
+      settings.threshold,
+      full ? undefined : { stored: storedEdges(db, settings.threshold), stale: new Set(stale), ids },
+    );
+    const clustering: Clustering = clusterRecords(table.size, edges, {
+      threshold: settings.threshold,
+      strongThreshold: strongThreshold(settings.threshold),
+    });
     const assigned = assignClusterIds(ids, clustering.component, previousClusters);
     const changedIds: number[] = [];
     const changedValues: number[] = [];

@@ -3,11 +3,12 @@
  * values and keys, the last model and run, the scored pairs, and records.cluster_id. The plan is applied in one
  * transaction: killed half-way, the store keeps the previous pairs and clusters.
  */
+
+import { StoreError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { RecordKeys } from "../model/keys.js";
 import type { RecordValues } from "../model/record.js";
 import type { DedupeModel } from "../stages/dedupe/model.js";
-import { StoreError } from "../errors.js";
 import type { Db } from "./open.js";
 import { writeInTurn } from "./write-turns.js";
 
@@ -92,7 +93,9 @@ export function latestModel(db: Db): { id: number; trainedAt: string; model: Ded
 
 export function storedFingerprints(db: Db): Map<number, number> {
   const map = new Map<number, number>();
-  for (const [id, fingerprint] of db.prepare("SELECT record_id, fingerprint FROM dedupe_records").raw().iterate() as Iterable<[number, number]>)
+  for (const [id, fingerprint] of db.prepare("SELECT record_id, fingerprint FROM dedupe_records").raw().iterate() as Iterable<
+    [number, number]
+  >)
     map.set(id, fingerprint);
   return map;
 }
@@ -100,9 +103,10 @@ export function storedFingerprints(db: Db): Map<number, number> {
 /** Stored pairs at or above a probability (the edges clustering joins), as record ids. */
 export function storedEdges(db: Db, threshold: number): { a: number[]; b: number[]; probability: number[] } {
   const edges = { a: [] as number[], b: [] as number[], probability: [] as number[] };
-  const rows = db.prepare("SELECT record_a, record_b, match_probability FROM pairs WHERE match_probability >= ?").raw().iterate(threshold) as Iterable<
-    [number, number, number]
-  >;
+  const rows = db
+    .prepare("SELECT record_a, record_b, match_probability FROM pairs WHERE match_probability >= ?")
+    .raw()
+    .iterate(threshold) as Iterable<[number, number, number]>;
   for (const [a, b, p] of rows) {
     edges.a.push(a);
     edges.b.push(b);
@@ -164,8 +168,9 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
     let modelId: number;
     if ("json" in plan.model) {
       modelId = Number(
-        db.prepare("INSERT INTO dedupe_models (trained_at, records, model) VALUES (?, ?, ?)").run(plan.startedAt, plan.model.records, plan.model.json)
-          .lastInsertRowid,
+        db
+          .prepare("INSERT INTO dedupe_models (trained_at, records, model) VALUES (?, ?, ?)")
+          .run(plan.startedAt, plan.model.records, plan.model.json).lastInsertRowid,
       );
     } else modelId = plan.model.id;
 
@@ -181,17 +186,12 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
     const insert = db.prepare(
       "INSERT OR REPLACE INTO pairs (record_a, record_b, match_weight, match_probability, blocking_rule, explanation, decision, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     );
-    let t = performance.now();
-    const lap = (what: string) => { if (process.env.ROSTER_DEBUG_TIMES) console.error(what, ((performance.now() - t) / 1000).toFixed(2)); t = performance.now(); };
-    lap("delete");
     for (let k = 0; k < plan.pairs.count; k++) insert.run(...plan.pairs.row(k), modelId);
-    lap("pairs");
 
     const forget = db.prepare("DELETE FROM dedupe_records WHERE record_id = ?");
     for (const id of plan.forget) forget.run(id);
     const fingerprint = db.prepare("INSERT OR REPLACE INTO dedupe_records (record_id, fingerprint) VALUES (?, ?)");
     for (let k = 0; k < plan.fingerprints.ids.length; k++) fingerprint.run(plan.fingerprints.ids[k], plan.fingerprints.values[k]);
-    lap("fingerprints");
 
     // Through a narrow temporary table and one UPDATE … FROM: a million single-row UPDATEs from JavaScript
     // cost three times as much on the first run, which writes every record.
@@ -201,13 +201,11 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
     for (let k = 0; k < plan.clusterIds.ids.length; k++) cluster.run(plan.clusterIds.ids[k], plan.clusterIds.values[k]);
     db.exec("UPDATE records SET cluster_id = c.cluster_id FROM temp.new_clusters c WHERE records.id = c.record_id");
     db.exec("DELETE FROM temp.new_clusters");
-    lap("clusters");
 
     const runId = Number(
       db
         .prepare("INSERT INTO dedupe_runs (model_id, started_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(modelId, plan.startedAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary()))
-        .lastInsertRowid,
+        .run(modelId, plan.startedAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary())).lastInsertRowid,
     );
     return { runId, modelId };
   });

@@ -90,7 +90,7 @@ describe("term-frequency adjustment", () => {
   const table = dedupeTable(households());
   const comparisons = [compileComparison(FAMILY, table)];
   const model = buildModel([FAMILY], table, { m: M.slice(0, 1), u: U.slice(0, 1), prior: 0.001 }, 1);
-  const scorer = new PairScorer(model, table, comparisons);
+  const scorer = new PairScorer(model, comparisons);
   const weightOf = (i: number, j: number) => scorer.weight(Uint8Array.of(comparisons[0]?.level(i, j) as number), 0, i);
 
   it("agreeing on Smith (10 of 30) weighs less than on Zolnay (2 of 30), which weighs less than a unique name would", () => {
@@ -117,7 +117,7 @@ describe("term-frequency adjustment", () => {
       { given_name: "B", family_name: "Smith" },
     ]);
     const laterComparisons = [compileComparison(FAMILY, later)];
-    const laterScorer = new PairScorer(model, later, laterComparisons);
+    const laterScorer = new PairScorer(model, laterComparisons);
     const levels = Uint8Array.of(laterComparisons[0]?.level(0, 1) as number);
     expect(laterScorer.weight(levels, 0, 0)).toBeCloseTo(weightOf(0, 1), 12);
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { auditArgs } from "../../commands/audit-args.js";
 import { type DedupeOptions, type DedupeResult, runDedupe } from "../../commands/dedupe.js";
 import { type Explanation, runExplain, runShowModel } from "../../commands/dedupe-explain.js";
-import { attributeColumns as settingsAttributeColumns, dedupeSettings } from "../../config/dedupe.js";
+import { dedupeSettings, attributeColumns as settingsAttributeColumns } from "../../config/dedupe.js";
 import { UsageError } from "../../errors.js";
 import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
@@ -36,7 +36,8 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
   const flags = parseOptions(DedupeFlags, raw);
   const encoding = parseEncodingName(flags.encoding);
   if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
-  if (files.length === 0 && flags.out) throw new UsageError("-o/--out is for deduplicating files; without files, dedupe works on the store");
+  if (files.length === 0 && flags.out)
+    throw new UsageError("-o/--out is for deduplicating files; without files, dedupe works on the store");
   if (files.length > 0 && globals.json && (!flags.out || flags.out === "-")) {
     throw new UsageError("--json with files needs -o FILE: the rows go to stdout otherwise");
   }
@@ -56,7 +57,10 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
     throw new UsageError(`--review-threshold ${settings.reviewThreshold} is above the threshold ${settings.threshold}`);
   }
   const perSource = Object.fromEntries(
-    Object.entries(globals.config.sources ?? {}).map(([name, source]) => [name, { dateOrder: source.date_order, country: source.country?.toUpperCase() }]),
+    Object.entries(globals.config.sources ?? {}).map(([name, source]) => [
+      name,
+      { dateOrder: source.date_order, country: source.country?.toUpperCase() },
+    ]),
   );
   return {
     files,
@@ -89,7 +93,8 @@ export async function dedupeCommand(files: string[], raw: Record<string, unknown
   const flags = raw as { explain?: string[]; showModel?: boolean };
   if (flags.showModel) {
     const shown = runShowModel(options);
-    if (globals.json) terminal.result({ command: "dedupe", ok: true, model_id: shown.modelId, trained_at: shown.trainedAt, ...modelJson(shown.model) });
+    if (globals.json)
+      terminal.result({ command: "dedupe", ok: true, model_id: shown.modelId, trained_at: shown.trainedAt, ...modelJson(shown.model) });
     else printModel(terminal, shown.model, shown.modelId, shown.trainedAt);
     return;
   }
@@ -120,11 +125,15 @@ export async function dedupeCommand(files: string[], raw: Record<string, unknown
 function printSummary(terminal: Terminal, result: DedupeResult): void {
   const c = terminal.color;
   if (result.run === "unchanged") {
-    terminal.info(`nothing new since the last dedupe: ${count(result.records, "record")} in ${count(result.clusters.count, "cluster")}, nothing written`);
+    terminal.info(
+      `nothing new since the last dedupe: ${count(result.records, "record")} in ${count(result.clusters.count, "cluster")}, nothing written`,
+    );
     return;
   }
-  if (result.trained) terminal.info(c.dim(`trained a new model (${result.retrainReason ?? "files"}): roster dedupe --show-model prints it`));
-  if (result.unusedComparisons.length > 0) terminal.info(c.dim(`not compared (no record fills them): ${result.unusedComparisons.join(", ")}`));
+  if (result.trained)
+    terminal.info(c.dim(`trained a new model (${result.retrainReason ?? "files"}): roster dedupe --show-model prints it`));
+  if (result.unusedComparisons.length > 0)
+    terminal.info(c.dim(`not compared (no record fills them): ${result.unusedComparisons.join(", ")}`));
   const rules = result.rules.filter((rule) => rule.used);
   const width = Math.max(14, ...rules.map((rule) => rule.name.length));
   terminal.info(`${c.bold("blocking rule".padEnd(width))}  ${"pairs".padStart(11)}`);
@@ -139,10 +148,13 @@ function printSummary(terminal: Terminal, result: DedupeResult): void {
   const sizes = Object.entries(result.clusters.bySize)
     .map(([size, clusters]) => `${size}: ${n(clusters)}`)
     .join(", ");
-  terminal.info(`${count(result.records, "record")} in ${count(result.clusters.count, "cluster")} (by size ${sizes}; largest ${n(result.clusters.largest)})`);
+  terminal.info(
+    `${count(result.records, "record")} in ${count(result.clusters.count, "cluster")} (by size ${sizes}; largest ${n(result.clusters.largest)})`,
+  );
   if (result.clusters.split.length > 0) {
     terminal.info(c.yellow(`${count(result.clusters.split.length, "cluster")} split by the chaining guard:`));
-    for (const split of result.clusters.split.slice(0, 5)) terminal.info(`  ${split.members} records → ${split.parts.join(" + ")}: ${split.reason}`);
+    for (const split of result.clusters.split.slice(0, 5))
+      terminal.info(`  ${split.members} records → ${split.parts.join(" + ")}: ${split.reason}`);
     if (result.clusters.split.length > 5) terminal.info(`  … and ${n(result.clusters.split.length - 5)} more`);
   }
   const phases = Object.entries(result.phases)
@@ -167,7 +179,12 @@ function resultJson(result: DedupeResult) {
     threshold: result.threshold,
     review_threshold: result.reviewThreshold,
     blocking_rules: result.rules.map((rule) => ({ name: rule.name, used: rule.used, pairs: rule.pairs, reason: rule.reason ?? null })),
-    capped_blocks: result.capped.map((capped) => ({ rule: capped.rule, features: capped.features, values: capped.values, largest_records: capped.records })),
+    capped_blocks: result.capped.map((capped) => ({
+      rule: capped.rule,
+      features: capped.features,
+      values: capped.values,
+      largest_records: capped.records,
+    })),
     candidate_pairs: result.candidates,
     matches: result.matches,
     review_pairs: result.review,
@@ -191,7 +208,9 @@ const probabilityText = (value: number | null) => (value === null ? "" : value <
 
 function printModel(terminal: Terminal, model: DedupeModel, id: number, trainedAt: string): void {
   const c = terminal.color;
-  terminal.info(`model ${id}, trained ${trainedAt} on ${count(model.records, "record")}; prior ${model.prior.toExponential(3)} (weight ${fixed(Math.log2(model.prior / (1 - model.prior)))})`);
+  terminal.info(
+    `model ${id}, trained ${trainedAt} on ${count(model.records, "record")}; prior ${model.prior.toExponential(3)} (weight ${fixed(Math.log2(model.prior / (1 - model.prior)))})`,
+  );
   const width = Math.max(10, ...model.comparisons.flatMap((comparison) => comparison.levels.map((level) => level.label.length)));
   for (const comparison of model.comparisons) {
     terminal.info(c.bold(comparison.name));
@@ -210,7 +229,14 @@ function modelJson(model: DedupeModel) {
     records: model.records,
     comparisons: model.comparisons.map((comparison) => ({
       name: comparison.name,
-      levels: comparison.levels.slice(1).map((level, index) => ({ level: index + 1, label: level.label, m: level.m, u: level.u, weight: level.weight, tf: level.tf ?? null })),
+      levels: comparison.levels.slice(1).map((level, index) => ({
+        level: index + 1,
+        label: level.label,
+        m: level.m,
+        u: level.u,
+        weight: level.weight,
+        tf: level.tf ?? null,
+      })),
     })),
   };
 }
@@ -238,10 +264,14 @@ function printExplanation(terminal: Terminal, explanation: Explanation): void {
   const cells = rows.map((row) => row.map(clip));
   const widths = (cells[0] as string[]).map((_, column) => Math.max(...cells.map((row) => (row[column] as string).length)));
   cells.forEach((row, index) => {
-    const line = row.map((cell, column) => (column >= 4 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number))).join("  ");
+    const line = row
+      .map((cell, column) => (column >= 4 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number)))
+      .join("  ");
     terminal.info(index === 0 ? c.bold(line) : line);
   });
-  terminal.info(`match weight ${fixed(explanation.weight)} → match probability ${c.bold(explanation.probability.toFixed(6))}${explanation.decision ? ` (stored as ${explanation.decision})` : ""}`);
+  terminal.info(
+    `match weight ${fixed(explanation.weight)} → match probability ${c.bold(explanation.probability.toFixed(6))}${explanation.decision ? ` (stored as ${explanation.decision})` : ""}`,
+  );
   if (explanation.blockingRule) terminal.info(`found by blocking rule: ${explanation.blockingRule}`);
   else {
     terminal.info(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));

@@ -91,7 +91,10 @@ export function ruleKeys(table: RecordTable, rule: EqualityRule): Int32Array {
       }
       const pair = left * 2 ** 26 + right;
       let id = combined.get(pair);
-      if (id === undefined) combined.set(pair, (id = combined.size));
+      if (id === undefined) {
+        id = combined.size;
+        combined.set(pair, id);
+      }
       keys[row] = id;
     }
   }
@@ -156,6 +159,8 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
         if (size > options.maxBlockSize) {
           cappedValues++;
           if (size > largestSize) [largest, largestSize] = [k, size];
+          // Not a key for later rules either: this rule found none of these pairs.
+          for (let x = from; x < to; x++) keys[order[x] as number] = -1;
           continue;
         }
         for (let x = from; x < to; x++) {
@@ -176,7 +181,14 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
     }
     report.pairs = buffer.count - before;
   });
-  return { a: buffer.a.slice(0, buffer.count), b: buffer.b.slice(0, buffer.count), rule: buffer.rule.slice(0, buffer.count), count: buffer.count, rules: reports, capped };
+  return {
+    a: buffer.a.slice(0, buffer.count),
+    b: buffer.b.slice(0, buffer.count),
+    rule: buffer.rule.slice(0, buffer.count),
+    count: buffer.count,
+    rules: reports,
+    capped,
+  };
 }
 
 function sortedNeighbourhood(

@@ -6,12 +6,12 @@
  */
 import type { RecordKeys } from "../../model/keys.js";
 import type { RecordValues } from "../../model/record.js";
-import { pinyinWord, simplified } from "../normalize/chinese-names.js";
 import { addressKey } from "../normalize/address.js";
+import { pinyinWord, simplified } from "../normalize/chinese-names.js";
 import { foldLatin, HAN } from "../normalize/text.js";
 import { metaphone } from "./phonetic.js";
 import { firstNumber } from "./similarity.js";
-import { FEATURES, type FeatureName } from "./spec.js";
+import type { FeatureName } from "./spec.js";
 
 export interface FeatureColumn {
   /** Per record: the index of its value in `values`, -1 when missing. */
@@ -72,9 +72,15 @@ export class Folds {
   private readonly maps = new Map<string, Map<string, string | null>>();
   get(kind: string, value: string, fold: (value: string) => string | null): string | null {
     let map = this.maps.get(kind);
-    if (!map) this.maps.set(kind, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      this.maps.set(kind, map);
+    }
     let folded = map.get(value);
-    if (folded === undefined) map.set(value, (folded = fold(value)));
+    if (folded === undefined) {
+      folded = fold(value);
+      map.set(value, folded);
+    }
     return folded;
   }
 }
@@ -111,8 +117,16 @@ const DERIVED: { feature: FeatureName; from: BaseFeature; derive: (value: string
   { feature: "family_initial", from: "family", derive: (family) => family.slice(0, 1) },
   { feature: "given_metaphone", from: "given", derive: metaphone },
   { feature: "family_metaphone", from: "family", derive: metaphone },
-  { feature: "email_local", from: "email", derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(0, email.lastIndexOf("@")) : null) },
-  { feature: "email_domain", from: "email", derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(email.lastIndexOf("@") + 1) || null : null) },
+  {
+    feature: "email_local",
+    from: "email",
+    derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(0, email.lastIndexOf("@")) : null),
+  },
+  {
+    feature: "email_domain",
+    from: "email",
+    derive: (email) => (email.lastIndexOf("@") > 0 ? email.slice(email.lastIndexOf("@") + 1) || null : null),
+  },
   { feature: "phone_last8", from: "phone", derive: (phone) => (phone.length >= 8 ? phone.slice(-8) : null) },
   { feature: "phone_prefix", from: "phone", derive: (phone) => (phone.length >= 8 ? phone.slice(0, -4) : null) },
   { feature: "birth_month", from: "birth_date", derive: (date) => date.slice(0, 7) },
@@ -294,8 +308,10 @@ export class RecordTableBuilder {
   build(): RecordTable {
     const size = this.rows;
     const built = new Map<FeatureName, FeatureColumn>();
-    BASE_FEATURES.forEach((name, f) => built.set(name, (this.columns[f] as ColumnBuilder).build(size)));
-    this.attributeColumns.forEach((column, a) => built.set(`attr:${column}`, (this.columns[BASE_FEATURES.length + a] as ColumnBuilder).build(size)));
+    for (const [f, name] of BASE_FEATURES.entries()) built.set(name, (this.columns[f] as ColumnBuilder).build(size));
+    for (const [a, column] of this.attributeColumns.entries()) {
+      built.set(`attr:${column}`, (this.columns[BASE_FEATURES.length + a] as ColumnBuilder).build(size));
+    }
     for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
     // A house number from a column of its own (FEBRL, German shops) where the street line has none.
     built.set("street_number", overlay(built.get("street_number") as FeatureColumn, built.get("house_number") as FeatureColumn));

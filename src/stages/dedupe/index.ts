@@ -92,7 +92,7 @@ export function dedupeTable(table: RecordTable, settings: DedupeSettings, option
   }
 
   options.phase?.("scoring");
-  const scorer = new PairScorer(model, table, comparisons);
+  const scorer = new PairScorer(model, comparisons);
   const width = comparisons.length;
   const keep: number[] = [];
   const weights: number[] = [];
@@ -121,5 +121,15 @@ export function dedupeTable(table: RecordTable, settings: DedupeSettings, option
     pairs.levels.set(vectors.levels.subarray(p * width, (p + 1) * width), k * width);
   });
   lap("scoring");
-  return { model, training, unusedComparisons: unused, rules: candidates.rules, capped: candidates.capped, candidates: candidates.count, pairs, phases, scorer };
+  return {
+    model,
+    training,
+    unusedComparisons: unused,
+    rules: candidates.rules,
+    capped: candidates.capped,
+    candidates: candidates.count,
+    pairs,
+    phases,
+    scorer,
+  };
 }

@@ -71,13 +71,18 @@ const FACTORIES: { [K in LevelKind]: LevelFactory<K> } = {
   swapped: (level, { table, column }) => {
     const other = table.column(level.with);
     // Chinese names compare as pinyin, where 李伟 (li / wei) and 魏丽 (wei / li) look swapped: two names
-    // written in characters are swapped only if the characters say so, and they differ here.
-    const han = table.column("name_han").ids;
+    // written in characters are swapped only if they are the same characters (伟张 / 张伟).
+    const han = table.column("name_han");
+    const sameCharacters = (i: number, j: number) => {
+      const x = value(han, i);
+      const y = value(han, j);
+      return x === null || y === null || [...x].sort().join("") === [...y].sort().join("");
+    };
     return (i, j) => {
       const a = value(column, i);
       const b = value(column, j);
       if (a === null || b === null || a !== value(other, j) || b !== value(other, i)) return false;
-      return (han[i] as number) < 0 || (han[j] as number) < 0;
+      return sameCharacters(i, j);
     };
   },
   day_month_swapped:

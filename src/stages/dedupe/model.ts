@@ -97,7 +97,6 @@ export class PairScorer {
 
   constructor(
     readonly model: DedupeModel,
-    table: RecordTable,
     comparisons: readonly CompiledComparison[],
   ) {
     this.base = priorWeight(model.prior);
@@ -114,7 +113,9 @@ export class PairScorer {
           return Float64Array.from(column.values, (value) => tfAdjustment(level.u, (tf?.counts[value] ?? 1) / filled));
         }),
       );
-      this.tfIds.push(comparison.levels.map((level, index) => (level.tf ? (comparisons[c] as CompiledComparison).levelColumn(index).ids : undefined)));
+      this.tfIds.push(
+        comparison.levels.map((level, index) => (level.tf ? (comparisons[c] as CompiledComparison).levelColumn(index).ids : undefined)),
+      );
     });
   }
 

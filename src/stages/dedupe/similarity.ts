@@ -300,7 +300,7 @@ export function withinOneEdit(a: string, b: string): boolean {
   if (la - lb > 1 || lb - la > 1) return false;
   if (SURROGATE.test(a) || SURROGATE.test(b)) return damerauLevenshtein(a, b, 1) <= 1;
   let prefix = 0;
-  const shorter = la < lb ? la : lb;
+  const shorter = Math.min(la, lb);
   while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < shorter - prefix && a.charCodeAt(la - 1 - suffix) === b.charCodeAt(lb - 1 - suffix)) suffix++;

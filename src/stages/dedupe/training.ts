@@ -83,7 +83,8 @@ export function estimateU(
       for (const count of column.counts) agree += (count / column.filled) ** 2;
       const rest = 1 - (probabilities[1] as number);
       const exact = Math.max(agree, FLOOR);
-      for (let level = 2; level < probabilities.length; level++) probabilities[level] = ((probabilities[level] as number) / rest) * (1 - exact);
+      for (let level = 2; level < probabilities.length; level++)
+        probabilities[level] = ((probabilities[level] as number) / rest) * (1 - exact);
       probabilities[1] = exact;
     }
     return probabilities;
@@ -181,7 +182,11 @@ export function train(
   vectors: ComparisonVectors,
   settings: { seed: number; uPairBudget: number; uMinPerLevel: number; maxBlockSize: number },
 ): TrainedParameters {
-  const { u, pairs: randomPairs } = estimateU(table, comparisons, { seed: settings.seed, budget: settings.uPairBudget, minPerLevel: settings.uMinPerLevel });
+  const { u, pairs: randomPairs } = estimateU(table, comparisons, {
+    seed: settings.seed,
+    budget: settings.uPairBudget,
+    minPerLevel: settings.uMinPerLevel,
+  });
   const m0 = comparisons.map((comparison) => initialM(comparison.levelCount));
   const sums = comparisons.map((comparison) => new Float64Array(comparison.levelCount));
   const sessionsPer = new Array<number>(comparisons.length).fill(0);
@@ -212,12 +217,15 @@ export function train(
       if (!yes) return;
       sessionsPer[c] = (sessionsPer[c] as number) + 1;
       const levels = (result.m[c] as number[]).map((value) => value);
-      for (let level = 1; level < levels.length; level++) (sums[c] as Float64Array)[level] = ((sums[c] as Float64Array)[level] as number) + (levels[level] as number);
+      for (let level = 1; level < levels.length; level++)
+        (sums[c] as Float64Array)[level] = ((sums[c] as Float64Array)[level] as number) + (levels[level] as number);
     });
   }
 
   let m: LevelProbabilities = comparisons.map((_, c) =>
-    sessionsPer[c] === 0 ? (m0[c] as number[]) : Array.from(sums[c] as Float64Array, (sum, level) => (level === 0 ? 1 : sum / (sessionsPer[c] as number))),
+    sessionsPer[c] === 0
+      ? (m0[c] as number[])
+      : Array.from(sums[c] as Float64Array, (sum, level) => (level === 0 ? 1 : sum / (sessionsPer[c] as number))),
   );
   const all = countVectors(distinct);
   const untrained = sessionsPer.map((count) => count === 0);
@@ -232,4 +240,3 @@ export function train(
   const prior = allPairs > 0 ? Math.min(Math.max((lambda * candidates.count) / allPairs, 1e-12), 0.5) : 0.5;
   return { m, u, prior, report };
 }
-

@@ -11,7 +11,12 @@ export interface ComparisonVectors {
   comparisons: number;
 }
 
-export function comparisonVectors(comparisons: readonly CompiledComparison[], a: Int32Array, b: Int32Array, count = a.length): ComparisonVectors {
+export function comparisonVectors(
+  comparisons: readonly CompiledComparison[],
+  a: Int32Array,
+  b: Int32Array,
+  count = a.length,
+): ComparisonVectors {
   const width = comparisons.length;
   const levels = new Uint8Array(count * width);
   // Comparison by comparison, so each one's columns stay in cache across the pairs.
@@ -58,7 +63,8 @@ export function distinctVectors(vectors: ComparisonVectors): DistinctVectors {
 export function countVectors(distinct: DistinctVectors, include?: (pair: number) => boolean): VectorCounts {
   const counts = new Float64Array(distinct.vectors.length);
   const { ofPair } = distinct;
-  for (let p = 0; p < ofPair.length; p++) if (!include || include(p)) counts[ofPair[p] as number] = (counts[ofPair[p] as number] as number) + 1;
+  for (let p = 0; p < ofPair.length; p++)
+    if (!include || include(p)) counts[ofPair[p] as number] = (counts[ofPair[p] as number] as number) + 1;
   const result: VectorCounts = { vectors: [], counts: [] };
   counts.forEach((count, v) => {
     if (count > 0) {

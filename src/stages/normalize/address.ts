@@ -71,6 +71,9 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** German street names with "str." glued on: Hauptstr. 12 is Hauptstraße 12 (the dot is already split off). */
+const GLUED_STRASSE = /^([a-z]{3,})str$/;
+
 /** Match key for address lines: folded, abbreviations expanded, punctuation gone. */
 export function addressKey(...lines: (string | null)[]): string | null {
   const text = lines.filter(Boolean).join(" ");
@@ -85,7 +88,8 @@ export function addressKey(...lines: (string | null)[]): string | null {
   for (const token of tokens) {
     const previous = out.at(-1);
     // After "unit" a single letter is the unit's name (Apt E), not a compass point.
-    const expanded = previous === "unit" && /^[a-z]$/.test(token) ? token : (ABBREVIATIONS.get(token) ?? token);
+    const expanded =
+      previous === "unit" && /^[a-z]$/.test(token) ? token : (ABBREVIATIONS.get(token) ?? token.replace(GLUED_STRASSE, "$1strasse"));
     if (expanded === "unit" && previous === "unit") continue; // "Apt #3" → "unit 3"
     out.push(expanded);
   }
