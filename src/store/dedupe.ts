@@ -5,20 +5,11 @@
  */
 
 import { StoreError } from "../errors.js";
-import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { RecordKeys } from "../model/keys.js";
-import type { RecordValues } from "../model/record.js";
+import { FEATURE_FIELDS, type FeatureValues } from "../stages/dedupe/features.js";
 import type { DedupeModel } from "../stages/dedupe/model.js";
 import type { Db } from "./open.js";
 import { writeInTurn } from "./write-turns.js";
-
-export interface DedupeStoreRecord {
-  id: number;
-  values: RecordValues;
-  keys: Partial<RecordKeys>;
-  attributes: Record<string, string> | null;
-  clusterId: number | null;
-}
 
 /** Current records normalize has not reached yet (no keys). */
 export function unnormalizedCount(db: Db): number {
@@ -32,19 +23,27 @@ export function currentRecordCount(db: Db): number {
 /** The match keys dedupe reads, straight from the view's columns (cheaper than parsing `keys` a million times). */
 const DEDUPE_KEYS = ["name_key", "name_han", "email_key", "address_key"] as const;
 
+export interface DedupeStoreRecord {
+  id: number;
+  values: FeatureValues;
+  keys: Partial<RecordKeys>;
+  attributes: Record<string, string> | null;
+  clusterId: number | null;
+}
+
 /** Every current record in id order, streamed (or only those with the ids given). */
 export function* dedupeStoreRecords(db: Db, only?: readonly number[]): Generator<DedupeStoreRecord> {
-  const columns = [...CANONICAL_FIELDS, ...DEDUPE_KEYS].join(", ");
+  const columns = [...FEATURE_FIELDS, ...DEDUPE_KEYS].join(", ");
   const where = only ? `WHERE id IN (${only.map(() => "?").join(", ")})` : "";
   const rows = db
     .prepare(`SELECT id, ${columns}, attributes, cluster_id FROM current_records ${where} ORDER BY id`)
     .raw()
     .iterate(...(only ?? [])) as Iterable<unknown[]>;
-  const width = CANONICAL_FIELDS.length;
+  const width = FEATURE_FIELDS.length;
   const keyCount = DEDUPE_KEYS.length;
   for (const row of rows) {
-    const values = {} as RecordValues;
-    for (let f = 0; f < width; f++) values[CANONICAL_FIELDS[f] as keyof RecordValues] = row[f + 1] as string | null;
+    const values = {} as FeatureValues;
+    for (let f = 0; f < width; f++) values[FEATURE_FIELDS[f] as keyof FeatureValues] = row[f + 1] as string | null;
     const keys: Partial<RecordKeys> = {};
     for (let k = 0; k < keyCount; k++) keys[DEDUPE_KEYS[k] as keyof RecordKeys] = row[width + 1 + k] as string | null;
     const attributes = row[width + keyCount + 1] as string | null;

@@ -32,8 +32,25 @@ export interface RecordTable {
 }
 
 /** What a record brings: canonical values as normalize left them, its keys, its unmapped columns. */
+/** The canonical fields dedupe reads (the store reader selects only these). */
+export const FEATURE_FIELDS = [
+  "given_name",
+  "family_name",
+  "email",
+  "phone",
+  "birth_date",
+  "address_line1",
+  "address_line2",
+  "city",
+  "region",
+  "postal_code",
+  "national_id",
+] as const;
+
+export type FeatureValues = Pick<RecordValues, (typeof FEATURE_FIELDS)[number]>;
+
 export interface FeatureInput {
-  values: RecordValues;
+  values: FeatureValues;
   keys: Partial<RecordKeys>;
   attributes?: Record<string, string> | null;
 }
@@ -140,7 +157,12 @@ export function recordFeatures(input: FeatureInput, attributeColumns: readonly s
   const email = keys.email_key ?? values.email?.toLowerCase() ?? null;
   const birth = values.birth_date && ISO_DATE.test(values.birth_date) ? values.birth_date : null;
   // Line 1 alone: a second line one export fills and another leaves empty must not break the street's equality.
-  const address = values.address_line1 ? folds.get("address", values.address_line1, lineKey) : null;
+  // Without a second line that is normalize's key (streets are mostly unique: worth no memo).
+  const address = values.address_line1
+    ? values.address_line2
+      ? lineKey(values.address_line1)
+      : (keys.address_key ?? lineKey(values.address_line1))
+    : null;
   const byName: Record<BaseFeature, string | null> = {
     given: values.given_name ? folds.get("given", values.given_name, foldGiven) : null,
     family: values.family_name ? folds.get("family", values.family_name, foldFamily) : null,
