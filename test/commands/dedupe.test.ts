@@ -391,6 +391,12 @@ describe("dedupe in the store: the first run", () => {
     expect(pairs(store)).toEqual([]);
     // A second run has nothing to do either.
     expect((await dedupe(store)).run).toBe("unchanged");
+    // The model the empty run stored (trained on nothing) does not stay: records that arrive later train a new one.
+    await importRows({ dir: tempDir(), store }, "crm.csv", CRM, "crm");
+    await importRows({ dir: tempDir(), store }, "shop.jsonl", SHOP, "shop");
+    const later = await dedupe(store);
+    expect(later).toMatchObject({ run: "full", trained: true, matches: 10 });
+    expect(later.retrainReason).toMatch(/the records now fill other fields/);
   });
 
   it("records not normalized yet are normalized first; without a way to normalize it is a usage error", async () => {
