@@ -42,6 +42,15 @@ describe("--json: every failure is one JSON error object on stdout", () => {
     ["a bad global value", ["--country", "XX", "--json", "validate", "A"], "validate", "usage", 2],
     ["--json after the command", ["import", "--json", "--encoding", "ebcdic", "A"], "import", "usage", 2],
     ["a missing store", ["--json", "--store", "STORE", "normalize"], "normalize", "store", 4],
+    ["dedupe files with no -o", ["--json", "dedupe", "A"], "dedupe", "usage", 2],
+    [
+      "dedupe with the review band above the threshold",
+      ["--json", "dedupe", "--threshold", "0.8", "--review-threshold", "0.9"],
+      "dedupe",
+      "usage",
+      2,
+    ],
+    ["dedupe on a missing store", ["--json", "--store", "STORE", "dedupe"], "dedupe", "store", 4],
   ])("%s", async (_what, args, command, code, exitCode) => {
     const { file, store } = setup();
     const argv = (args as string[]).map((arg) => (arg === "A" ? file : arg === "STORE" ? store : arg));
@@ -131,6 +140,8 @@ const DATA: Record<string, "keys" | "opaque"> = {
   "files[].mapping": "keys",
   "files[].sample[].raw": "opaque",
   fields: "keys",
+  // dedupe: cluster counts keyed by size band ("1", "2", "5-9", "10+").
+  "clusters.by_size": "keys",
 };
 
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -163,6 +174,11 @@ describe("--json key style", () => {
       "normalize files": await run([...s, "normalize", file, "-o", join(dir, "out.csv")]),
       validate: await run([...s, "validate"]),
       "validate files": await run([...s, "validate", file]),
+      dedupe: await run([...s, "dedupe"]),
+      "dedupe, unchanged": await run([...s, "dedupe"]),
+      "dedupe --show-model": await run([...s, "dedupe", "--show-model"]),
+      "dedupe --explain": await run([...s, "dedupe", "--explain", "1", "2"]),
+      "dedupe files": await run([...s, "dedupe", file, "-o", join(dir, "deduped.csv")]),
       batches: await run([...s, "batches"]),
       "batches rm": await run([...s, "batches", "rm", "1"]),
       "usage error": await run([...s, "validate", "--fail-on", "sometimes"]),
@@ -178,6 +194,11 @@ describe("--json key style", () => {
       "normalize files": "normalize",
       validate: "validate",
       "validate files": "validate",
+      dedupe: "dedupe",
+      "dedupe, unchanged": "dedupe",
+      "dedupe --show-model": "dedupe",
+      "dedupe --explain": "dedupe",
+      "dedupe files": "dedupe",
       batches: "batches",
       "batches rm": "batches",
       "usage error": "validate",
@@ -195,6 +216,15 @@ describe("--json key style", () => {
       expect.arrayContaining(["fields.email.changed", "sources[].evidence.day_first"]),
     );
     expect(ownKeys(onlyObject(results.init.stdout))).toContain("schema_version");
+    expect(ownKeys(onlyObject(results.dedupe.stdout))).toEqual(
+      expect.arrayContaining(["blocking_rules[].name", "clusters.by_size", "clusters.ids_kept", "phases.training", "capped_blocks"]),
+    );
+    expect(ownKeys(onlyObject(results["dedupe --show-model"].stdout))).toEqual(
+      expect.arrayContaining(["comparisons[].levels[].weight", "model_id"]),
+    );
+    expect(ownKeys(onlyObject(results["dedupe --explain"].stdout))).toEqual(
+      expect.arrayContaining(["explain.steps[].tf_adjustment", "explain.why_not[].differs", "explain.prior_weight"]),
+    );
   });
 
   it("the walk catches a camelCase key and skips only the data", () => {
