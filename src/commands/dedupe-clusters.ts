@@ -101,6 +101,8 @@ export function clusterSizes(
       parts: split.parts.map((part) => part.length),
       reason: split.reason,
     })),
-    ...ids,
+    kept: ids.kept,
+    created: ids.created,
+    joined: ids.joined,
   };
 }

@@ -145,7 +145,9 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     if (options.retrain) retrainReason = "--retrain";
     else if (!stored || !run) retrainReason = "first run";
     else if (run.settings !== key) retrainReason = "dedupe settings changed";
-    else {
+    else if (stored.model.records * 2 < table.size) {
+      retrainReason = `the store has grown from ${number(stored.model.records)} to ${count(table.size, "record")} since the model was trained`;
+    } else {
       const now = usableComparisons(settings.comparisons, table).used.map((spec) => spec.name);
       const had = stored.model.specs.map((spec) => spec.name);
       if (now.join() !== had.join()) retrainReason = `the records now fill other fields (comparisons: ${now.join(", ")})`;
@@ -172,7 +174,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       threshold: settings.threshold,
       reviewThreshold: settings.reviewThreshold,
     };
-    if (!full && dirtyCount === 0 && forget.length === 0) {
+    if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0)) {
       return {
         ...base,
         run: "unchanged",

@@ -266,10 +266,7 @@ describe("dedupe on the store", () => {
     expect(text.match(/^ {2}else \(all different\) +m /gm)).toHaveLength(6);
   });
 
-  // BUG: --explain and --show-model print their table with terminal.info, on stderr, although it is the
-  // command's data (DESIGN §1: data to stdout; `roster batches` prints its table on stdout for the same reason):
-  // `roster dedupe --show-model > model.txt` leaves model.txt empty, and `| grep` sees nothing.
-  it.fails("--explain and --show-model print their tables on stdout", () => {
+  it("--explain and --show-model print their tables on stdout", () => {
     const model = cli(["dedupe", "--show-model"], { cwd: dir });
     expect(model.stdout).toMatch(/^model 1, trained/m);
     const explain = cli(["dedupe", "--explain", "crm:c01", "shop:s01"], { cwd: dir });
@@ -313,10 +310,7 @@ describe("dedupe on the store", () => {
     expect(query(store, "SELECT count(*) AS n FROM dedupe_runs")).toEqual([{ n: 1 }]);
   });
 
-  // BUG: --threshold alone, below the default review threshold (0.5), is refused as if the user had given
-  // --review-threshold: `roster dedupe --threshold 0.4` exits 2 with "--review-threshold 0.5 is above the
-  // threshold 0.4". roster.yml's `threshold: 0.4` (no review_threshold) lowers the review band with it and runs.
-  it.fails("--threshold below the default review threshold lowers the review band, as roster.yml's threshold does", () => {
+  it("--threshold below the default review threshold lowers the review band, as roster.yml's threshold does", () => {
     const other = copy();
     const run = cli([...US, "dedupe", "--threshold", "0.4"], { cwd: other });
     expect(run.code, run.stderr).toBe(0);
@@ -416,10 +410,8 @@ describe("dedupe files (the filter)", () => {
     expect(toStdout.stderr).toMatch(/^32 records in 26 clusters/m);
   });
 
-  // BUG: the file filter stores no model, yet its summary says "trained a new model (files): roster dedupe
-  // --show-model prints it"; --show-model then shows the store's model (or fails for want of a store).
-  it.fails("the summary does not point to --show-model for a model that was never stored", () => {
-    expect(toStdout.stderr).toMatch(/trained a new model/);
+  it("the summary does not point to --show-model for a model that was never stored", () => {
+    expect(toStdout.stderr).toMatch(/trained a model on these files/);
     expect(toStdout.stderr).not.toMatch(/--show-model/);
   });
 

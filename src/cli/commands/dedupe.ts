@@ -53,6 +53,10 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
     ...(flags.threshold !== undefined ? { threshold: flags.threshold } : {}),
     ...(flags.reviewThreshold !== undefined ? { reviewThreshold: flags.reviewThreshold } : {}),
   };
+  // --threshold alone below the review threshold takes the review band down with it (as roster.yml does).
+  if (flags.threshold !== undefined && flags.reviewThreshold === undefined && settings.reviewThreshold > settings.threshold) {
+    settings.reviewThreshold = settings.threshold;
+  }
   if (settings.reviewThreshold > settings.threshold) {
     throw new UsageError(`--review-threshold ${settings.reviewThreshold} is above the threshold ${settings.threshold}`);
   }
@@ -124,14 +128,18 @@ export async function dedupeCommand(files: string[], raw: Record<string, unknown
 
 function printSummary(terminal: Terminal, result: DedupeResult): void {
   const c = terminal.color;
+  if (result.records === 0) {
+    terminal.info("no current records to deduplicate: roster import some first");
+    return;
+  }
   if (result.run === "unchanged") {
     terminal.info(
       `nothing new since the last dedupe: ${count(result.records, "record")} in ${count(result.clusters.count, "cluster")}, nothing written`,
     );
     return;
   }
-  if (result.trained)
-    terminal.info(c.dim(`trained a new model (${result.retrainReason ?? "files"}): roster dedupe --show-model prints it`));
+  if (result.trained && result.mode === "files") terminal.info(c.dim("trained a model on these files (files mode: not stored)"));
+  else if (result.trained) terminal.info(c.dim(`trained a new model (${result.retrainReason}): roster dedupe --show-model prints it`));
   if (result.unusedComparisons.length > 0)
     terminal.info(c.dim(`not compared (no record fills them): ${result.unusedComparisons.join(", ")}`));
   const rules = result.rules.filter((rule) => rule.used);
@@ -207,16 +215,16 @@ const fixed = (value: number | null, digits = 2) => (value === null ? "" : value
 const probabilityText = (value: number | null) => (value === null ? "" : value < 0.001 ? value.toExponential(2) : value.toFixed(4));
 
 function printModel(terminal: Terminal, model: DedupeModel, id: number, trainedAt: string): void {
-  const c = terminal.color;
-  terminal.info(
+  const c = terminal.stdoutColor;
+  terminal.out(
     `model ${id}, trained ${trainedAt} on ${count(model.records, "record")}; prior ${model.prior.toExponential(3)} (weight ${fixed(Math.log2(model.prior / (1 - model.prior)))})`,
   );
   const width = Math.max(10, ...model.comparisons.flatMap((comparison) => comparison.levels.map((level) => level.label.length)));
   for (const comparison of model.comparisons) {
-    terminal.info(c.bold(comparison.name));
+    terminal.out(c.bold(comparison.name));
     for (const level of comparison.levels.slice(1)) {
       const weight = level.weight >= 0 ? c.green(fixed(level.weight).padStart(7)) : c.red(fixed(level.weight).padStart(7));
-      terminal.info(
+      terminal.out(
         `  ${level.label.padEnd(width)}  m ${probabilityText(level.m).padStart(9)}  u ${probabilityText(level.u).padStart(9)}  weight ${weight}${level.tf ? c.dim(`  tf on ${level.tf}`) : ""}`,
       );
     }
@@ -242,9 +250,9 @@ function modelJson(model: DedupeModel) {
 }
 
 function printExplanation(terminal: Terminal, explanation: Explanation): void {
-  const c = terminal.color;
+  const c = terminal.stdoutColor;
   const [a, b] = explanation.records;
-  terminal.info(c.bold(`records ${a} and ${b}`) + c.dim(` (model ${explanation.modelId})`));
+  terminal.out(c.bold(`records ${a} and ${b}`) + c.dim(` (model ${explanation.modelId})`));
   const rows: string[][] = [["step", "record " + a, "record " + b, "level", "m", "u", "weight", "tf adj.", "total"]];
   rows.push(["prior", "", "", "", "", "", fixed(explanation.priorWeight), "", fixed(explanation.priorWeight)]);
   for (const step of explanation.steps) {
@@ -267,15 +275,15 @@ function printExplanation(terminal: Terminal, explanation: Explanation): void {
     const line = row
       .map((cell, column) => (column >= 4 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number)))
       .join("  ");
-    terminal.info(index === 0 ? c.bold(line) : line);
+    terminal.out(index === 0 ? c.bold(line) : line);
   });
-  terminal.info(
+  terminal.out(
     `match weight ${fixed(explanation.weight)} → match probability ${c.bold(explanation.probability.toFixed(6))}${explanation.decision ? ` (stored as ${explanation.decision})` : ""}`,
   );
-  if (explanation.blockingRule) terminal.info(`found by blocking rule: ${explanation.blockingRule}`);
+  if (explanation.blockingRule) terminal.out(`found by blocking rule: ${explanation.blockingRule}`);
   else {
-    terminal.info(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));
-    for (const rule of explanation.whyNot) terminal.info(`  ${rule.rule}: ${rule.differs.join("; ")}`);
+    terminal.out(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));
+    for (const rule of explanation.whyNot) terminal.out(`  ${rule.rule}: ${rule.differs.join("; ")}`);
   }
 }
 

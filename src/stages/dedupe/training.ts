@@ -42,6 +42,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 const FLOOR = 1e-6;
+const PSEUDO_MATCHES = 0.5;
 
 export function estimateU(
   table: RecordTable,
@@ -155,8 +156,11 @@ export function expectationMaximisation(
       let sum = 0;
       for (let level = 1; level < levels.length; level++) sum += levels[level] as number;
       if (sum <= 0) continue; // no pair of this session has the comparison filled: keep what we had
+      // Half a pseudo-match per level: a level no match of a small training set happened to reach gets a small m,
+      // not one that vetoes every later pair reaching it; on thousands of matches it changes nothing.
+      const smoothed = sum + PSEUDO_MATCHES * (levels.length - 1);
       for (let level = 1; level < levels.length; level++) {
-        const next = Math.max((levels[level] as number) / sum, FLOOR);
+        const next = Math.max(((levels[level] as number) + PSEUDO_MATCHES) / smoothed, FLOOR);
         change = Math.max(change, Math.abs(next - ((m[c] as number[])[level] as number)));
         (m[c] as number[])[level] = next;
       }
@@ -237,6 +241,9 @@ export function train(
   const { lambda } = expectationMaximisation(all, u, { m, lambda: 0.5 }, new Array(comparisons.length).fill(false));
   const n = table.size;
   const allPairs = (n * (n - 1)) / 2;
-  const prior = allPairs > 0 ? Math.min(Math.max((lambda * candidates.count) / allPairs, 1e-12), 0.5) : 0.5;
+  // At least one match expected: a first run on one clean source (no candidates) must not leave a model that
+  // calls every later pair a non-match.
+  const expectedMatches = Math.max(lambda * candidates.count, 1);
+  const prior = allPairs > 0 ? Math.min(expectedMatches / allPairs, 0.5) : 0.5;
   return { m, u, prior, report };
 }
