@@ -31,6 +31,8 @@ roster(["import", ...files]);
 roster(["normalize"]);
 // The demo data is messy on purpose: report what validate finds without failing the demo.
 roster(["validate", "--fail-on", "never"]);
+// Fuzzy matching across the five exports: the same person, whatever the script, spelling or format.
+roster(["dedupe"]);
 
 const db = new Database(store, { readonly: true });
 const show = (title, sql) => {
@@ -40,8 +42,15 @@ const show = (title, sql) => {
 show("Rows per source (records):", "SELECT source, count(*) AS records FROM current_records GROUP BY source ORDER BY source");
 show("Rejected rows (rejects):", "SELECT b.source, r.line, r.reason FROM rejects r JOIN batches b ON b.id = r.batch_id");
 show(
-  "One person, five exports, after normalize (dedupe and merge come next):",
-  "SELECT source, source_id, full_name AS name, name_key, email_key, phone, birth_date FROM current_records WHERE name_key = 'wei zhang' ORDER BY source",
+  "One person, five exports, one cluster after dedupe (merge into one golden record comes next):",
+  `SELECT cluster_id, source, source_id, full_name AS name, email, phone, birth_date FROM current_records
+   WHERE cluster_id = (SELECT cluster_id FROM current_records WHERE name_key = 'wei zhang' AND source = 'crm' ORDER BY id LIMIT 1)
+   ORDER BY source`,
+);
+show(
+  "Clusters that span sources:",
+  `SELECT count(*) AS clusters, sum(n) AS records FROM (SELECT cluster_id, count(*) AS n FROM current_records
+   GROUP BY cluster_id HAVING count(DISTINCT source) > 1)`,
 );
 db.close();
 console.log(`\nThe store is ${store}. Explore it with: sqlite3 ${store} "SELECT * FROM records LIMIT 5"`);

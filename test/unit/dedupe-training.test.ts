@@ -196,8 +196,8 @@ describe("estimateU", () => {
 
   it("random pairs of strangers are almost all 'else'; an exact level too rare to count gets 1/n from the value shares", () => {
     const { table, comparisons } = compiled(strangers(80));
-    const { u, pairs } = estimateU(table, comparisons, { seed: 1, budget: 20_000, minPerLevel: 100 });
-    expect(pairs).toBe(20_000); // some levels are never seen: the budget is spent
+    const { u, pairs } = estimateU(table, comparisons, { seed: 1, budget: 2_000, minPerLevel: 100 });
+    expect(pairs).toBe(2_000); // some levels are never seen: the budget is spent
     const email = u[specs.findIndex((spec) => spec.name === "email")] as number[];
     // 80 distinct emails: two random records share one with chance sum (1/80)^2 * 80.
     expect(email[1]).toBeCloseTo(1 / 80, 12);
@@ -238,6 +238,13 @@ describe("estimateU", () => {
     expect(Math.abs((family[1] as number) - expected)).toBeLessThan(0.01);
   });
 
+  it("counts every pair once when there are no more pairs than the budget (seed-independent)", () => {
+    const { table, comparisons } = compiled(strangers(50, { name: "Müller", every: 3 }));
+    const first = estimateU(table, comparisons, { seed: 1, budget: 5_000, minPerLevel: 100 });
+    expect(first.pairs).toBe((50 * 49) / 2);
+    expect(estimateU(table, comparisons, { seed: 2, budget: 5_000, minPerLevel: 100 })).toEqual(first);
+  });
+
   it("samples nothing when no level asks for a pair (minPerLevel 0)", () => {
     const { table, comparisons } = compiled([
       { given_name: "Anna", family_name: "Weber", email: "anna@example.de", birth_date: "1980-01-01" },
@@ -249,7 +256,7 @@ describe("estimateU", () => {
 
   it("same seed, same u; another seed samples other pairs", () => {
     const { table, comparisons } = compiled(strangers(50, { name: "Müller", every: 3 }));
-    const options = { seed: 42, budget: 5_000, minPerLevel: 100 };
+    const options = { seed: 42, budget: 1_000, minPerLevel: 100 }; // fewer than the 1,225 pairs: sampled
     const first = estimateU(table, comparisons, options);
     expect(estimateU(table, comparisons, options)).toEqual(first);
     expect(estimateU(table, comparisons, { ...options, seed: 43 }).u).not.toEqual(first.u);

@@ -54,7 +54,20 @@ export function estimateU(
   const n = table.size;
   let sampled = 0;
   const enough = () => counts.every((levels) => levels.every((count, level) => level === 0 || count >= minPerLevel));
-  if (n >= 2) {
+  const allPairs = (n * (n - 1)) / 2;
+  if (n >= 2 && allPairs <= budget && !enough()) {
+    // Few records: every pair once, rather than the budget in random draws of the same few pairs.
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        comparisons.forEach((comparison, c) => {
+          const levels = counts[c] as Float64Array;
+          const level = comparison.level(i, j);
+          levels[level] = (levels[level] as number) + 1;
+        });
+        sampled++;
+      }
+    }
+  } else if (n >= 2) {
     const round = 50_000;
     while (sampled < budget && !enough()) {
       for (let k = 0; k < round && sampled < budget; k++) {
