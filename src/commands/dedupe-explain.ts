@@ -68,7 +68,7 @@ export function runExplain(options: DedupeOptions, references: [string, string])
       if (id === undefined) {
         throw new UsageError(
           `--explain: no current record ${JSON.stringify(reference)}`,
-          "give a record id or source:source_id (roster export records lists them)",
+          'give a record id or source:source_id (sqlite3 STORE "SELECT id, source, source_id FROM current_records" lists them)',
         );
       }
       return id;

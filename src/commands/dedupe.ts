@@ -94,10 +94,21 @@ export interface DedupeResult {
   out?: string | undefined;
 }
 
-/** What decides whether stored pairs and the model still apply: a change means a full run (and a new model). */
+/**
+ * What decides whether the stored model and pairs still apply: a change of `model` trains a new model; a change
+ * of `thresholds` only scores every pair again with the stored one (which pairs are kept and decided depends on them).
+ */
 export function settingsKey(settings: DedupeSettings): string {
   const { comparisons, blockingRules, threshold, reviewThreshold, maxBlockSize, seed } = settings;
-  return JSON.stringify({ comparisons, blockingRules, threshold, reviewThreshold, maxBlockSize, seed });
+  return JSON.stringify({ model: { comparisons, blockingRules, maxBlockSize, seed }, thresholds: { threshold, reviewThreshold } });
+}
+
+function modelPart(key: string): string {
+  try {
+    return JSON.stringify((JSON.parse(key) as { model?: unknown }).model ?? key);
+  } catch {
+    return key;
+  }
 }
 
 export async function runDedupe(options: DedupeOptions, io: DedupeIo): Promise<DedupeResult> {
@@ -111,6 +122,8 @@ export async function runDedupe(options: DedupeOptions, io: DedupeIo): Promise<D
 async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<DedupeResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
+  if (options.source)
+    throw new UsageError("--source names the rows of files; dedupe matches every current record of the store", "give no --source");
   const first = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const missing = unnormalizedCount(first.db);
   first.db.close();
@@ -144,7 +157,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     let retrainReason: string | undefined;
     if (options.retrain) retrainReason = "--retrain";
     else if (!stored || !run) retrainReason = "first run";
-    else if (run.settings !== key) retrainReason = "dedupe settings changed";
+    else if (modelPart(run.settings) !== modelPart(key)) retrainReason = "dedupe settings changed";
     else if (stored.model.records * 2 < table.size) {
       retrainReason = `the store has grown from ${number(stored.model.records)} to ${count(table.size, "record")} since the model was trained`;
     } else {
@@ -153,7 +166,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       if (now.join() !== had.join()) retrainReason = `the records now fill other fields (comparisons: ${now.join(", ")})`;
     }
     const model = retrainReason ? undefined : stored?.model;
-    const full = model === undefined || options.full;
+    const full = model === undefined || options.full || run?.settings !== key;
 
     const current = new Set<number>();
     for (const id of ids) current.add(id);
@@ -251,7 +264,19 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       mode: full ? "full" : "incremental",
       startedAt,
       settings: key,
-      summary: () => ({ ...result, store: undefined }),
+      summary: () => ({
+        run: result.run,
+        records: result.records,
+        scored: result.scored,
+        trained: result.trained,
+        candidate_pairs: result.candidates,
+        pairs_by_rule: Object.fromEntries(result.rules.filter((rule) => rule.used).map((rule) => [rule.name, rule.pairs])),
+        matches: result.matches,
+        review_pairs: result.review,
+        clusters: result.clusters.count,
+        clusters_split: result.clusters.split.length,
+        phases: outcome.phases,
+      }),
       stale,
       pairs: pairRows(outcome, ids, settings),
       fingerprints: { ids: fingerprintIds, values: fingerprintValues },

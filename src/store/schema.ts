@@ -197,7 +197,7 @@ export const MIGRATIONS: readonly Migration[] = [
     started_at  TEXT NOT NULL,
     finished_at TEXT NOT NULL,
     mode        TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
-    settings    TEXT NOT NULL,             -- JSON: blocking rules and thresholds (a change means a full run)
+    settings    TEXT NOT NULL,             -- JSON: {model: comparisons, rules, block limit, seed (a change retrains), thresholds}
     summary     TEXT NOT NULL              -- JSON: counts per rule, matches, clusters, seconds per phase
   );
   -- One row per scored candidate pair at or above the review threshold; record_a < record_b.

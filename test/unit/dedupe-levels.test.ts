@@ -208,7 +208,11 @@ levelCases("address", [
   ["same street address", place("12, Rue De La Paix", "75 002", "PARIS", "FR"), place("12 rue de la Paix", "75002", "Paris", "FR")],
   // Line 2 differs but line 1 is the street: still the same street address.
   ["same street address", place("12 Main St", "94105", null), { ...place("12 Main St", "94105", null), address_line2: "Apt 4" }],
-  ["most address words shared", place("12 Main St", "94105", "San Francisco"), place("Apt 4, 12 Main St", "94110", "San Francisco")],
+  [
+    "most address words shared (both lines)",
+    place("12 Main St", "94105", "San Francisco"),
+    place("Apt 4, 12 Main St", "94110", "San Francisco"),
+  ],
   ["same postal code and street number", place("12 Main St", "94105", "San Francisco"), place("12 Market St", "94105", "San Francisco")],
   ["same postal code", place("Hauptstraße 12", "10115", "Berlin", "DE"), place("Gartenweg 3", "10115", "Berlin", "DE")],
   ["same postal code", place(null, "10115", null, "DE"), place("Gartenweg 3", "10115", "Berlin", "DE")],

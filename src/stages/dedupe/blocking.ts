@@ -41,6 +41,8 @@ export interface CandidatePairs {
   count: number;
   rules: RuleReport[];
   capped: CappedBlock[];
+  /** Per rule (by index): each row's key, -1 when missing or in a capped block; undefined for rules not used or sorted. */
+  keys: (Int32Array | undefined)[];
 }
 
 export interface BlockingOptions {
@@ -137,6 +139,7 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
     return false;
   };
   const sortedSeen = new Set<number>();
+  const keysByRule: (Int32Array | undefined)[] = rules.map(() => undefined);
 
   rules.forEach((rule, index) => {
     const reason = unusable(table, rule);
@@ -178,6 +181,7 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
         capped.push({ rule: rule.name, features: rule.on.join(" + "), value, records: largestSize, values: cappedValues });
       }
       earlier.push(keys);
+      keysByRule[index] = keys;
     }
     report.pairs = buffer.count - before;
   });
@@ -188,6 +192,7 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
     count: buffer.count,
     rules: reports,
     capped,
+    keys: keysByRule,
   };
 }
 

@@ -9,7 +9,7 @@ import { blockPairs, type CappedBlock, type RuleReport } from "./blocking.js";
 import type { RecordTable } from "./features.js";
 import { type CompiledComparison, compileComparison } from "./levels.js";
 import { buildModel, type DedupeModel, PairScorer, probabilityOf } from "./model.js";
-import type { ComparisonSpec, DedupeSettings } from "./spec.js";
+import type { ComparisonSpec, DedupeSettings, FeatureName } from "./spec.js";
 import { type TrainingReport, train } from "./training.js";
 import { comparisonVectors } from "./vectors.js";
 
@@ -55,7 +55,8 @@ export interface DedupeRunOptions {
 
 /** The comparisons a run uses: a stored model's, else those whose feature some record fills. */
 export function usableComparisons(specs: readonly ComparisonSpec[], table: RecordTable): { used: ComparisonSpec[]; unused: string[] } {
-  const used = specs.filter((spec) => table.has(spec.feature) && table.column(spec.feature).filled >= 2);
+  const filled = (feature: FeatureName) => table.has(feature) && table.column(feature).filled >= 2;
+  const used = specs.filter((spec) => [spec.feature, ...(spec.features ?? [])].some(filled));
   return { used, unused: specs.filter((spec) => !used.includes(spec)).map((spec) => spec.name) };
 }
 

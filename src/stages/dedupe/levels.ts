@@ -96,10 +96,15 @@ const FACTORIES: { [K in LevelKind]: LevelFactory<K> } = {
     (level, { column }) =>
     (i, j) =>
       Math.abs(dayOf(column, i) - dayOf(column, j)) <= level.days,
-  token_overlap:
-    (level, { own }) =>
-    (i, j) =>
-      both(own, i, j) && tokenOverlap(value(own, i) as string, value(own, j) as string) >= level.min,
+  token_overlap: (level, { own, table }) => {
+    if (!level.plus) return (i, j) => both(own, i, j) && tokenOverlap(value(own, i) as string, value(own, j) as string) >= level.min;
+    const plus = table.column(level.plus);
+    const words = (row: number) => {
+      const extra = value(plus, row);
+      return extra === null ? (value(own, row) as string) : `${value(own, row)} ${extra}`;
+    };
+    return (i, j) => both(own, i, j) && tokenOverlap(words(i), words(j)) >= level.min;
+  },
   prefix:
     (level, { own }) =>
     (i, j) => {
@@ -204,6 +209,7 @@ export function comparisonFeatures(spec: ComparisonSpec): FeatureName[] {
   const visit = (level: LevelSpec) => {
     if ("feature" in level && level.feature) features.add(level.feature);
     if (level.kind === "swapped") features.add(level.with);
+    if (level.kind === "token_overlap" && level.plus) features.add(level.plus);
     if (level.kind === "all") level.of.forEach(visit);
   };
   spec.levels.forEach(visit);

@@ -26,7 +26,7 @@ export const FEATURES = [
   "birth_month",
   "birth_year",
   "address",
-  "address_full",
+  "address_line2",
   "street_number",
   "house_number",
   "postal_code",
@@ -57,7 +57,8 @@ export type LevelSpec =
   | { kind: "swapped"; with: FeatureName; neutral?: boolean; label?: string }
   | { kind: "day_month_swapped"; label?: string }
   | { kind: "within_days"; days: number; label?: string }
-  | { kind: "token_overlap"; min: number; feature?: FeatureName; label?: string }
+  /** Share of words in common; `plus`: another feature's words join each side's (an address's second line). */
+  | { kind: "token_overlap"; min: number; feature?: FeatureName; plus?: FeatureName; label?: string }
   | { kind: "prefix"; length: number; feature?: FeatureName; label?: string }
   /** Every one of the levels listed holds (postal code and street number both the same). */
   | { kind: "all"; of: LevelSpec[]; label?: string };
@@ -120,7 +121,7 @@ export const DERIVED_FROM: Partial<Record<BuiltinFeature, BuiltinFeature[]>> = {
   birth_month: ["birth_date"],
   birth_year: ["birth_date"],
   street_number: ["address"],
-  address_full: ["address"],
+  address_line2: ["address"],
   house_number: ["address"],
 };
 
@@ -148,7 +149,7 @@ const NAME_LEVELS = (other: FeatureName, neutralSwap: boolean): LevelSpec[] => [
 
 /**
  * The default comparisons. Chinese names are compared as pinyin (features.ts folds 張偉, 张伟 and Zhang Wei to the
- * same tokens), so the name comparisons serve both scripts; `name_han` adds the evidence of the characters.
+ * same tokens), so the name comparisons serve both scripts (the characters only guard the swap level).
  */
 export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
   { name: "given_name", feature: "given", levels: NAME_LEVELS("family", false) },
@@ -199,7 +200,7 @@ export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
     features: ["address", "postal_code", "city"],
     levels: [
       { kind: "exact", tf: true, label: "same street address" },
-      { kind: "token_overlap", min: 0.75, feature: "address_full", label: "most address words shared" },
+      { kind: "token_overlap", min: 0.75, plus: "address_line2", label: "most address words shared (both lines)" },
       {
         kind: "all",
         of: [
@@ -227,7 +228,7 @@ export const DEFAULT_COMPARISONS: ComparisonSpec[] = [
 /**
  * The default blocking rules, in order: a pair is scored once, under the first rule that finds it. A rule is
  * used only when the records fill its features (blocking.ts). Chosen by each rule's marginal recall and its
- * pairs on the generated 1M set and FEBRL (BENCHMARKS.md, "Blocking rules"): every rule finds true pairs no
+ * pairs on the generated 1M set and FEBRL (BENCHMARKS.md, "Dedupe: blocking rules"): every rule finds true pairs no
  * other finds, and the union finds 99.7% of true pairs at about 4 candidate pairs per record. No
  * sorted-neighbourhood rule by default: its pairs depend on which other records sort in between, so an
  * incremental run could not end where a full run does (roster.yml can add one).

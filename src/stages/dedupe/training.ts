@@ -16,7 +16,7 @@
 import { type CandidatePairs, ruleKeys } from "./blocking.js";
 import type { RecordTable } from "./features.js";
 import { type CompiledComparison, comparisonFeatures } from "./levels.js";
-import { type BlockingRule, type EqualityRule, isSortedRule, relatedFeatures } from "./spec.js";
+import { type BlockingRule, isSortedRule, relatedFeatures } from "./spec.js";
 import { type ComparisonVectors, countVectors, distinctVectors, type VectorCounts } from "./vectors.js";
 
 /** Probabilities per comparison, per level (index 0, the null level, unused). */
@@ -211,9 +211,9 @@ export function train(
   const reads = comparisons.map((comparison) => comparisonFeatures(comparison.spec));
   const distinct = distinctVectors(vectors);
 
-  const usedRules = rules.filter((rule, index) => !isSortedRule(rule) && candidates.rules[index]?.used) as EqualityRule[];
-  for (const rule of usedRules) {
-    const keys = ruleKeys(table, rule);
+  for (const [index, rule] of rules.entries()) {
+    if (isSortedRule(rule) || !candidates.rules[index]?.used) continue;
+    const keys = candidates.keys[index] ?? ruleKeys(table, rule);
     const blocked = new Set(rule.on.flatMap((feature) => [...relatedFeatures(feature)]));
     const estimate = reads.map((features) => !features.some((feature) => blocked.has(feature)));
     if (!estimate.some(Boolean)) continue;

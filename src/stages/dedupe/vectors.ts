@@ -42,17 +42,23 @@ export interface DistinctVectors {
 
 export function distinctVectors(vectors: ComparisonVectors): DistinctVectors {
   const { levels, pairs, comparisons } = vectors;
-  const index = new Map<string, number>();
+  // A vector as a number (base 32 digits: levels are below 32) while that stays exact, else as a string.
+  const numeric = comparisons <= 10;
+  const index = new Map<number | string, number>();
   const distinct: Uint8Array[] = [];
   const ofPair = new Int32Array(pairs);
   for (let p = 0; p < pairs; p++) {
-    const slice = levels.subarray(p * comparisons, (p + 1) * comparisons);
-    const key = String.fromCharCode.apply(null, slice as unknown as number[]);
+    const offset = p * comparisons;
+    let key: number | string;
+    if (numeric) {
+      key = 0;
+      for (let c = 0; c < comparisons; c++) key = key * 32 + (levels[offset + c] as number);
+    } else key = String.fromCharCode.apply(null, levels.subarray(offset, offset + comparisons) as unknown as number[]);
     let at = index.get(key);
     if (at === undefined) {
       at = distinct.length;
       index.set(key, at);
-      distinct.push(slice.slice());
+      distinct.push(levels.slice(offset, offset + comparisons));
     }
     ofPair[p] = at;
   }
