@@ -34,7 +34,10 @@ for (const record of dedupeStoreRecords(db)) {
 const table = builder.build();
 const rules = [...DEFAULT_BLOCKING_RULES.filter((rule) => !isSortedRule(rule)), ...JSON.parse(extra)];
 const rows = new Map();
-person.forEach((p, row) => rows.set(p, [...(rows.get(p) ?? []), row]));
+for (const [row, p] of person.entries()) {
+  if (!rows.has(p)) rows.set(p, []);
+  rows.get(p).push(row);
+}
 const truePairs = [];
 for (const group of rows.values())
   for (let x = 0; x < group.length; x++) for (let y = x + 1; y < group.length; y++) truePairs.push([group[x], group[y]]);

@@ -475,8 +475,9 @@ describe("dedupe in the store: the first run", () => {
     const keys = ["count", "bySize", "largest", "split", "kept", "created", "joined"].sort();
     expect(Object.keys(first.clusters).sort()).toEqual(keys);
     const [row] = query<{ summary: string }>(store, "SELECT summary FROM dedupe_runs");
-    expect((row?.summary as string).length).toBeLessThan(2000);
-    const summary = JSON.parse(row?.summary as string) as Record<string, unknown>;
+    const text = row?.summary ?? "";
+    expect(text.length).toBeLessThan(2000);
+    const summary = JSON.parse(text) as Record<string, unknown>;
     expect(summary).toMatchObject({ run: "full", records: first.records, clusters: first.clusters.count, matches: first.matches });
     for (const key of Object.keys(summary)) expect(key).toMatch(/^[a-z0-9_]+$/);
   });
