@@ -13,9 +13,9 @@ import { readFileRecords } from "../pipeline/file-records.js";
 import { clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
-import { dedupeTable } from "../stages/dedupe/index.js";
+import { dedupeTableInTurns } from "../stages/dedupe/index.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
-import { type DedupeIo, type DedupeOptions, type DedupeResult, strongThreshold } from "./dedupe.js";
+import { type DedupeIo, type DedupeOptions, type DedupeResult, letInterruptsThrough, strongThreshold } from "./dedupe.js";
 import { clusterSizes, matchEdges } from "./dedupe-clusters.js";
 import { defaultSource } from "./import.js";
 import { OUTPUT_COLUMNS } from "./normalize-files.js";
@@ -66,7 +66,10 @@ export async function dedupeFiles(options: DedupeOptions, io: DedupeIo): Promise
   const progress = await io.terminal.progress("dedupe");
   try {
     const { settings } = options;
-    const outcome = dedupeTable(table, settings, { phase: (phase) => progress.update(`dedupe: ${phase} (${rows.length} rows)`) });
+    const outcome = await dedupeTableInTurns(table, settings, {
+      pause: letInterruptsThrough,
+      phase: (phase) => progress.update(`dedupe: ${phase} (${rows.length} rows)`),
+    });
     const edges = matchEdges(outcome, settings.threshold);
     const clustering = clusterRecords(table.size, edges, {
       threshold: settings.threshold,

@@ -15,7 +15,7 @@ import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
-import { type DedupeOutcome, dedupeTable, usableComparisons } from "../stages/dedupe/index.js";
+import { type DedupeOutcome, dedupeTableInTurns, usableComparisons } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
 import {
@@ -148,7 +148,10 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     for (const record of dedupeStoreRecords(db)) {
       fingerprints.push(builder.add(record.id, record));
       previousClusters.push(record.clusterId);
-      if (fingerprints.length % 50_000 === 0) progress.update(`dedupe: reading records: ${number(fingerprints.length)}`);
+      if (fingerprints.length % 50_000 === 0) {
+        progress.update(`dedupe: reading records: ${number(fingerprints.length)}`);
+        await letInterruptsThrough();
+      }
     }
     const table = builder.build();
     const ids = table.recordIds;
@@ -206,11 +209,13 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       };
     }
 
-    const outcome = dedupeTable(table, settings, {
+    const outcome = await dedupeTableInTurns(table, settings, {
+      pause: letInterruptsThrough,
       model,
       dirty: full ? undefined : dirty,
       phase: (name) => progress.update(`dedupe: ${name} (${count(table.size, "record")})`),
     });
+    await letInterruptsThrough();
     progress.update("dedupe: clustering");
     const clusterStarted = performance.now();
     const stale = full ? [] : [...forget, ...ids.filter((_, row) => dirty[row] === 1)];
@@ -254,6 +259,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       seconds: 0,
     };
 
+    await letInterruptsThrough();
     progress.update("dedupe: writing");
     const writeStarted = performance.now();
     const fingerprintIds = full ? ids : ids.filter((_, row) => dirty[row] === 1);
@@ -302,6 +308,12 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     db.close();
   }
 }
+
+/**
+ * A turn of the event loop between phases: on a terminal the spinner's interrupt handler runs there, so Ctrl-C
+ * stops the run within one phase (seconds at a million records) instead of after the last one.
+ */
+export const letInterruptsThrough = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Edges this strong are never cut by the chaining guard. */
 export function strongThreshold(threshold: number): number {

@@ -150,6 +150,19 @@ describe.skipIf(!hasTmux)("Ctrl-C in a terminal (tmux)", () => {
     expect(readdirSync(dir)).toEqual([]);
   }, 120_000);
 
+  it("dedupe the store: exit 130 within a phase, no run, no pairs and no cluster ids written", async () => {
+    const { dir, store } = withStore();
+    // The records are normalized first (its ranges commit as they go); the interrupt comes in dedupe's own phases.
+    const code = await interruptInTerminal(dir, ["dedupe"], (screen) =>
+      /dedupe: (reading records: [\d,]+|blocking|comparing|training)/.test(screen),
+    );
+    expect(code).toBe(130);
+    expect(query(store, "PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
+    expect(count(store, "SELECT count(*) AS n FROM dedupe_runs")).toBe(0);
+    expect(count(store, "SELECT count(*) AS n FROM pairs")).toBe(0);
+    expect(count(store, "SELECT count(*) AS n FROM records WHERE cluster_id IS NOT NULL")).toBe(0);
+  }, 180_000);
+
   it("validate the store: exit 130, no report file, no run recorded", async () => {
     const { dir, store } = withStore();
     const code = await interruptInTerminal(dir, ["validate", "--out", "report.txt"], counting(/validating: [\d,]+ of/));

@@ -64,7 +64,11 @@ export function compileAll(specs: readonly ComparisonSpec[], table: RecordTable)
   return specs.map((spec) => compileComparison(spec, table));
 }
 
-export function dedupeTable(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions = {}): DedupeOutcome {
+/**
+ * The phases one after another, as a generator that yields between them: dedupeTable runs it straight through,
+ * dedupeTableInTurns lets the event loop run between phases (an interrupt on a terminal is handled there).
+ */
+function* dedupePhases(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions): Generator<string, DedupeOutcome> {
   const phases: Record<string, number> = {};
   let started = performance.now();
   const lap = (name: string) => {
@@ -75,12 +79,14 @@ export function dedupeTable(table: RecordTable, settings: DedupeSettings, option
   options.phase?.("blocking");
   const candidates = blockPairs(table, settings.blockingRules, { maxBlockSize: settings.maxBlockSize, dirty: options.dirty });
   lap("blocking");
+  yield "blocking";
 
   const { used, unused } = options.model ? { used: options.model.specs, unused: [] } : usableComparisons(settings.comparisons, table);
   const comparisons = compileAll(used, table);
   options.phase?.("comparing");
   const vectors = comparisonVectors(comparisons, candidates.a, candidates.b, candidates.count);
   lap("comparing");
+  yield "comparing";
 
   let model = options.model;
   let training: TrainingReport | undefined;
@@ -90,6 +96,7 @@ export function dedupeTable(table: RecordTable, settings: DedupeSettings, option
     model = buildModel(used, table, parameters, settings.seed);
     training = parameters.report;
     lap("training");
+    yield "training";
   }
 
   options.phase?.("scoring");
@@ -133,4 +140,26 @@ export function dedupeTable(table: RecordTable, settings: DedupeSettings, option
     phases,
     scorer,
   };
+}
+
+export function dedupeTable(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions = {}): DedupeOutcome {
+  const phases = dedupePhases(table, settings, options);
+  for (;;) {
+    const step = phases.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** dedupeTable, letting the event loop run between phases (`pause` resolves when it may go on). */
+export async function dedupeTableInTurns(
+  table: RecordTable,
+  settings: DedupeSettings,
+  options: DedupeRunOptions & { pause: () => Promise<void> },
+): Promise<DedupeOutcome> {
+  const phases = dedupePhases(table, settings, options);
+  for (;;) {
+    const step = phases.next();
+    if (step.done) return step.value;
+    await options.pause();
+  }
 }
