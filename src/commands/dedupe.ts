@@ -328,9 +328,15 @@ function countAtLeast(outcome: DedupeOutcome, threshold: number): number {
 
 function pairRows(outcome: DedupeOutcome, ids: Float64Array, settings: DedupeSettings) {
   const { pairs } = outcome;
+  // In key order (rows follow record ids): `pairs` is clustered on (record_a, record_b), and appending in order
+  // writes each page once instead of splitting pages all over the table.
+  const order = Array.from({ length: pairs.count }, (_, k) => k).sort(
+    (x, y) => (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number),
+  );
   return {
     count: pairs.count,
-    row: (k: number): [number, number, number, number, string, string, "match" | "review"] => {
+    row: (index: number): [number, number, number, number, string, string, "match" | "review"] => {
+      const k = order[index] as number;
       const probability = pairs.probability[k] as number;
       return [
         ids[pairs.a[k] as number] as number,
