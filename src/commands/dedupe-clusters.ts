@@ -57,16 +57,28 @@ export function matchEdges(
 export function pairExplanation(outcome: DedupeOutcome, k: number): string {
   const { pairs, model, scorer } = outcome;
   const width = pairs.comparisons;
-  const parts: string[] = [];
+  const names = quotedNames(model);
+  let json = "";
   for (let c = 0; c < width; c++) {
     const level = pairs.levels[k * width + c] as number;
     if (level === 0) continue;
     const comparison = model.comparisons[c];
     if (!comparison) continue;
     const weight = (comparison.levels[level]?.weight ?? 0) + scorer.adjustment(c, level, pairs.a[k] as number);
-    parts.push(`${JSON.stringify(comparison.name)}:[${level},${Math.round(weight * 100) / 100}]`);
+    json += `${json === "" ? "{" : ","}${names[c]}:[${level},${Math.round(weight * 100) / 100}]`;
   }
-  return `{${parts.join(",")}}`;
+  return json === "" ? "{}" : `${json}}`;
+}
+
+/** The comparisons' names as JSON strings, made once per model (every stored pair repeats them). */
+const quoted = new WeakMap<object, string[]>();
+function quotedNames(model: DedupeOutcome["model"]): string[] {
+  let names = quoted.get(model);
+  if (!names) {
+    names = model.comparisons.map((comparison) => JSON.stringify(comparison.name));
+    quoted.set(model, names);
+  }
+  return names;
 }
 
 const SIZE_BANDS: [string, number, number][] = [

@@ -217,7 +217,6 @@ export const MIGRATIONS: readonly Migration[] = [
     record_id   INTEGER PRIMARY KEY REFERENCES records(id),
     fingerprint INTEGER NOT NULL           -- hash of the values dedupe compares: a changed record is scored again
   );
-  CREATE INDEX records_by_cluster ON records(cluster_id) WHERE cluster_id IS NOT NULL;
   `,
 ];
 

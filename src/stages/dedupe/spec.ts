@@ -277,7 +277,7 @@ export const DEFAULT_SETTINGS: DedupeSettings = {
   threshold: 0.95,
   reviewThreshold: 0.5,
   maxBlockSize: 500,
-  uPairBudget: 1_000_000,
+  uPairBudget: 500_000,
   uMinPerLevel: 100,
   seed: 20261201,
 };
