@@ -214,7 +214,7 @@ Examples:
       .option("--explain <records...>", "explain the score of two records: ids or source:source_id (store)")
       .option("--show-model", "print the stored model: m, u and the weight of every level (store)"),
     "--format",
-    SOURCE_FILTERS,
+    "with files: the rows' source name (default: the file name without extension); the store is matched whole",
   )
     .addHelpText(
       "after",

@@ -8,7 +8,7 @@
 import { UsageError } from "../errors.js";
 import { ruleFor } from "../stages/dedupe/blocking.js";
 import { type RecordTable, RecordTableBuilder } from "../stages/dedupe/features.js";
-import { compileAll } from "../stages/dedupe/index.js";
+import { compileAll, missingFeatures } from "../stages/dedupe/index.js";
 import { type DedupeModel, PairScorer, priorWeight, probabilityOf } from "../stages/dedupe/model.js";
 import { type BlockingRule, isSortedRule, ruleFeatures } from "../stages/dedupe/spec.js";
 import { dedupeStoreRecords, findRecordId, latestModel, storedPair } from "../store/dedupe.js";
@@ -78,6 +78,9 @@ export function runExplain(options: DedupeOptions, references: [string, string])
     const order = ids[0] < ids[1] ? ids : ([ids[1], ids[0]] as [number, number]);
     for (const record of dedupeStoreRecords(db, order)) builder.add(record.id, record);
     const table = builder.build();
+    if (missingFeatures(stored.model.specs, table).length > 0) {
+      throw new UsageError("the stored dedupe model was made by another version of roster", "run roster dedupe --retrain first");
+    }
     const pair = storedPair(db, order[0], order[1]);
     return explainPair(table, stored.model, stored.id, options.settings.blockingRules, pair);
   } finally {

@@ -15,7 +15,7 @@ import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
-import { type DedupeOutcome, dedupeTableInTurns, usableComparisons } from "../stages/dedupe/index.js";
+import { type DedupeOutcome, dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
 import {
@@ -161,6 +161,8 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     if (options.retrain) retrainReason = "--retrain";
     else if (!stored || !run) retrainReason = "first run";
     else if (modelPart(run.settings) !== modelPart(key)) retrainReason = "dedupe settings changed";
+    else if (missingFeatures(stored.model.specs, table).length > 0)
+      retrainReason = "the stored model was made by another version of roster";
     else if (stored.model.records * 2 < table.size) {
       retrainReason = `the store has grown from ${number(stored.model.records)} to ${count(table.size, "record")} since the model was trained`;
     } else {

@@ -1,4 +1,5 @@
 /** `roster dedupe`: the commander adapter, and the summary, --explain and --show-model output (terminal / JSON). */
+import stringWidth from "string-width";
 import { z } from "zod";
 import { auditArgs } from "../../commands/audit-args.js";
 import { type DedupeOptions, type DedupeResult, runDedupe } from "../../commands/dedupe.js";
@@ -268,13 +269,10 @@ function printExplanation(terminal: Terminal, explanation: Explanation): void {
       fixed(step.cumulative),
     ]);
   }
-  const clip = (text: string) => (text.length > 28 ? `${text.slice(0, 27)}…` : text);
-  const cells = rows.map((row) => row.map(clip));
-  const widths = (cells[0] as string[]).map((_, column) => Math.max(...cells.map((row) => (row[column] as string).length)));
+  const cells = rows.map((row) => row.map((cell) => clip(cell, 28)));
+  const widths = (cells[0] as string[]).map((_, column) => Math.max(...cells.map((row) => stringWidth(row[column] as string))));
   cells.forEach((row, index) => {
-    const line = row
-      .map((cell, column) => (column >= 4 ? cell.padStart(widths[column] as number) : cell.padEnd(widths[column] as number)))
-      .join("  ");
+    const line = row.map((cell, column) => pad(cell, widths[column] as number, column >= 4)).join("  ");
     terminal.out(index === 0 ? c.bold(line) : line);
   });
   terminal.out(
@@ -285,6 +283,23 @@ function printExplanation(terminal: Terminal, explanation: Explanation): void {
     terminal.out(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));
     for (const rule of explanation.whyNot) terminal.out(`  ${rule.rule}: ${rule.differs.join("; ")}`);
   }
+}
+
+/** Cut to at most `columns` terminal columns (Chinese characters take two). */
+function clip(text: string, columns: number): string {
+  if (stringWidth(text) <= columns) return text;
+  let out = "";
+  for (const character of text) {
+    if (stringWidth(`${out}${character}…`) > columns) break;
+    out += character;
+  }
+  return `${out}…`;
+}
+
+/** Padded to `columns` terminal columns, on the left for numbers. */
+function pad(text: string, columns: number, left: boolean): string {
+  const fill = " ".repeat(Math.max(0, columns - stringWidth(text)));
+  return left ? fill + text : text + fill;
 }
 
 function explanationJson(explanation: Explanation) {

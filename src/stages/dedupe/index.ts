@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { blockPairs, type CappedBlock, type RuleReport } from "./blocking.js";
 import type { RecordTable } from "./features.js";
-import { type CompiledComparison, compileComparison } from "./levels.js";
+import { type CompiledComparison, comparisonFeatures, compileComparison } from "./levels.js";
 import { buildModel, type DedupeModel, PairScorer, probabilityOf } from "./model.js";
 import type { ComparisonSpec, DedupeSettings, FeatureName } from "./spec.js";
 import { type TrainingReport, train } from "./training.js";
@@ -58,6 +58,11 @@ export function usableComparisons(specs: readonly ComparisonSpec[], table: Recor
   const filled = (feature: FeatureName) => table.has(feature) && table.column(feature).filled >= 2;
   const used = specs.filter((spec) => [spec.feature, ...(spec.features ?? [])].some(filled));
   return { used, unused: specs.filter((spec) => !used.includes(spec)).map((spec) => spec.name) };
+}
+
+/** Features a model's comparisons read that this table lacks (a model stored by another version of roster). */
+export function missingFeatures(specs: readonly ComparisonSpec[], table: RecordTable): FeatureName[] {
+  return [...new Set(specs.flatMap((spec) => comparisonFeatures(spec)))].filter((feature) => !table.has(feature));
 }
 
 export function compileAll(specs: readonly ComparisonSpec[], table: RecordTable): CompiledComparison[] {
