@@ -8,6 +8,7 @@
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { type DedupeOptions, type DedupeResult, runDedupe } from "../../src/commands/dedupe.js";
@@ -726,6 +727,24 @@ describe("dedupe --explain and --show-model", () => {
       expect(levels.reduce((sum, level) => sum + level.m, 0)).toBeCloseTo(1, 3);
       expect(levels.reduce((sum, level) => sum + level.u, 0)).toBeCloseTo(1, 3);
     }
+  });
+});
+
+describe("dedupe with a model stored by another version of roster", () => {
+  it("retrains it (saying why) and --explain names it instead of failing inside", async () => {
+    const { store } = await dedupedStore();
+    // A model whose address level reads a feature this version no longer has (a development build had one).
+    const db = new Database(store);
+    const row = db.prepare("SELECT id, model FROM dedupe_models ORDER BY id DESC LIMIT 1").get() as { id: number; model: string };
+    const model = JSON.parse(row.model) as { specs: { levels: { feature?: string }[] }[] };
+    (model.specs[0]?.levels[0] as { feature?: string }).feature = "address_full";
+    db.prepare("UPDATE dedupe_models SET model = ? WHERE id = ?").run(JSON.stringify(model), row.id);
+    db.close();
+    expect(() => runExplain(dedupeOptions(store), ["crm:c01", "shop:s01"])).toThrow(/another version of roster/);
+    const next = await dedupe(store);
+    expect(next).toMatchObject({ run: "full", trained: true });
+    expect(next.retrainReason).toMatch(/another version of roster/);
+    expect(runExplain(dedupeOptions(store), ["crm:c01", "shop:s01"]).probability).toBeGreaterThan(0.95);
   });
 });
 
