@@ -1,10 +1,12 @@
 /**
- * The glue between the dedupe stage's pairs and clustering, shared by the store command and the file filter:
- * the edges to join (this run's matches, plus, on an incremental run, the stored matches it did not re-score),
- * the pairs' explanations as stored, and the cluster summary.
+ * The glue between the dedupe stage and what is written, shared by the store command and the file filter: the
+ * edges to join (this run's matches, plus, on an incremental run, the stored matches it did not re-score), the
+ * pairs as stored (in key order, with their explanations), the settings key that decides retraining, and the
+ * cluster summary.
  */
 import type { Clustering, ScoredEdges } from "../stages/dedupe/cluster.js";
 import type { DedupeOutcome } from "../stages/dedupe/index.js";
+import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import type { ClusterSummary } from "./dedupe.js";
 
 /** The row of a record id in the table (ids ascending), or -1. */
@@ -116,5 +118,53 @@ export function clusterSizes(
     kept: ids.kept,
     created: ids.created,
     joined: ids.joined,
+  };
+}
+
+/**
+ * What decides whether the stored model and pairs still apply: a change of `model` trains a new model; a change
+ * of `thresholds` only scores every pair again with the stored one (which pairs are kept and decided depends on them).
+ */
+export function settingsKey(settings: DedupeSettings): string {
+  const { comparisons, blockingRules, threshold, reviewThreshold, maxBlockSize, seed } = settings;
+  return JSON.stringify({ model: { comparisons, blockingRules, maxBlockSize, seed }, thresholds: { threshold, reviewThreshold } });
+}
+
+export function modelPart(key: string): string {
+  try {
+    return JSON.stringify((JSON.parse(key) as { model?: unknown }).model ?? key);
+  } catch {
+    return key;
+  }
+}
+
+export function countAtLeast(outcome: DedupeOutcome, threshold: number): number {
+  let matches = 0;
+  for (let k = 0; k < outcome.pairs.count; k++) if ((outcome.pairs.probability[k] as number) >= threshold) matches++;
+  return matches;
+}
+
+export function pairRows(outcome: DedupeOutcome, ids: Float64Array, settings: DedupeSettings) {
+  const { pairs } = outcome;
+  // In key order (rows follow record ids): `pairs` is clustered on (record_a, record_b), and appending in order
+  // writes each page once instead of splitting pages all over the table.
+  const order = Array.from({ length: pairs.count }, (_, k) => k).sort(
+    (x, y) => (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number),
+  );
+  return {
+    count: pairs.count,
+    row: (index: number): [number, number, number, number, string, string, "match" | "review"] => {
+      const k = order[index] as number;
+      const probability = pairs.probability[k] as number;
+      return [
+        ids[pairs.a[k] as number] as number,
+        ids[pairs.b[k] as number] as number,
+        pairs.weight[k] as number,
+        probability,
+        settings.blockingRules[pairs.rule[k] as number]?.name ?? "?",
+        pairExplanation(outcome, k),
+        probability >= settings.threshold ? "match" : "review",
+      ];
+    },
   };
 }

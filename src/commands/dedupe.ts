@@ -15,7 +15,7 @@ import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import { RecordTableBuilder } from "../stages/dedupe/features.js";
-import { type DedupeOutcome, dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
+import { dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
 import {
@@ -28,7 +28,7 @@ import {
   unnormalizedCount,
 } from "../store/dedupe.js";
 import { openStore } from "../store/open.js";
-import { clusterSizes, matchEdges, pairExplanation } from "./dedupe-clusters.js";
+import { clusterSizes, countAtLeast, matchEdges, modelPart, pairRows, settingsKey } from "./dedupe-clusters.js";
 import type { NormalizeSettings } from "./source-contexts.js";
 
 export interface DedupeOptions extends NormalizeSettings {
@@ -92,23 +92,6 @@ export interface DedupeResult {
   threshold: number;
   reviewThreshold: number;
   out?: string | undefined;
-}
-
-/**
- * What decides whether the stored model and pairs still apply: a change of `model` trains a new model; a change
- * of `thresholds` only scores every pair again with the stored one (which pairs are kept and decided depends on them).
- */
-export function settingsKey(settings: DedupeSettings): string {
-  const { comparisons, blockingRules, threshold, reviewThreshold, maxBlockSize, seed } = settings;
-  return JSON.stringify({ model: { comparisons, blockingRules, maxBlockSize, seed }, thresholds: { threshold, reviewThreshold } });
-}
-
-function modelPart(key: string): string {
-  try {
-    return JSON.stringify((JSON.parse(key) as { model?: unknown }).model ?? key);
-  } catch {
-    return key;
-  }
 }
 
 export async function runDedupe(options: DedupeOptions, io: DedupeIo): Promise<DedupeResult> {
@@ -320,35 +303,4 @@ export const letInterruptsThrough = () => new Promise<void>((resolve) => setImme
 /** Edges this strong are never cut by the chaining guard. */
 export function strongThreshold(threshold: number): number {
   return Math.max(threshold, 0.999);
-}
-
-function countAtLeast(outcome: DedupeOutcome, threshold: number): number {
-  let matches = 0;
-  for (let k = 0; k < outcome.pairs.count; k++) if ((outcome.pairs.probability[k] as number) >= threshold) matches++;
-  return matches;
-}
-
-function pairRows(outcome: DedupeOutcome, ids: Float64Array, settings: DedupeSettings) {
-  const { pairs } = outcome;
-  // In key order (rows follow record ids): `pairs` is clustered on (record_a, record_b), and appending in order
-  // writes each page once instead of splitting pages all over the table.
-  const order = Array.from({ length: pairs.count }, (_, k) => k).sort(
-    (x, y) => (pairs.a[x] as number) - (pairs.a[y] as number) || (pairs.b[x] as number) - (pairs.b[y] as number),
-  );
-  return {
-    count: pairs.count,
-    row: (index: number): [number, number, number, number, string, string, "match" | "review"] => {
-      const k = order[index] as number;
-      const probability = pairs.probability[k] as number;
-      return [
-        ids[pairs.a[k] as number] as number,
-        ids[pairs.b[k] as number] as number,
-        pairs.weight[k] as number,
-        probability,
-        settings.blockingRules[pairs.rule[k] as number]?.name ?? "?",
-        pairExplanation(outcome, k),
-        probability >= settings.threshold ? "match" : "review",
-      ];
-    },
-  };
 }
