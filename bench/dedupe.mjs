@@ -306,6 +306,10 @@ function dedupeFigures(result) {
     }
   };
   walk(result, "");
+  // roster's --json lists its rules as [{name, used, pairs}].
+  if (byRule === null && Array.isArray(result?.blocking_rules)) {
+    byRule = Object.fromEntries(result.blocking_rules.filter((rule) => rule.used).map((rule) => [rule.name, rule.pairs]));
+  }
   return { pairs, phases, byRule };
 }
 
