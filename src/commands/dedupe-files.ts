@@ -16,7 +16,7 @@ import { RecordTableBuilder } from "../stages/dedupe/features.js";
 import { dedupeTableInTurns } from "../stages/dedupe/index.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { type DedupeIo, type DedupeOptions, type DedupeResult, letInterruptsThrough, strongThreshold } from "./dedupe.js";
-import { clusterSizes, matchEdges } from "./dedupe-clusters.js";
+import { clusterSizes, countAtLeast, matchEdges } from "./dedupe-clusters.js";
 import { defaultSource } from "./import.js";
 import { OUTPUT_COLUMNS } from "./normalize-files.js";
 import { fileEvidence, sourceContext } from "./source-contexts.js";
@@ -106,8 +106,7 @@ export async function dedupeFiles(options: DedupeOptions, io: DedupeIo): Promise
       writer.discard();
       throw error;
     }
-    let matches = 0;
-    for (let k = 0; k < outcome.pairs.count; k++) if ((outcome.pairs.probability[k] as number) >= settings.threshold) matches++;
+    const matches = countAtLeast(outcome, settings.threshold);
     return {
       mode: "files",
       store: undefined,

@@ -13,7 +13,7 @@ import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { explanationJson, modelJson, printExplanation, printModel } from "./dedupe-output.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { normalizeOptionsFrom } from "./normalize.js";
+import { normalizeOptionsFrom, perSourceSettings } from "./normalize.js";
 
 const probability = z.coerce.number().gt(0, "must be above 0").max(1, "must be at most 1");
 
@@ -60,12 +60,7 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
   if (settings.reviewThreshold > settings.threshold) {
     throw new UsageError(`--review-threshold ${settings.reviewThreshold} is above the threshold ${settings.threshold}`);
   }
-  const perSource = Object.fromEntries(
-    Object.entries(globals.config.sources ?? {}).map(([name, source]) => [
-      name,
-      { dateOrder: source.date_order, country: source.country?.toUpperCase() },
-    ]),
-  );
+  const perSource = perSourceSettings(globals);
   return {
     files,
     read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },

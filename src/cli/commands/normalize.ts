@@ -30,12 +30,7 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
   if (files.length > 0 && globals.json && (!flags.out || flags.out === "-")) {
     throw new UsageError("--json with files needs -o FILE: the normalized rows go to stdout otherwise");
   }
-  const perSource = Object.fromEntries(
-    Object.entries(globals.config.sources ?? {}).map(([name, settings]) => [
-      name,
-      { dateOrder: settings.date_order, country: settings.country?.toUpperCase() },
-    ]),
-  );
+  const perSource = perSourceSettings(globals);
   return {
     files,
     read: { format: flags.format, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },
@@ -51,6 +46,16 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
     workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
     auditArgs: auditArgs({ "--country": globals.country, "--source": flags.source }),
   };
+}
+
+/** roster.yml's `sources:` as the normalize settings per source (normalize and dedupe's file mode read them). */
+export function perSourceSettings(globals: Globals): NormalizeOptions["perSource"] {
+  return Object.fromEntries(
+    Object.entries(globals.config.sources ?? {}).map(([name, settings]) => [
+      name,
+      { dateOrder: settings.date_order, country: settings.country?.toUpperCase() },
+    ]),
+  );
 }
 
 /** ROSTER_WORKERS: worker threads for normalize and validate (0 = none); unset = by input size and cores. */

@@ -25,7 +25,7 @@ import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { workerCount } from "./normalize.js";
+import { perSourceSettings, workerCount } from "./normalize.js";
 
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
@@ -99,12 +99,7 @@ export function validateOptionsFrom(
     })),
     ...(config.rules ?? []).map((rule) => ({ rule: compileCustomRule(rule).id, field: rule.field })),
   ];
-  const perSource = Object.fromEntries(
-    Object.entries(config.sources ?? {}).map(([name, settings]) => [
-      name,
-      { dateOrder: settings.date_order, country: settings.country?.toUpperCase() },
-    ]),
-  );
+  const perSource = perSourceSettings(globals);
   return {
     files,
     read: { format: flags.inputFormat, encoding, delimiter: parseDelimiter(flags.delimiter), checksum: false },
