@@ -11,16 +11,17 @@ import type { ExplicitMappings } from "../fields/mapping.js";
 import { count, number } from "../io/count.js";
 import type { ReadOptions } from "../io/input.js";
 import type { Terminal } from "../io/terminal.js";
+import { readStoreFeatureTable } from "../pipeline/feature-table.js";
+import { workersFor } from "../pipeline/store-scan.js";
 import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
-import { RecordTableBuilder } from "../stages/dedupe/features.js";
 import { dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
 import {
   applyDedupePlan,
-  dedupeStoreRecords,
+  currentRecordCount,
   latestModel,
   latestRun,
   storedEdges,
@@ -46,6 +47,8 @@ export interface DedupeOptions extends NormalizeSettings {
   retrain: boolean;
   /** Score every record again, not only new and changed ones. */
   full: boolean;
+  /** Worker threads (ROSTER_WORKERS; 0: none); undefined: by the store's size. */
+  workers?: number | undefined;
   auditArgs: string[];
 }
 
@@ -125,18 +128,17 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     const stored = latestModel(db);
     const previous = run ? storedFingerprints(db) : new Map<number, number>();
     const readStarted = performance.now();
-    const builder = new RecordTableBuilder(options.attributeColumns);
-    const fingerprints: number[] = [];
-    const previousClusters: (number | null)[] = [];
-    for (const record of dedupeStoreRecords(db)) {
-      fingerprints.push(builder.add(record.id, record));
-      previousClusters.push(record.clusterId);
-      if (fingerprints.length % 50_000 === 0) {
-        progress.update(`dedupe: reading records: ${number(fingerprints.length)}`);
+    const { table, fingerprints, previousClusters } = await readStoreFeatureTable({
+      db,
+      storePath: path,
+      busyTimeoutMs: options.busyTimeoutMs,
+      attributeColumns: options.attributeColumns,
+      workers: workersFor(currentRecordCount(db), options.workers),
+      progress: async (records) => {
+        progress.update(`dedupe: reading records: ${number(records)}`);
         await letInterruptsThrough();
-      }
-    }
-    const table = builder.build();
+      },
+    });
     const ids = table.recordIds;
     const reading = (performance.now() - readStarted) / 1000;
 
@@ -214,14 +216,10 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       strongThreshold: strongThreshold(settings.threshold),
     });
     const assigned = assignClusterIds(ids, clustering.component, previousClusters);
-    const changedIds: number[] = [];
-    const changedValues: number[] = [];
+    // What dedupe_records gets: every record on a full run, else those new, changed or moved to another cluster.
+    const written: number[] = [];
     for (let row = 0; row < table.size; row++) {
-      const id = assigned.clusterId[row] as number;
-      if (id !== previousClusters[row]) {
-        changedIds.push(ids[row] as number);
-        changedValues.push(id);
-      }
+      if (full || dirty[row] === 1 || assigned.clusterId[row] !== previousClusters[row]) written.push(row);
     }
     outcome.phases.clustering = (performance.now() - clusterStarted) / 1000;
     outcome.phases = { reading, ...outcome.phases };
@@ -247,8 +245,6 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     await letInterruptsThrough();
     progress.update("dedupe: writing");
     const writeStarted = performance.now();
-    const fingerprintIds = full ? ids : ids.filter((_, row) => dirty[row] === 1);
-    const fingerprintValues = full ? fingerprints : fingerprints.filter((_, row) => dirty[row] === 1);
     applyDedupePlan(db, {
       basedOnRun: run?.id ?? null,
       model: model && stored ? { id: stored.id } : { json: JSON.stringify(outcome.model), records: table.size },
@@ -270,9 +266,12 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       }),
       stale,
       pairs: pairRows(outcome, ids, settings),
-      fingerprints: { ids: fingerprintIds, values: fingerprintValues },
+      records: {
+        ids: written.map((row) => ids[row] as number),
+        fingerprints: written.map((row) => fingerprints[row] as number),
+        clusterIds: written.map((row) => assigned.clusterId[row] as number),
+      },
       forget,
-      clusterIds: { ids: changedIds, values: changedValues },
     });
     outcome.phases.writing = (performance.now() - writeStarted) / 1000;
     result.seconds = (performance.now() - started) / 1000;

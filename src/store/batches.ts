@@ -166,6 +166,15 @@ export function removeBatch(db: Db, id: number): RemoveOutcome {
       ).run(first, id);
       const findings = db.prepare(`DELETE FROM findings WHERE record_id IN (${rows})`).run(first, id).changes;
       db.prepare(`DELETE FROM record_keys WHERE record_id IN (${rows})`).run(first, id);
+      // What dedupe stored of these rows goes with them: their pairs and clusters. The records they were paired
+      // with get a fingerprint no record has (-1), so the next dedupe scores them again and rebuilds their
+      // clusters from the pairs that remain (a chain through a removed record comes apart).
+      db.prepare(
+        `UPDATE dedupe_records SET fingerprint = -1 WHERE record_id IN
+           (SELECT record_b FROM pairs WHERE record_a IN (${rows}) UNION SELECT record_a FROM pairs WHERE record_b IN (${rows}))`,
+      ).run(first, id, first, id);
+      db.prepare(`DELETE FROM pairs WHERE record_a IN (${rows}) OR record_b IN (${rows})`).run(first, id, first, id);
+      db.prepare(`DELETE FROM dedupe_records WHERE record_id IN (${rows})`).run(first, id);
       const records = db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, id).changes;
       const rejects = db.prepare("DELETE FROM rejects WHERE batch_id = ?").run(id).changes;
       const duplicates = db.prepare("SELECT id FROM batches WHERE duplicate_of = ? ORDER BY id").pluck().all(id) as number[];

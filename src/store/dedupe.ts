@@ -1,12 +1,13 @@
 /**
  * What dedupe reads from the store and the plan it writes back: the current records with their normalized
- * values and keys, the last model and run, the scored pairs, and records.cluster_id. The plan is applied in one
+ * values and keys, the last model and run, the scored pairs, and each record's fingerprint and
+ * cluster (dedupe_records; current_records shows cluster_id). The plan is applied in one
  * transaction: killed half-way, the store keeps the previous pairs and clusters.
  */
 
 import { StoreError } from "../errors.js";
 import type { RecordKeys } from "../model/keys.js";
-import { FEATURE_FIELDS, type FeatureValues } from "../stages/dedupe/features.js";
+import { ALL_READS, type FeatureField, type FeatureKey, type FeatureReads, type FeatureValues } from "../stages/dedupe/features.js";
 import type { DedupeModel } from "../stages/dedupe/model.js";
 import type { Db } from "./open.js";
 import { writeInTurn } from "./write-turns.js";
@@ -20,9 +21,6 @@ export function currentRecordCount(db: Db): number {
   return db.prepare("SELECT count(*) FROM current_records").pluck().get() as number;
 }
 
-/** The match keys dedupe reads, straight from the view's columns (cheaper than parsing `keys` a million times). */
-const DEDUPE_KEYS = ["name_key", "name_han", "email_key", "address_key"] as const;
-
 export interface DedupeStoreRecord {
   id: number;
   values: FeatureValues;
@@ -31,28 +29,31 @@ export interface DedupeStoreRecord {
   clusterId: number | null;
 }
 
-/** Every current record in id order, streamed (or only those with the ids given). */
-export function* dedupeStoreRecords(db: Db, only?: readonly number[]): Generator<DedupeStoreRecord> {
-  const columns = [...FEATURE_FIELDS, ...DEDUPE_KEYS].join(", ");
+/**
+ * Every current record in id order, streamed (or only those with the ids given). The match keys come straight
+ * from the view's columns (cheaper than parsing `keys` a million times); fields and keys not selected (a thread
+ * that builds part of the features reads only what that part needs) are left out of `values` and `keys`.
+ */
+export function* dedupeStoreRecords(db: Db, only?: readonly number[], select: FeatureReads = ALL_READS): Generator<DedupeStoreRecord> {
+  const columns = ["id", "cluster_id", select.attributes ? "attributes" : "NULL", ...select.fields, ...select.keys].join(", ");
   const where = only ? `WHERE id IN (${only.map(() => "?").join(", ")})` : "";
   const rows = db
-    .prepare(`SELECT id, ${columns}, attributes, cluster_id FROM current_records ${where} ORDER BY id`)
+    .prepare(`SELECT ${columns} FROM current_records ${where} ORDER BY id`)
     .raw()
     .iterate(...(only ?? [])) as Iterable<unknown[]>;
-  const width = FEATURE_FIELDS.length;
-  const keyCount = DEDUPE_KEYS.length;
+  const { fields, keys: keyNames } = select;
   for (const row of rows) {
     const values = {} as FeatureValues;
-    for (let f = 0; f < width; f++) values[FEATURE_FIELDS[f] as keyof FeatureValues] = row[f + 1] as string | null;
+    for (let f = 0; f < fields.length; f++) values[fields[f] as FeatureField] = row[f + 3] as string | null;
     const keys: Partial<RecordKeys> = {};
-    for (let k = 0; k < keyCount; k++) keys[DEDUPE_KEYS[k] as keyof RecordKeys] = row[width + 1 + k] as string | null;
-    const attributes = row[width + keyCount + 1] as string | null;
+    for (let k = 0; k < keyNames.length; k++) keys[keyNames[k] as FeatureKey] = row[fields.length + 3 + k] as string | null;
+    const attributes = row[2] as string | null;
     yield {
       id: row[0] as number,
       values,
       keys,
       attributes: attributes ? (JSON.parse(attributes) as Record<string, string>) : null,
-      clusterId: row[width + keyCount + 2] as number | null,
+      clusterId: row[1] as number | null,
     };
   }
 }
@@ -152,10 +153,40 @@ export interface DedupePlan {
     /** Pair k as [record_a, record_b, weight, probability, rule, explanation, decision]. */
     row: (k: number) => [number, number, number, number, string, string, "match" | "review"];
   };
-  /** Fingerprints to write (new and changed records) and record ids whose fingerprint goes (no longer current). */
-  fingerprints: { ids: ArrayLike<number>; values: ArrayLike<number> };
+  /**
+   * What dedupe_records gets: every record on a full run, else the new, changed and re-clustered ones (their
+   * fingerprint and cluster id); `forget` lists the ids that are no longer current.
+   */
+  records: { ids: ArrayLike<number>; fingerprints: ArrayLike<number>; clusterIds: ArrayLike<number> };
   forget: readonly number[];
-  clusterIds: { ids: ArrayLike<number>; values: ArrayLike<number> };
+}
+
+const PAIR_COLUMNS = ["record_a", "record_b", "match_weight", "match_probability", "blocking_rule", "explanation", "decision", "model_id"];
+
+/** Rows per INSERT: one statement of many rows costs a fraction of as many one-row statements from JavaScript. */
+const ROWS_PER_INSERT = 100;
+
+/** Inserts `count` rows (`row(k)` gives row k's values in column order), ROWS_PER_INSERT to a statement. */
+function insertRows(db: Db, insert: string, columns: readonly string[], count: number, row: (k: number) => unknown[]): void {
+  const statement = (rows: number) =>
+    db.prepare(
+      `${insert} (${columns.join(", ")}) VALUES ${Array(rows)
+        .fill(`(${columns.map(() => "?").join(", ")})`)
+        .join(", ")}`,
+    );
+  const full = count >= ROWS_PER_INSERT ? statement(ROWS_PER_INSERT) : undefined;
+  const values: unknown[] = [];
+  let k = 0;
+  for (; full && k + ROWS_PER_INSERT <= count; k += ROWS_PER_INSERT) {
+    values.length = 0;
+    for (let r = k; r < k + ROWS_PER_INSERT; r++) for (const value of row(r)) values.push(value);
+    full.run(values);
+  }
+  if (k < count) {
+    values.length = 0;
+    for (let r = k; r < count; r++) for (const value of row(r)) values.push(value);
+    statement(count - k).run(values);
+  }
 }
 
 export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; modelId: number } {
@@ -182,24 +213,17 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
         removeB.run(id);
       }
     }
-    const insert = db.prepare(
-      "INSERT OR REPLACE INTO pairs (record_a, record_b, match_weight, match_probability, blocking_rule, explanation, decision, model_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    for (let k = 0; k < plan.pairs.count; k++) insert.run(...plan.pairs.row(k), modelId);
+    insertRows(db, "INSERT OR REPLACE INTO pairs", PAIR_COLUMNS, plan.pairs.count, (k) => [...plan.pairs.row(k), modelId]);
 
     const forget = db.prepare("DELETE FROM dedupe_records WHERE record_id = ?");
     for (const id of plan.forget) forget.run(id);
-    const fingerprint = db.prepare("INSERT OR REPLACE INTO dedupe_records (record_id, fingerprint) VALUES (?, ?)");
-    for (let k = 0; k < plan.fingerprints.ids.length; k++) fingerprint.run(plan.fingerprints.ids[k], plan.fingerprints.values[k]);
-
-    // Through a narrow temporary table and one UPDATE … FROM: a million single-row UPDATEs from JavaScript
-    // cost three times as much on the first run, which writes every record.
-    db.exec("CREATE TEMP TABLE IF NOT EXISTS new_clusters (record_id INTEGER PRIMARY KEY, cluster_id INTEGER NOT NULL)");
-    db.exec("DELETE FROM temp.new_clusters");
-    const cluster = db.prepare("INSERT INTO temp.new_clusters (record_id, cluster_id) VALUES (?, ?)");
-    for (let k = 0; k < plan.clusterIds.ids.length; k++) cluster.run(plan.clusterIds.ids[k], plan.clusterIds.values[k]);
-    db.exec("UPDATE records SET cluster_id = c.cluster_id FROM temp.new_clusters c WHERE records.id = c.record_id");
-    db.exec("DELETE FROM temp.new_clusters");
+    if (plan.mode === "full") db.exec("DELETE FROM dedupe_records");
+    const { ids, fingerprints, clusterIds } = plan.records;
+    insertRows(db, "INSERT OR REPLACE INTO dedupe_records", ["record_id", "fingerprint", "cluster_id"], ids.length, (k) => [
+      ids[k] as number,
+      fingerprints[k] as number,
+      clusterIds[k] as number,
+    ]);
 
     const runId = Number(
       db

@@ -11,6 +11,7 @@ import { PassThrough } from "node:stream";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import { runBatchesRm } from "../../src/commands/batches.js";
 import { type DedupeOptions, type DedupeResult, runDedupe } from "../../src/commands/dedupe.js";
 import { runExplain, runShowModel } from "../../src/commands/dedupe-explain.js";
 import { runNormalize } from "../../src/commands/normalize.js";
@@ -365,7 +366,7 @@ const pairs = (store: string) => query<PairRow>(store, "SELECT * FROM pairs ORDE
 /** Everything a dedupe run writes, to compare before and after. */
 function dedupeState(store: string) {
   return {
-    clusters: query(store, "SELECT id, cluster_id FROM records ORDER BY id"),
+    clusters: query(store, "SELECT id, cluster_id FROM current_records ORDER BY id"),
     pairs: pairs(store),
     models: query(store, "SELECT * FROM dedupe_models ORDER BY id"),
     runs: query(store, "SELECT * FROM dedupe_runs ORDER BY id"),
@@ -490,6 +491,19 @@ describe("dedupe in the store: the first run", () => {
     expect(second).toMatchObject({ run: "unchanged", scored: 0, trained: false, candidates: 0, records: first.records });
     expect(second.clusters.count).toBe(first.clusters.count);
     expect(dedupeState(store)).toEqual(before);
+  });
+});
+
+describe("dedupe in the store: removing a batch", () => {
+  it("a batch removed after dedupe takes its pairs and clusters with it; the next run re-clusters what it linked", async () => {
+    const s = await dedupedStore();
+    const shopBatch = query<{ id: number }>(s.store, "SELECT id FROM batches WHERE source = 'shop'")[0]?.id as number;
+    expect(await runBatchesRm({ id: shopBatch, storePath: s.store, busyTimeoutMs: 1000 })).toMatchObject({ kind: "removed" });
+    expect(query(s.store, "SELECT count(*) AS n FROM pairs")).toEqual([{ n: 0 }]);
+    const again = await dedupe(s.store);
+    expect(again).toMatchObject({ run: "incremental", scored: Object.keys(SHOP_DUPLICATES).length });
+    expect(duplicates(s.store)).toEqual([]);
+    expect(currentRecords(s.store).every((r) => r.cluster_id === r.id)).toBe(true);
   });
 });
 

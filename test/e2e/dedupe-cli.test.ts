@@ -432,6 +432,36 @@ describe("dedupe files (the filter)", () => {
   });
 });
 
+describe("dedupe reading the store on a worker thread", () => {
+  it("ROSTER_WORKERS=1 (the second half of the features read on a thread) writes exactly what the inline read writes", async () => {
+    const dir = tempDir();
+    const file = join(dir, "customers.csv");
+    await writeCustomersCsv(file, { rows: 4_000, seed: 11, truth: false });
+    const inline = join(dir, "inline.db");
+    const threaded = join(dir, "threaded.db");
+    expect(cli(["--store", inline, "import", file], { cwd: dir }).code).toBe(0);
+    expect(cli(["--store", inline, "normalize"], { cwd: dir }).code).toBe(0);
+    copyFileSync(inline, threaded);
+    const one = cli(["--json", "--store", inline, "dedupe"], { cwd: dir, env: { ROSTER_WORKERS: "0" } });
+    const two = cli(["--json", "--store", threaded, "dedupe"], { cwd: dir, env: { ROSTER_WORKERS: "1" } });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.code, two.stderr).toBe(0);
+    const summary = (run: CliRun) => {
+      const { phases: _p, seconds: _s, store: _t, ...rest } = JSON.parse(run.stdout) as Record<string, unknown>;
+      return rest;
+    };
+    expect(summary(two)).toEqual(summary(one));
+    expect((summary(one) as { matches: number }).matches).toBeGreaterThan(100);
+    const state = (store: string) => ({
+      clusters: query(store, "SELECT id, cluster_id FROM current_records ORDER BY id"),
+      pairs: query(store, "SELECT * FROM pairs ORDER BY record_a, record_b"),
+      records: query(store, "SELECT * FROM dedupe_records ORDER BY record_id"),
+      models: query(store, "SELECT model FROM dedupe_models ORDER BY id"),
+    });
+    expect(state(threaded)).toEqual(state(inline));
+  });
+});
+
 describe("SIGKILL in the middle of a dedupe run", () => {
   it("killed half-way through writing its plan: the previous run's clusters and pairs are intact", async () => {
     const dir = tempDir();
@@ -442,11 +472,11 @@ describe("SIGKILL in the middle of a dedupe run", () => {
     const first = cli(["dedupe"], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     const state = () => ({
-      clusters: query(store, "SELECT id, cluster_id FROM records ORDER BY id"),
+      clusters: query(store, "SELECT id, cluster_id FROM current_records ORDER BY id"),
       pairs: query(store, "SELECT * FROM pairs ORDER BY record_a, record_b"),
       runs: query(store, "SELECT id, model_id, mode FROM dedupe_runs ORDER BY id"),
       models: query(store, "SELECT id FROM dedupe_models ORDER BY id"),
-      fingerprints: query(store, "SELECT count(*) AS n FROM dedupe_records"),
+      fingerprints: query(store, "SELECT * FROM dedupe_records ORDER BY record_id"),
     });
     const before = state();
     expect(before.pairs.length).toBeGreaterThan(1000);

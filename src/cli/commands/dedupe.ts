@@ -13,7 +13,7 @@ import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { explanationJson, modelJson, printExplanation, printModel } from "./dedupe-output.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { normalizeOptionsFrom, perSourceSettings } from "./normalize.js";
+import { normalizeOptionsFrom, perSourceSettings, workerCount } from "./normalize.js";
 
 const probability = z.coerce.number().gt(0, "must be above 0").max(1, "must be at most 1");
 
@@ -76,6 +76,7 @@ export function dedupeOptionsFrom(files: string[], raw: Record<string, unknown>,
     attributeColumns: settingsAttributeColumns(settings),
     retrain: flags.retrain === true,
     full: flags.full === true,
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
     auditArgs: auditArgs({
       "--threshold": flags.threshold === undefined ? undefined : String(flags.threshold),
       "--review-threshold": flags.reviewThreshold === undefined ? undefined : String(flags.reviewThreshold),

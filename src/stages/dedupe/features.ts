@@ -31,7 +31,6 @@ export interface RecordTable {
   has(feature: FeatureName): boolean;
 }
 
-/** What a record brings: canonical values as normalize left them, its keys, its unmapped columns. */
 /** The canonical fields dedupe reads (the store reader selects only these). */
 export const FEATURE_FIELDS = [
   "given_name",
@@ -47,8 +46,23 @@ export const FEATURE_FIELDS = [
   "national_id",
 ] as const;
 
-export type FeatureValues = Pick<RecordValues, (typeof FEATURE_FIELDS)[number]>;
+export type FeatureField = (typeof FEATURE_FIELDS)[number];
 
+/** The match keys normalize stores that dedupe reads. */
+export const FEATURE_KEYS = ["name_key", "name_han", "email_key", "address_key"] as const;
+export type FeatureKey = (typeof FEATURE_KEYS)[number];
+
+/** What a reader selects for a record: canonical fields, match keys, and whether the attributes. */
+export interface FeatureReads {
+  fields: readonly FeatureField[];
+  keys: readonly FeatureKey[];
+  attributes: boolean;
+}
+
+export const ALL_READS: FeatureReads = { fields: FEATURE_FIELDS, keys: FEATURE_KEYS, attributes: true };
+export type FeatureValues = Pick<RecordValues, FeatureField>;
+
+/** What a record brings: canonical values as normalize left them, its keys, its unmapped columns. */
 export interface FeatureInput {
   values: FeatureValues;
   keys: Partial<RecordKeys>;
@@ -151,40 +165,82 @@ const DERIVED: { feature: FeatureName; from: BaseFeature; derive: (value: string
   { feature: "street_number", from: "address", derive: firstNumber },
 ];
 
-/** The base features of one record, then its attribute features. The builder below interns what it returns. */
-export function recordFeatures(input: FeatureInput, attributeColumns: readonly string[], folds = new Folds()): (string | null)[] {
-  const { values, keys } = input;
-  const email = keys.email_key ?? values.email?.toLowerCase() ?? null;
-  const birth = values.birth_date && ISO_DATE.test(values.birth_date) ? values.birth_date : null;
+type Extract = (input: FeatureInput, folds: Folds) => string | null;
+
+/** How each base feature is read from a record. */
+const EXTRACT: Record<BaseFeature, Extract> = {
+  given: ({ values }, folds) => (values.given_name ? folds.get("given", values.given_name, foldGiven) : null),
+  family: ({ values }, folds) => (values.family_name ? folds.get("family", values.family_name, foldFamily) : null),
+  name_key: ({ keys }) => keys.name_key ?? null,
+  name_han: ({ keys }) => keys.name_han ?? null,
+  email: ({ values, keys }) => keys.email_key ?? values.email?.toLowerCase() ?? null,
+  phone: ({ values }) => (values.phone ? values.phone.replace(/\D+/g, "") || null : null),
+  birth_date: ({ values }) => (values.birth_date && ISO_DATE.test(values.birth_date) ? values.birth_date : null),
   // Line 1 alone: a second line one export fills and another leaves empty must not break the street's equality.
   // Without a second line that is normalize's key (streets are mostly unique: worth no memo).
-  const address = values.address_line1
-    ? values.address_line2
-      ? lineKey(values.address_line1)
-      : (keys.address_key ?? lineKey(values.address_line1))
-    : null;
-  const byName: Record<BaseFeature, string | null> = {
-    given: values.given_name ? folds.get("given", values.given_name, foldGiven) : null,
-    family: values.family_name ? folds.get("family", values.family_name, foldFamily) : null,
-    name_key: keys.name_key ?? null,
-    name_han: keys.name_han ?? null,
-    email,
-    phone: values.phone ? values.phone.replace(/\D+/g, "") || null : null,
-    birth_date: birth,
-    address,
-    address_line2: values.address_line2 ? lineKey(values.address_line2) : null,
-    house_number: houseNumberColumn(input.attributes),
-    postal_code: values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null,
-    city: values.city ? folds.get("place", values.city, foldPlace) : null,
-    region: values.region ? folds.get("place", values.region, foldPlace) : null,
-    national_id: values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null,
+  address: ({ values, keys }) =>
+    values.address_line1
+      ? values.address_line2
+        ? lineKey(values.address_line1)
+        : (keys.address_key ?? lineKey(values.address_line1))
+      : null,
+  address_line2: ({ values }) => (values.address_line2 ? lineKey(values.address_line2) : null),
+  house_number: ({ attributes }) => houseNumberColumn(attributes),
+  postal_code: ({ values }) => (values.postal_code ? values.postal_code.replace(/\s+/g, "").toUpperCase() || null : null),
+  city: ({ values }, folds) => (values.city ? folds.get("place", values.city, foldPlace) : null),
+  region: ({ values }, folds) => (values.region ? folds.get("place", values.region, foldPlace) : null),
+  national_id: ({ values }) => (values.national_id ? values.national_id.replace(/[^\p{L}\p{N}]+/gu, "").toUpperCase() || null : null),
+};
+
+/** What each base feature reads from a record. */
+const FEATURE_SOURCES: Record<BaseFeature, { fields: FeatureField[]; keys: FeatureKey[]; attributes?: true }> = {
+  given: { fields: ["given_name"], keys: [] },
+  family: { fields: ["family_name"], keys: [] },
+  name_key: { fields: [], keys: ["name_key"] },
+  name_han: { fields: [], keys: ["name_han"] },
+  email: { fields: ["email"], keys: ["email_key"] },
+  phone: { fields: ["phone"], keys: [] },
+  birth_date: { fields: ["birth_date"], keys: [] },
+  address: { fields: ["address_line1", "address_line2"], keys: ["address_key"] },
+  address_line2: { fields: ["address_line2"], keys: [] },
+  house_number: { fields: [], keys: [], attributes: true },
+  postal_code: { fields: ["postal_code"], keys: [] },
+  city: { fields: ["city"], keys: [] },
+  region: { fields: ["region"], keys: [] },
+  national_id: { fields: ["national_id"], keys: [] },
+};
+
+/**
+ * The base features in two parts, each read (and its values interned) on a thread of its own for a large store
+ * (src/pipeline/feature-table.ts); attribute features go with the second. Balanced by measurement on a million
+ * records: names and places cost their folding, emails, phones and streets the interning of a million distinct
+ * values. A record's fingerprint is made of the two parts' hashes, so it is the same however the table was read.
+ */
+export const FEATURE_PARTS: readonly (readonly BaseFeature[])[] = [
+  ["given", "family", "name_key", "name_han", "birth_date", "city", "region", "postal_code"],
+  ["email", "phone", "address", "address_line2", "house_number", "national_id"],
+];
+
+/** What a thread building part `part` of the features reads (attribute columns go with the last part). */
+export function partReads(part: number, attributeColumns: readonly string[]): FeatureReads {
+  const sources = (FEATURE_PARTS[part] as readonly BaseFeature[]).map((feature) => FEATURE_SOURCES[feature]);
+  return {
+    fields: FEATURE_FIELDS.filter((field) => sources.some((source) => source.fields.includes(field))),
+    keys: FEATURE_KEYS.filter((key) => sources.some((source) => source.keys.includes(key))),
+    attributes: sources.some((source) => source.attributes) || (part === FEATURE_PARTS.length - 1 && attributeColumns.length > 0),
   };
-  const row: (string | null)[] = BASE_FEATURES.map((feature) => byName[feature]);
-  for (const column of attributeColumns) {
-    const value = input.attributes?.[column];
-    row.push(value === undefined || value === null ? null : foldPlace(String(value)));
-  }
+}
+
+/** The base features of one record, then its attribute features. */
+export function recordFeatures(input: FeatureInput, attributeColumns: readonly string[], folds = new Folds()): (string | null)[] {
+  const row: (string | null)[] = BASE_FEATURES.map((feature) => EXTRACT[feature](input, folds));
+  for (const column of attributeColumns) row.push(attributeFeature(input, column));
   return row;
+}
+
+function attributeFeature(input: FeatureInput, column: string): string | null {
+  const value = input.attributes?.[column];
+  return value === undefined || value === null ? null : foldPlace(String(value));
 }
 
 class ColumnBuilder {
@@ -300,54 +356,116 @@ function fnv1a(hash: number, text: string): number {
   return h;
 }
 
-/** Builds a RecordTable one record at a time (the store is read as a stream). */
-export class RecordTableBuilder {
+/** The interned columns of one part of the features (plain data: a worker thread sends it to the main thread). */
+export interface FeaturePart {
+  features: FeatureName[];
+  columns: FeatureColumn[];
+  /** Per record: the hash of this part's values (fingerprints combine the parts'). */
+  hashes: Uint32Array;
+}
+
+/** Interns one part's features (FEATURE_PARTS[part], plus the attribute columns with the last part), a record at a time. */
+export class FeaturePartBuilder {
+  private readonly base: readonly BaseFeature[];
+  private readonly attributes: readonly string[];
   private readonly columns: ColumnBuilder[];
-  private recordIds = new Float64Array(1024);
+  private hashes = new Uint32Array(1024);
   private rows = 0;
   private readonly folds = new Folds();
 
-  constructor(private readonly attributeColumns: readonly string[] = []) {
-    this.columns = [...BASE_FEATURES, ...attributeColumns].map(() => new ColumnBuilder());
+  constructor(part: number, attributeColumns: readonly string[] = []) {
+    this.base = FEATURE_PARTS[part] as readonly BaseFeature[];
+    this.attributes = part === FEATURE_PARTS.length - 1 ? attributeColumns : [];
+    this.columns = [...this.base, ...this.attributes].map(() => new ColumnBuilder());
   }
 
-  /** Adds a record; returns the fingerprint of its features (a changed fingerprint: the record is scored again). */
-  add(recordId: number, input: FeatureInput): number {
+  add(input: FeatureInput): void {
     const row = this.rows++;
-    if (row >= this.recordIds.length) this.recordIds = grow(this.recordIds, row + 1);
-    this.recordIds[row] = recordId;
-    const features = recordFeatures(input, this.attributeColumns, this.folds);
+    if (row >= this.hashes.length) this.hashes = grow(this.hashes, row + 1);
     let hash = 0x811c9dc5;
-    for (let f = 0; f < features.length; f++) {
-      const value = features[f] as string | null;
+    const base = this.base.length;
+    for (let f = 0; f < this.columns.length; f++) {
+      const value =
+        f < base ? EXTRACT[this.base[f] as BaseFeature](input, this.folds) : attributeFeature(input, this.attributes[f - base] as string);
       (this.columns[f] as ColumnBuilder).add(row, value);
       hash = fnv1a(hash, value === null ? "\u0000" : value);
       hash = fnv1a(hash, "\u0001");
     }
-    return hash;
+    this.hashes[row] = hash;
+  }
+
+  build(): FeaturePart {
+    const size = this.rows;
+    return {
+      features: [...this.base, ...this.attributes.map((column) => `attr:${column}` as FeatureName)],
+      columns: this.columns.map((column) => column.build(size)),
+      hashes: this.hashes.slice(0, size),
+    };
+  }
+}
+
+/** A record's fingerprint from its parts' hashes (FNV-1a over their bytes): a changed record is scored again. */
+export function fingerprintOf(parts: readonly FeaturePart[], row: number): number {
+  let hash = 0x811c9dc5;
+  for (const part of parts) {
+    const value = part.hashes[row] as number;
+    for (let shift = 0; shift < 32; shift += 8) hash = Math.imul(hash ^ ((value >>> shift) & 0xff), 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The table from its parts: derived features are computed here, once per distinct value. */
+export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePart[]): RecordTable {
+  const size = recordIds.length;
+  const built = new Map<FeatureName, FeatureColumn>();
+  for (const part of parts) {
+    if (part.hashes.length !== size) throw new RangeError(`feature part of ${part.hashes.length} records for a table of ${size}`);
+    part.features.forEach((feature, f) => built.set(feature, part.columns[f] as FeatureColumn));
+  }
+  for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
+  // A house number from a column of its own (FEBRL, German shops) where the street line has none.
+  built.set("street_number", overlay(built.get("street_number") as FeatureColumn, built.get("house_number") as FeatureColumn));
+  built.set("name_phonetic", phoneticPair(built.get("given_metaphone") as FeatureColumn, built.get("family_metaphone") as FeatureColumn));
+  return {
+    size,
+    recordIds,
+    has: (feature) => built.has(feature),
+    column: (feature) => {
+      const column = built.get(feature);
+      if (!column) throw new Error(`no feature ${feature}`);
+      return column;
+    },
+  };
+}
+
+/** Builds a RecordTable one record at a time, every part in this thread (files, small stores, --explain). */
+export class RecordTableBuilder {
+  private readonly parts: FeaturePartBuilder[];
+  private recordIds = new Float64Array(1024);
+  private rows = 0;
+  private built: FeaturePart[] | undefined;
+
+  constructor(attributeColumns: readonly string[] = []) {
+    this.parts = FEATURE_PARTS.map((_, part) => new FeaturePartBuilder(part, attributeColumns));
+  }
+
+  /** Adds a record (the fingerprints are read after build()). */
+  add(recordId: number, input: FeatureInput): void {
+    const row = this.rows++;
+    if (row >= this.recordIds.length) this.recordIds = grow(this.recordIds, row + 1);
+    this.recordIds[row] = recordId;
+    for (const part of this.parts) part.add(input);
   }
 
   build(): RecordTable {
-    const size = this.rows;
-    const built = new Map<FeatureName, FeatureColumn>();
-    for (const [f, name] of BASE_FEATURES.entries()) built.set(name, (this.columns[f] as ColumnBuilder).build(size));
-    for (const [a, column] of this.attributeColumns.entries()) {
-      built.set(`attr:${column}`, (this.columns[BASE_FEATURES.length + a] as ColumnBuilder).build(size));
-    }
-    for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
-    // A house number from a column of its own (FEBRL, German shops) where the street line has none.
-    built.set("street_number", overlay(built.get("street_number") as FeatureColumn, built.get("house_number") as FeatureColumn));
-    built.set("name_phonetic", phoneticPair(built.get("given_metaphone") as FeatureColumn, built.get("family_metaphone") as FeatureColumn));
-    const recordIds = this.recordIds.slice(0, size);
-    return {
-      size,
-      recordIds,
-      has: (feature) => built.has(feature),
-      column: (feature) => {
-        const column = built.get(feature);
-        if (!column) throw new Error(`no feature ${feature}`);
-        return column;
-      },
-    };
+    this.built = this.parts.map((part) => part.build());
+    return assembleTable(this.recordIds.slice(0, this.rows), this.built);
+  }
+
+  /** Each record's fingerprint, in table order (after build()). */
+  fingerprints(): Uint32Array {
+    const parts = this.built;
+    if (!parts) throw new Error("fingerprints() before build()");
+    return Uint32Array.from({ length: this.rows }, (_, row) => fingerprintOf(parts, row));
   }
 }
