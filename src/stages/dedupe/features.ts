@@ -420,7 +420,7 @@ export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePa
   const built = new Map<FeatureName, FeatureColumn>();
   for (const part of parts) {
     if (part.hashes.length !== size) throw new RangeError(`feature part of ${part.hashes.length} records for a table of ${size}`);
-    part.features.forEach((feature, f) => built.set(feature, part.columns[f] as FeatureColumn));
+    for (const [f, feature] of part.features.entries()) built.set(feature, part.columns[f] as FeatureColumn);
   }
   for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
   // A house number from a column of its own (FEBRL, German shops) where the street line has none.
