@@ -93,12 +93,15 @@ const SIZE_BANDS: [string, number, number][] = [
 ];
 
 export function clusterSizes(
-  clusterIds: readonly (number | null)[],
+  clusterIds: ArrayLike<number | null>,
   clustering: Clustering | undefined,
   ids: { kept: number; created: number; joined: number },
 ): ClusterSummary {
   const sizes = new Map<number, number>();
-  for (const id of clusterIds) if (id !== null) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  for (let k = 0; k < clusterIds.length; k++) {
+    const id = clusterIds[k];
+    if (id !== null && id !== undefined) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  }
   const bySize: Record<string, number> = {};
   let largest = 0;
   for (const size of sizes.values()) {
@@ -167,4 +170,15 @@ export function pairRows(outcome: DedupeOutcome, ids: Float64Array, settings: De
       ];
     },
   };
+}
+
+/**
+ * A turn of the event loop between phases: on a terminal the spinner's interrupt handler runs there, so Ctrl-C
+ * stops the run within one phase (seconds at a million records) instead of after the last one.
+ */
+export const letInterruptsThrough = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Edges this strong are never cut by the chaining guard. */
+export function strongThreshold(threshold: number): number {
+  return Math.max(threshold, 0.999);
 }

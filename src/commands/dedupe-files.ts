@@ -113,6 +113,7 @@ export async function dedupeFiles(options: DedupeOptions, io: DedupeIo): Promise
       run: "full",
       records: table.size,
       scored: table.size,
+      read: table.size,
       normalizedFirst: 0,
       trained: true,
       retrainReason: undefined,

@@ -15,21 +15,35 @@ import { readStoreFeatureTable } from "../pipeline/feature-table.js";
 import { workersFor } from "../pipeline/store-scan.js";
 import type { CappedBlock, RuleReport } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
-import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
-import { dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
+import { assignClusterIds, type ClusterIdAssignment } from "../stages/dedupe/cluster-ids.js";
+import type { RecordTable } from "../stages/dedupe/features.js";
+import { type DedupeOutcome, dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
+import { ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
 import {
   applyDedupePlan,
   currentRecordCount,
+  type DedupePlan,
   latestModel,
   latestRun,
+  type StoredRun,
   storedEdges,
   storedFingerprints,
   unnormalizedCount,
 } from "../store/dedupe.js";
+import type { Db } from "../store/open.js";
 import { openStore } from "../store/open.js";
-import { clusterSizes, countAtLeast, matchEdges, modelPart, pairRows, settingsKey } from "./dedupe-clusters.js";
+import {
+  clusterSizes,
+  countAtLeast,
+  letInterruptsThrough,
+  matchEdges,
+  modelPart,
+  pairRows,
+  settingsKey,
+  strongThreshold,
+} from "./dedupe-clusters.js";
 import type { NormalizeSettings } from "./source-contexts.js";
 
 export interface DedupeOptions extends NormalizeSettings {
@@ -79,6 +93,8 @@ export interface DedupeResult {
   records: number;
   /** Records blocked and scored this run (all of them on a full run). */
   scored: number;
+  /** Records read from the store: all of them, or (incremental) the new and changed ones and their candidates. */
+  read: number;
   normalizedFirst: number;
   trained: boolean;
   /** Why the model was trained again, when it was. */
@@ -105,9 +121,57 @@ export async function runDedupe(options: DedupeOptions, io: DedupeIo): Promise<D
   return dedupeStore(options, io);
 }
 
+/**
+ * What one run decided, by either path (the whole store read, or only the records near new and changed ones):
+ * the command turns it into the result and the plan.
+ */
+export interface RunWork {
+  mode: "full" | "incremental";
+  retrainReason: string | undefined;
+  /** Current records in the store. */
+  current: number;
+  /** Records blocked and scored (new and changed ones, or all). */
+  scored: number;
+  /** Records read from the store. */
+  read: number;
+  outcome: DedupeOutcome;
+  /** The record id of each row of the table the outcome is about. */
+  tableIds: Float64Array;
+  /** The records clustered this run (all, or those near new and changed ones). */
+  clustering: Clustering;
+  assigned: ClusterIdAssignment;
+  /** Every current record's cluster id after the run (for the summary). */
+  clusterIds: ArrayLike<number>;
+  /** Records whose stored pairs go before the new ones are written (none on a full run: all go). */
+  stale: number[];
+  forget: number[];
+  /** What dedupe_records gets. */
+  written: DedupePlan["records"];
+  index: DedupePlan["index"];
+  phases: Record<string, number>;
+}
+
+/** Nothing new, changed or gone since the last run: nothing is written. */
+export interface Unchanged {
+  unchanged: true;
+  records: number;
+  read: number;
+  clusterIds: ArrayLike<number | null>;
+}
+
+export interface RunContext {
+  db: Db;
+  path: string;
+  options: DedupeOptions;
+  run: StoredRun | undefined;
+  stored: ReturnType<typeof latestModel>;
+  key: string;
+  /** Told what the run is doing (a terminal's progress line). */
+  say: (text: string) => void;
+}
+
 async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<DedupeResult> {
   const started = performance.now();
-  const startedAt = new Date().toISOString();
   if (options.source)
     throw new UsageError("--source names the rows of files; dedupe matches every current record of the store", "give no --source");
   const first = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
@@ -118,70 +182,38 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     io.terminal.info(`${count(missing, "record")} not normalized yet: normalizing the store first`);
     await io.normalizeFirst();
   }
+  // Taken once the store is normalized: the next incremental run rescans what normalize rewrites after it.
+  const startedAt = new Date().toISOString();
 
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const progress = await io.terminal.progress("dedupe: reading records");
   try {
     const { settings } = options;
-    const key = settingsKey(settings);
-    const run = latestRun(db);
-    const stored = latestModel(db);
-    const previous = run ? storedFingerprints(db) : new Map<number, number>();
-    const readStarted = performance.now();
-    const { table, fingerprints, previousClusters } = await readStoreFeatureTable({
+    const context: RunContext = {
       db,
-      storePath: path,
-      busyTimeoutMs: options.busyTimeoutMs,
-      attributeColumns: options.attributeColumns,
-      workers: workersFor(currentRecordCount(db), options.workers),
-      progress: async (records) => {
-        progress.update(`dedupe: reading records: ${number(records)}`);
-        await letInterruptsThrough();
-      },
-    });
-    const ids = table.recordIds;
-    const reading = (performance.now() - readStarted) / 1000;
-
-    let retrainReason: string | undefined;
-    if (options.retrain) retrainReason = "--retrain";
-    else if (!stored || !run) retrainReason = "first run";
-    else if (modelPart(run.settings) !== modelPart(key)) retrainReason = "dedupe settings changed";
-    else if (missingFeatures(stored.model.specs, table).length > 0)
-      retrainReason = "the stored model was made by another version of roster";
-    else if (stored.model.records * 2 < table.size) {
-      retrainReason = `the store has grown from ${number(stored.model.records)} to ${count(table.size, "record")} since the model was trained`;
-    } else {
-      const now = usableComparisons(settings.comparisons, table).used.map((spec) => spec.name);
-      const had = stored.model.specs.map((spec) => spec.name);
-      if (now.join() !== had.join()) retrainReason = `the records now fill other fields (comparisons: ${now.join(", ")})`;
-    }
-    const model = retrainReason ? undefined : stored?.model;
-    const full = model === undefined || options.full || run?.settings !== key;
-
-    const current = new Set<number>();
-    for (const id of ids) current.add(id);
-    const forget = [...previous.keys()].filter((id) => !current.has(id));
-    const dirty = new Uint8Array(table.size);
-    let dirtyCount = 0;
-    for (let row = 0; row < table.size; row++) {
-      if (previous.get(ids[row] as number) !== fingerprints[row]) {
-        dirty[row] = 1;
-        dirtyCount++;
-      }
-    }
+      path,
+      options,
+      run: latestRun(db),
+      stored: latestModel(db),
+      key: settingsKey(settings),
+      say: (text) => progress.update(text),
+    };
     const base = {
       mode: "store" as const,
       store: path,
-      records: table.size,
       normalizedFirst: missing,
       threshold: settings.threshold,
       reviewThreshold: settings.reviewThreshold,
     };
-    if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0)) {
+    const { nearRun } = await import("./dedupe-incremental.js");
+    const work = (await nearRun(context)) ?? (await wholeStoreRun(context));
+    if ("unchanged" in work) {
       return {
         ...base,
+        records: work.records,
         run: "unchanged",
         scored: 0,
+        read: work.read,
         trained: false,
         retrainReason: undefined,
         unusedComparisons: [],
@@ -190,55 +222,30 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
         candidates: 0,
         matches: 0,
         review: 0,
-        clusters: clusterSizes(previousClusters, undefined, { kept: 0, created: 0, joined: 0 }),
+        clusters: clusterSizes(work.clusterIds, undefined, { kept: 0, created: 0, joined: 0 }),
         phases: {},
         seconds: (performance.now() - started) / 1000,
       };
     }
 
-    const outcome = await dedupeTableInTurns(table, settings, {
-      pause: letInterruptsThrough,
-      model,
-      dirty: full ? undefined : dirty,
-      phase: (name) => progress.update(`dedupe: ${name} (${count(table.size, "record")})`),
-    });
-    await letInterruptsThrough();
-    progress.update("dedupe: clustering");
-    const clusterStarted = performance.now();
-    const stale = full ? [] : [...forget, ...ids.filter((_, row) => dirty[row] === 1)];
-    const edges = matchEdges(
-      outcome,
-      settings.threshold,
-      full ? undefined : { stored: storedEdges(db, settings.threshold), stale: new Set(stale), ids },
-    );
-    const clustering: Clustering = clusterRecords(table.size, edges, {
-      threshold: settings.threshold,
-      strongThreshold: strongThreshold(settings.threshold),
-    });
-    const assigned = assignClusterIds(ids, clustering.component, previousClusters);
-    // What dedupe_records gets: every record on a full run, else those new, changed or moved to another cluster.
-    const written: number[] = [];
-    for (let row = 0; row < table.size; row++) {
-      if (full || dirty[row] === 1 || assigned.clusterId[row] !== previousClusters[row]) written.push(row);
-    }
-    outcome.phases.clustering = (performance.now() - clusterStarted) / 1000;
-    outcome.phases = { reading, ...outcome.phases };
-
+    const { outcome } = work;
     const matches = countAtLeast(outcome, settings.threshold);
     const result: DedupeResult = {
       ...base,
-      run: full ? "full" : "incremental",
-      scored: full ? table.size : dirtyCount,
+      records: work.current,
+      run: work.mode,
+      scored: work.scored,
+      read: work.read,
       trained: outcome.training !== undefined,
-      retrainReason,
+      retrainReason: work.retrainReason,
       unusedComparisons: outcome.unusedComparisons,
       rules: outcome.rules,
       capped: outcome.capped,
       candidates: outcome.candidates,
       matches,
       review: outcome.pairs.count - matches,
-      clusters: clusterSizes(Array.from(assigned.clusterId), clustering, assigned),
-      phases: outcome.phases,
+      clusters: clusterSizes(work.clusterIds, work.clustering, work.assigned),
+      phases: work.phases,
       seconds: 0,
     };
 
@@ -246,11 +253,14 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     progress.update("dedupe: writing");
     const writeStarted = performance.now();
     applyDedupePlan(db, {
-      basedOnRun: run?.id ?? null,
-      model: model && stored ? { id: stored.id } : { json: JSON.stringify(outcome.model), records: table.size },
-      mode: full ? "full" : "incremental",
+      basedOnRun: context.run?.id ?? null,
+      model:
+        outcome.training === undefined && context.stored
+          ? { id: context.stored.id }
+          : { json: JSON.stringify(outcome.model), records: work.current },
+      mode: work.mode,
       startedAt,
-      settings: key,
+      settings: context.key,
       summary: () => ({
         run: result.run,
         records: result.records,
@@ -262,18 +272,15 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
         review_pairs: result.review,
         clusters: result.clusters.count,
         clusters_split: result.clusters.split.length,
-        phases: outcome.phases,
+        phases: work.phases,
       }),
-      stale,
-      pairs: pairRows(outcome, ids, settings),
-      records: {
-        ids: written.map((row) => ids[row] as number),
-        fingerprints: written.map((row) => fingerprints[row] as number),
-        clusterIds: written.map((row) => assigned.clusterId[row] as number),
-      },
-      forget,
+      stale: work.stale,
+      pairs: pairRows(outcome, work.tableIds, settings),
+      records: work.written,
+      forget: work.forget,
+      index: work.index,
     });
-    outcome.phases.writing = (performance.now() - writeStarted) / 1000;
+    work.phases.writing = (performance.now() - writeStarted) / 1000;
     result.seconds = (performance.now() - started) / 1000;
     writeAudit(db, "dedupe", options.auditArgs, "ok", {
       run: result.run,
@@ -293,13 +300,127 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
   }
 }
 
-/**
- * A turn of the event loop between phases: on a terminal the spinner's interrupt handler runs there, so Ctrl-C
- * stops the run within one phase (seconds at a million records) instead of after the last one.
- */
-export const letInterruptsThrough = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Edges this strong are never cut by the chaining guard. */
-export function strongThreshold(threshold: number): number {
-  return Math.max(threshold, 0.999);
+/** Why the stored model cannot be reused for these records, or undefined. */
+export function retrainReasonFor(context: RunContext, table: RecordTable, records: number): string | undefined {
+  const { options, run, stored, key } = context;
+  if (options.retrain) return "--retrain";
+  if (!stored || !run) return "first run";
+  if (modelPart(run.settings) !== modelPart(key)) return "dedupe settings changed";
+  if (missingFeatures(stored.model.specs, table).length > 0) return "the stored model was made by another version of roster";
+  if (stored.model.records * 2 < records) {
+    return `the store has grown from ${number(stored.model.records)} to ${count(records, "record")} since the model was trained`;
+  }
+  const now = usableComparisons(options.settings.comparisons, table).used.map((spec) => spec.name);
+  const had = stored.model.specs.map((spec) => spec.name);
+  if (now.join() !== had.join()) return `the records now fill other fields (comparisons: ${now.join(", ")})`;
+  return undefined;
 }
+
+/**
+ * The run that reads every current record: the first run, a retrain, --full, changed settings, or an incremental
+ * run when the index the last run left cannot be used (nearRun said so).
+ */
+async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> {
+  const { db, path, options, run, stored, key, say } = context;
+  const { settings } = options;
+  const previous = run ? storedFingerprints(db) : new Map<number, number>();
+  const readStarted = performance.now();
+  const { table, fingerprints, previousClusters } = await readStoreFeatureTable({
+    db,
+    storePath: path,
+    busyTimeoutMs: options.busyTimeoutMs,
+    attributeColumns: options.attributeColumns,
+    workers: workersFor(currentRecordCount(db), options.workers),
+    progress: async (records) => {
+      say(`dedupe: reading records: ${number(records)}`);
+      await letInterruptsThrough();
+    },
+  });
+  const ids = table.recordIds;
+  const reading = (performance.now() - readStarted) / 1000;
+
+  const retrainReason = retrainReasonFor(context, table, table.size);
+  const model = retrainReason ? undefined : stored?.model;
+  const full = model === undefined || options.full || run?.settings !== key;
+
+  const current = new Set<number>();
+  for (const id of ids) current.add(id);
+  const forget = [...previous.keys()].filter((id) => !current.has(id));
+  const dirty = new Uint8Array(table.size);
+  let dirtyCount = 0;
+  for (let row = 0; row < table.size; row++) {
+    if (previous.get(ids[row] as number) !== fingerprints[row]) {
+      dirty[row] = 1;
+      dirtyCount++;
+    }
+  }
+  if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0)) {
+    return { unchanged: true, records: table.size, read: table.size, clusterIds: previousClusters };
+  }
+
+  const outcome = await dedupeTableInTurns(table, settings, {
+    pause: letInterruptsThrough,
+    model,
+    dirty: full ? undefined : dirty,
+    phase: (name) => say(`dedupe: ${name} (${count(table.size, "record")})`),
+  });
+  await letInterruptsThrough();
+  say("dedupe: clustering");
+  const clusterStarted = performance.now();
+  const stale = full ? [] : [...forget, ...ids.filter((_, row) => dirty[row] === 1)];
+  const edges = matchEdges(
+    outcome,
+    settings.threshold,
+    full ? undefined : { stored: storedEdges(db, settings.threshold), stale: new Set(stale), ids },
+  );
+  const clustering = clusterRecords(table.size, edges, {
+    threshold: settings.threshold,
+    strongThreshold: strongThreshold(settings.threshold),
+  });
+  const assigned = assignClusterIds(ids, clustering.component, previousClusters);
+  const scoredRows: number[] = [];
+  const movedRows: number[] = [];
+  for (let row = 0; row < table.size; row++) {
+    if (full || dirty[row] === 1) scoredRows.push(row);
+    else if (assigned.clusterId[row] !== previousClusters[row]) movedRows.push(row);
+  }
+  const clusterIds = assigned.clusterId;
+  const phases = { reading, ...outcome.phases, clustering: (performance.now() - clusterStarted) / 1000 };
+  return {
+    mode: full ? "full" : "incremental",
+    retrainReason,
+    current: table.size,
+    scored: full ? table.size : dirtyCount,
+    read: table.size,
+    outcome,
+    tableIds: ids,
+    clustering,
+    assigned,
+    clusterIds,
+    stale,
+    forget,
+    written: {
+      scored: {
+        ids: scoredRows.map((row) => ids[row] as number),
+        fingerprints: scoredRows.map((row) => fingerprints[row] as number),
+        clusterIds: scoredRows.map((row) => clusterIds[row] as number),
+      },
+      moved: { ids: movedRows.map((row) => ids[row] as number), clusterIds: movedRows.map((row) => clusterIds[row] as number) },
+    },
+    index: { recordIds: ids, clusterIds, rules: indexedRules(table, settings.blockingRules) },
+    phases,
+  };
+}
+
+/** Each equality rule's key hashes, by rule name, for the index. */
+export function indexedRules(table: RecordTable, rules: DedupeSettings["blockingRules"]): Map<string, Uint32Array> {
+  const hashes = ruleKeyHashes(table, rules);
+  const byName = new Map<string, Uint32Array>();
+  rules.forEach((rule, r) => {
+    const ruleHashes = hashes[r];
+    if (ruleHashes) byName.set(rule.name, ruleHashes);
+  });
+  return byName;
+}
+
+export { letInterruptsThrough, strongThreshold };

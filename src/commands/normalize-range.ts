@@ -53,7 +53,9 @@ export const normalizeRange: RangeStage<NormalizeSetup, NormalizedRange> = {
         page.rewrite.push(rewrite);
         if (rewrite) for (const field of NORMALIZED_FIELDS) page.values.push(after.values[field]);
         const keys = keysJson(after.keys);
-        page.keys.push(stored !== null && stored.keys === keys ? null : keys);
+        // Written (with normalized_at) whenever the record's values or keys change: later stages (dedupe's
+        // incremental run) find what changed since their last run by normalized_at.
+        page.keys.push(stored !== null && stored.keys === keys && !rewrite ? null : keys);
       }
       return result;
     };

@@ -85,7 +85,6 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
     const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
     const workers = workersFor(total, options.workers);
     const writer = options.dryRun ? undefined : new NormalizedWriter(db);
-    const now = new Date().toISOString();
     let done = 0;
     await scanStore({
       stage: "normalize",
@@ -96,7 +95,9 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       ranges: currentIdRanges(db),
       workers,
       apply(range) {
-        writer?.write(range.page, now); // one transaction per range
+        // One transaction per range, stamped with its own time: a dedupe that read these records before this
+        // commit started earlier, so its next incremental run sees them as changed (normalized_at >= its start).
+        writer?.write(range.page, new Date().toISOString());
         result.summary.merge(range.summary);
         for (const [source, n] of Object.entries(range.perSource)) (reports.get(source) as SourceReport).records += n;
         for (const shown of range.shown) if (result.findings.length < SHOWN_FINDINGS) result.findings.push(shown);

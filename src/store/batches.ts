@@ -175,6 +175,7 @@ export function removeBatch(db: Db, id: number): RemoveOutcome {
       ).run(first, id, first, id);
       db.prepare(`DELETE FROM pairs WHERE record_a IN (${rows}) OR record_b IN (${rows})`).run(first, id, first, id);
       db.prepare(`DELETE FROM dedupe_records WHERE record_id IN (${rows})`).run(first, id);
+      db.prepare("DELETE FROM dedupe_index").run(); // made again by the next dedupe, which reads every record
       const records = db.prepare("DELETE FROM records WHERE id >= ? AND batch_id = ?").run(first, id).changes;
       const rejects = db.prepare("DELETE FROM rejects WHERE batch_id = ?").run(id).changes;
       const duplicates = db.prepare("SELECT id FROM batches WHERE duplicate_of = ? ORDER BY id").pluck().all(id) as number[];

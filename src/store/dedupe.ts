@@ -9,6 +9,8 @@ import { StoreError } from "../errors.js";
 import type { RecordKeys } from "../model/keys.js";
 import { ALL_READS, type FeatureField, type FeatureKey, type FeatureReads, type FeatureValues } from "../stages/dedupe/features.js";
 import type { DedupeModel } from "../stages/dedupe/model.js";
+import { type DedupeIndex, fillWantedIds, writeDedupeIndex } from "./dedupe-index.js";
+import { insertRows } from "./insert-rows.js";
 import type { Db } from "./open.js";
 import { writeInTurn } from "./write-turns.js";
 
@@ -35,12 +37,14 @@ export interface DedupeStoreRecord {
  * that builds part of the features reads only what that part needs) are left out of `values` and `keys`.
  */
 export function* dedupeStoreRecords(db: Db, only?: readonly number[], select: FeatureReads = ALL_READS): Generator<DedupeStoreRecord> {
-  const columns = ["id", "cluster_id", select.attributes ? "attributes" : "NULL", ...select.fields, ...select.keys].join(", ");
-  const where = only ? `WHERE id IN (${only.map(() => "?").join(", ")})` : "";
-  const rows = db
-    .prepare(`SELECT ${columns} FROM current_records ${where} ORDER BY id`)
-    .raw()
-    .iterate(...(only ?? [])) as Iterable<unknown[]>;
+  const columns = ["id", "cluster_id", select.attributes ? "attributes" : "NULL", ...select.fields, ...select.keys]
+    .map((column) => (column === "NULL" ? column : `c.${column}`))
+    .join(", ");
+  // A few ids (an incremental run's new records and their candidates) through a temporary table: a join beats
+  // an IN list, which SQLite caps at 32,766 parameters.
+  if (only) fillWantedIds(db, only);
+  const from = only ? "temp.wanted_ids w JOIN current_records c ON c.id = w.id" : "current_records c";
+  const rows = db.prepare(`SELECT ${columns} FROM ${from} ORDER BY c.id`).raw().iterate() as Iterable<unknown[]>;
   const { fields, keys: keyNames } = select;
   for (const row of rows) {
     const values = {} as FeatureValues;
@@ -75,12 +79,15 @@ export interface StoredRun {
   id: number;
   modelId: number;
   settings: string;
+  startedAt: string;
   finishedAt: string;
 }
 
 export function latestRun(db: Db): StoredRun | undefined {
   return db
-    .prepare("SELECT id, model_id AS modelId, settings, finished_at AS finishedAt FROM dedupe_runs ORDER BY id DESC LIMIT 1")
+    .prepare(
+      "SELECT id, model_id AS modelId, settings, started_at AS startedAt, finished_at AS finishedAt FROM dedupe_runs ORDER BY id DESC LIMIT 1",
+    )
     .get() as StoredRun | undefined;
 }
 
@@ -154,40 +161,20 @@ export interface DedupePlan {
     row: (k: number) => [number, number, number, number, string, string, "match" | "review"];
   };
   /**
-   * What dedupe_records gets: every record on a full run, else the new, changed and re-clustered ones (their
-   * fingerprint and cluster id); `forget` lists the ids that are no longer current.
+   * What dedupe_records gets: the records scored (all on a full run; else the new and changed ones) with their
+   * fingerprint and cluster, and the other records whose cluster id changed.
    */
-  records: { ids: ArrayLike<number>; fingerprints: ArrayLike<number>; clusterIds: ArrayLike<number> };
+  records: {
+    scored: { ids: ArrayLike<number>; fingerprints: ArrayLike<number>; clusterIds: ArrayLike<number> };
+    moved: { ids: ArrayLike<number>; clusterIds: ArrayLike<number> };
+  };
+  /** Record ids that are no longer current (their fingerprints and clusters go). */
   forget: readonly number[];
+  /** The index the next incremental run reads (dedupe-index.ts), without its run id (this run's). */
+  index: Omit<DedupeIndex, "runId">;
 }
 
 const PAIR_COLUMNS = ["record_a", "record_b", "match_weight", "match_probability", "blocking_rule", "explanation", "decision", "model_id"];
-
-/** Rows per INSERT: one statement of many rows costs a fraction of as many one-row statements from JavaScript. */
-const ROWS_PER_INSERT = 100;
-
-/** Inserts `count` rows (`row(k)` gives row k's values in column order), ROWS_PER_INSERT to a statement. */
-function insertRows(db: Db, insert: string, columns: readonly string[], count: number, row: (k: number) => unknown[]): void {
-  const statement = (rows: number) =>
-    db.prepare(
-      `${insert} (${columns.join(", ")}) VALUES ${Array(rows)
-        .fill(`(${columns.map(() => "?").join(", ")})`)
-        .join(", ")}`,
-    );
-  const full = count >= ROWS_PER_INSERT ? statement(ROWS_PER_INSERT) : undefined;
-  const values: unknown[] = [];
-  let k = 0;
-  for (; full && k + ROWS_PER_INSERT <= count; k += ROWS_PER_INSERT) {
-    values.length = 0;
-    for (let r = k; r < k + ROWS_PER_INSERT; r++) for (const value of row(r)) values.push(value);
-    full.run(values);
-  }
-  if (k < count) {
-    values.length = 0;
-    for (let r = k; r < count; r++) for (const value of row(r)) values.push(value);
-    statement(count - k).run(values);
-  }
-}
 
 export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; modelId: number } {
   return writeInTurn(db, () => {
@@ -218,18 +205,21 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
     const forget = db.prepare("DELETE FROM dedupe_records WHERE record_id = ?");
     for (const id of plan.forget) forget.run(id);
     if (plan.mode === "full") db.exec("DELETE FROM dedupe_records");
-    const { ids, fingerprints, clusterIds } = plan.records;
-    insertRows(db, "INSERT OR REPLACE INTO dedupe_records", ["record_id", "fingerprint", "cluster_id"], ids.length, (k) => [
-      ids[k] as number,
-      fingerprints[k] as number,
-      clusterIds[k] as number,
+    const { scored, moved } = plan.records;
+    insertRows(db, "INSERT OR REPLACE INTO dedupe_records", ["record_id", "fingerprint", "cluster_id"], scored.ids.length, (k) => [
+      scored.ids[k] as number,
+      scored.fingerprints[k] as number,
+      scored.clusterIds[k] as number,
     ]);
+    const move = db.prepare("UPDATE dedupe_records SET cluster_id = ? WHERE record_id = ?");
+    for (let k = 0; k < moved.ids.length; k++) move.run(moved.clusterIds[k], moved.ids[k]);
 
     const runId = Number(
       db
         .prepare("INSERT INTO dedupe_runs (model_id, started_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?)")
         .run(modelId, plan.startedAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary())).lastInsertRowid,
     );
+    writeDedupeIndex(db, { ...plan.index, runId });
     return { runId, modelId };
   });
 }

@@ -218,10 +218,16 @@ export const MIGRATIONS: readonly Migration[] = [
     fingerprint INTEGER NOT NULL           -- hash of the values dedupe compares: a changed record is scored again
   );
   `,
-  // 6: a record's cluster moves from records to dedupe_records (issue #9). Setting records.cluster_id rewrites the
-  // whole wide row (raw JSON and every field): on a million records that was 13 of a full run's 60 seconds, where a
-  // narrow row beside the fingerprint costs about one. current_records still shows cluster_id.
+  // 6: incremental dedupe (issue #9). A record's cluster moves from records to dedupe_records: setting
+  // records.cluster_id rewrites the whole wide row (raw JSON and every field), 13 of a full run's 60 seconds on a
+  // million records, where a narrow row beside the fingerprint costs about one; current_records still shows
+  // cluster_id. dedupe_index keeps what an incremental run needs to touch only the records near new ones.
   `
+  CREATE TABLE dedupe_index (
+    name   TEXT PRIMARY KEY,               -- record_ids | cluster_ids | rule:<blocking rule name>
+    run_id INTEGER NOT NULL REFERENCES dedupe_runs(id),
+    data   BLOB NOT NULL                   -- per record in id order: ids, cluster ids (float64), key hashes (uint32)
+  );
   ALTER TABLE dedupe_records ADD COLUMN cluster_id INTEGER;
   UPDATE dedupe_records SET cluster_id = (SELECT cluster_id FROM records WHERE records.id = dedupe_records.record_id);
   DROP VIEW current_records;

@@ -144,7 +144,10 @@ function printSummary(terminal: Terminal, result: DedupeResult): void {
   for (const rule of rules) terminal.info(`${rule.name.padEnd(width)}  ${n(rule.pairs).padStart(11)}`);
   const skipped = result.rules.filter((rule) => !rule.used);
   if (skipped.length > 0) terminal.info(c.dim(`rules not used (fields not filled): ${skipped.map((rule) => rule.name).join(", ")}`));
-  const scope = result.run === "incremental" ? ` (incremental: ${count(result.scored, "new or changed record")})` : "";
+  const scope =
+    result.run === "incremental"
+      ? ` (incremental: ${count(result.scored, "new or changed record")}; ${n(result.read)} of ${n(result.records)} records read)`
+      : "";
   terminal.info(`${count(result.candidates, "candidate pair")} scored${scope}`);
   terminal.info(
     `${c.green(count(result.matches, "match", "matches"))} at p >= ${result.threshold}, ${count(result.review, "pair")} for review (p >= ${result.reviewThreshold})`,
@@ -176,6 +179,7 @@ function resultJson(result: DedupeResult) {
     run: result.run,
     records: result.records,
     scored: result.scored,
+    read: result.read,
     normalized_first: result.normalizedFirst,
     trained: result.trained,
     retrain_reason: result.retrainReason ?? null,

@@ -49,6 +49,11 @@ export interface BlockingOptions {
   maxBlockSize: number;
   /** Incremental runs: only pairs with at least one dirty record (new or changed) are emitted. */
   dirty?: Uint8Array | undefined;
+  /**
+   * Incremental runs on part of the store: per rule (by index), rows whose key the whole store shares with more
+   * records than the limit, so a full run would leave it out (the caller counts them; this table holds only some).
+   */
+  leftOut?: readonly (Uint8Array | undefined)[] | undefined;
 }
 
 class PairBuffer {
@@ -162,6 +167,8 @@ export function blockPairs(table: RecordTable, rules: readonly BlockingRule[], o
     if (isSortedRule(rule)) sortedNeighbourhood(table, rule, index, buffer, known, sortedSeen, dirty);
     else {
       const keys = ruleKeys(table, rule);
+      const leftOut = options.leftOut?.[index];
+      if (leftOut) for (let row = 0; row < keys.length; row++) if (leftOut[row] === 1) keys[row] = -1;
       const { order, start, groups } = groupByKey(keys);
       let cappedValues = 0;
       let largest = -1;

@@ -25,10 +25,21 @@ export interface ClusterIdAssignment {
 }
 
 /** recordIds[i] is record i's store id; previous[i] its cluster id from the last run (null: none). Returns a cluster id per record. */
+/**
+ * Ids held by clusters outside the records given (an incremental run re-clusters only the records near new and
+ * changed ones): a new cluster never takes one, and `max` counts as in use. The clusters given must hold every
+ * record of each old cluster they touch, as an incremental run's connected components do.
+ */
+export interface OutsideIds {
+  has(id: number): boolean;
+  max: number;
+}
+
 export function assignClusterIds(
   recordIds: ArrayLike<number>,
   component: Int32Array,
   previous: ArrayLike<number | null>,
+  outside?: OutsideIds,
 ): ClusterIdAssignment {
   const n = component.length;
   if (recordIds.length !== n || previous.length !== n) {
@@ -103,13 +114,13 @@ export function assignClusterIds(
   // New ids never reuse an id of the last run, even one that was retired.
   const inUse = new Set<number>(heirOf.keys());
   for (const id of taken) inUse.add(id);
-  let above = Number.NEGATIVE_INFINITY;
+  let above = outside?.max ?? Number.NEGATIVE_INFINITY;
   for (const id of inUse) if (id > above) above = id;
   let created = 0;
   for (const c of clusters) {
     if (!Number.isNaN(idOf[c]!)) continue;
     let id = smallestRecord[c]!;
-    if (inUse.has(id)) id = above + 1;
+    if (inUse.has(id) || outside?.has(id)) id = above + 1;
     idOf[c] = id;
     inUse.add(id);
     if (id > above) above = id;

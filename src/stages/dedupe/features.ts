@@ -350,7 +350,7 @@ function phoneticPair(given: FeatureColumn, family: FeatureColumn): FeatureColum
 }
 
 /** FNV-1a, 32 bits, continued over a string's UTF-16 code units. */
-function fnv1a(hash: number, text: string): number {
+export function fnv1a(hash: number, text: string): number {
   let h = hash;
   for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
   return h;

@@ -49,6 +49,8 @@ export interface DedupeRunOptions {
   model?: DedupeModel | undefined;
   /** Only pairs touching these rows are blocked and scored. */
   dirty?: Uint8Array | undefined;
+  /** Per blocking rule, rows whose key is left out (blocking.ts): an incremental run on part of the store. */
+  leftOut?: readonly (Uint8Array | undefined)[] | undefined;
   /** Told when each phase starts (progress on a terminal). */
   phase?: (name: string) => void;
 }
@@ -82,7 +84,11 @@ function* dedupePhases(table: RecordTable, settings: DedupeSettings, options: De
     started = now;
   };
   options.phase?.("blocking");
-  const candidates = blockPairs(table, settings.blockingRules, { maxBlockSize: settings.maxBlockSize, dirty: options.dirty });
+  const candidates = blockPairs(table, settings.blockingRules, {
+    maxBlockSize: settings.maxBlockSize,
+    dirty: options.dirty,
+    leftOut: options.leftOut,
+  });
   lap("blocking");
   yield "blocking";
 

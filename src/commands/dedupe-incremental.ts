@@ -1,0 +1,327 @@
+/**
+ * The incremental run that touches only the records near new and changed ones. The last run left an index
+ * (dedupe_index: every record's id, cluster id and key hash under each blocking rule); from it this run
+ *  1. asks the store which records are new, rewritten by normalize since the last run, or gone, and keeps those
+ *     whose fingerprint changed;
+ *  2. finds the stored records sharing a blocking key with them by scanning the rules' hashes, counting each
+ *     key over the whole store (a key held by more records than the block limit is left out, as a full run
+ *     leaves it out);
+ *  3. reads just those records, and blocks and scores, with the stored model, the pairs that touch a changed one;
+ *  4. re-clusters only the connected components those pairs and the changed records' stored matches reach, which
+ *     is what a full run would do to them: clustering (chaining guard included) works component by component,
+ *     and cluster ids follow the same rules with the ids of every other cluster held aside.
+ * Anything it cannot do this way (no index, another index's run, a rule that is not an equality, a model to
+ * retrain, records that fill a field the model does not compare) falls back to reading the whole store.
+ */
+import { performance } from "node:perf_hooks";
+import { count } from "../io/count.js";
+import type { CappedBlock } from "../stages/dedupe/blocking.js";
+import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
+import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
+import { type RecordTable, RecordTableBuilder } from "../stages/dedupe/features.js";
+import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
+import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
+import { comparisonFeatures } from "../stages/dedupe/levels.js";
+import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
+import { dedupeStoreRecords } from "../store/dedupe.js";
+import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
+import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
+import { letInterruptsThrough, rowOf, strongThreshold } from "./dedupe-clusters.js";
+
+
+/** The run near new and changed records, "nothing changed", or undefined: read the whole store instead. */
+export async function nearRun(context: RunContext): Promise<RunWork | Unchanged | undefined> {
+  const { db, options, run, stored, key, say } = context;
+  const { settings } = options;
+  if (options.retrain || options.full || !run || !stored || run.settings !== key) return undefined;
+  const rules = settings.blockingRules;
+  if (rules.some(isSortedRule)) return undefined;
+  // A model stored by another version of roster reads features this one lacks: the whole-store run retrains.
+  if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0) return undefined;
+  const index = readDedupeIndex(db);
+  if (!index || index.runId !== run.id || rules.some((rule) => !index.rules.has(rule.name))) return undefined;
+  const started = performance.now();
+  const lap = lapTimer();
+
+  // 1. What changed.
+  say("dedupe: finding new and changed records");
+  const maybe = recordsToRescore(db, run.startedAt);
+  const gone = recordsGone(db);
+  const newCount = maybe.filter((id) => rowOf(index.recordIds, id) < 0).length;
+  const current = index.recordIds.length - gone.length + newCount;
+  if (stored.model.records * 2 < current) return undefined; // retrain: the whole store is read
+  const fresh = readTable(db, maybe, options.attributeColumns);
+  if (fresh.table.size !== maybe.length) return undefined; // records changed under us: read everything
+  const before = fingerprintsOf(db, maybe);
+  const dirtyIds = maybe.filter((id, row) => before.get(id) !== fresh.fingerprints[row]);
+  if (dirtyIds.length === 0 && gone.length === 0) return { unchanged: true, records: current, read: maybe.length, clusterIds: index.clusterIds };
+  // A field the model does not compare, now filled: the whole-store run decides whether to retrain.
+  const modelled = new Set(stored.model.specs.map((spec) => spec.name));
+  const newlyFilled = settings.comparisons
+    .filter((spec) => !modelled.has(spec.name))
+    .some((spec) => comparisonFeatures(spec).some((feature) => fresh.table.has(feature) && fresh.table.column(feature).filled > 0));
+  if (newlyFilled) return undefined;
+  let reading = lap();
+
+  // 2. The stored records sharing a key with a changed one.
+  say(`dedupe: blocking ${count(dirtyIds.length, "new or changed record")} against the store`);
+  const dirtySet = new Set(dirtyIds);
+  const skip = new Uint8Array(index.recordIds.length);
+  for (const id of [...dirtyIds, ...gone]) {
+    const row = rowOf(index.recordIds, id);
+    if (row >= 0) skip[row] = 1;
+  }
+  const freshHashes = ruleKeyHashes(fresh.table, rules);
+  const candidates = new Set<number>();
+  const leftOutHashes: Set<number>[] = [];
+  const capped: CappedBlock[] = [];
+  rules.forEach((rule, r) => {
+    const hashes = freshHashes[r] as Uint32Array;
+    const wanted = new Map<number, number>();
+    for (let row = 0; row < fresh.table.size; row++) {
+      const hash = hashes[row] as number;
+      if (hash !== NO_KEY && dirtySet.has(fresh.table.recordIds[row] as number)) wanted.set(hash, (wanted.get(hash) ?? 0) + 1);
+    }
+    const storedHashes = index.rules.get(rule.name) as Uint32Array;
+    const sharing = rowsSharingKeys(storedHashes, new Set(wanted.keys()), skip);
+    const over = new Set<number>();
+    for (const [hash, dirty] of wanted) {
+      const size = dirty + (sharing.counts.get(hash) ?? 0);
+      if (size > settings.maxBlockSize) over.add(hash);
+    }
+    leftOutHashes.push(over);
+    if (over.size > 0) capped.push(cappedReport(rule as EqualityRule, fresh.table, hashes, over, wanted, sharing.counts));
+    for (const row of sharing.rows) if (!over.has(storedHashes[row] as number)) candidates.add(index.recordIds[row] as number);
+  });
+
+  // 3. Score the pairs that touch a changed record, on a table of just these records.
+  const tableIds = [...new Set([...dirtyIds, ...candidates])].sort((a, b) => a - b);
+  const near = readTable(db, tableIds, options.attributeColumns);
+  if (near.table.size !== tableIds.length) return undefined;
+  const table = near.table;
+  const dirty = new Uint8Array(table.size);
+  for (let row = 0; row < table.size; row++) if (dirtySet.has(table.recordIds[row] as number)) dirty[row] = 1;
+  const nearHashes = ruleKeyHashes(table, rules);
+  const leftOut = rules.map((_, r) => {
+    const over = leftOutHashes[r] as Set<number>;
+    if (over.size === 0) return undefined;
+    const hashes = nearHashes[r] as Uint32Array;
+    return Uint8Array.from(hashes, (hash) => (over.has(hash) ? 1 : 0));
+  });
+  reading += lap();
+  const outcome = await dedupeTableInTurns(table, settings, {
+    pause: letInterruptsThrough,
+    model: stored.model,
+    dirty,
+    leftOut,
+    phase: (name) => say(`dedupe: ${name} (${count(dirtyIds.length, "new or changed record")})`),
+  });
+  outcome.capped.push(...capped);
+  await letInterruptsThrough();
+
+  // 4. Re-cluster the components the changes reach.
+  say("dedupe: clustering");
+  lap();
+  const stale = [...dirtyIds, ...gone];
+  const { nodes, edges } = reachedComponents(context, outcome, table.recordIds, new Set(stale), new Set(gone));
+  const clustering: Clustering = clusterRecords(nodes.length, edges, {
+    threshold: settings.threshold,
+    strongThreshold: strongThreshold(settings.threshold),
+  });
+  const nodeRows = nodes.map((id) => rowOf(index.recordIds, id));
+  const previous = nodeRows.map((row) => (row >= 0 ? (index.clusterIds[row] as number) : null));
+  const inside = new Uint8Array(index.recordIds.length);
+  for (const row of nodeRows) if (row >= 0) inside[row] = 1;
+  for (let row = 0; row < skip.length; row++) if (skip[row] === 1) inside[row] = 1;
+  const outside = new Set<number>();
+  let max = Number.NEGATIVE_INFINITY;
+  for (let row = 0; row < inside.length; row++) {
+    if (inside[row] === 1) continue;
+    const id = index.clusterIds[row] as number;
+    outside.add(id);
+    if (id > max) max = id;
+  }
+  const assigned = assignClusterIds(Float64Array.from(nodes), clustering.component, previous, { has: (id) => outside.has(id), max });
+  const clusteringSeconds = lap();
+
+  // What is written: the changed records, the others whose cluster moved, and the index made anew.
+  const fingerprintOf = new Map(maybe.map((id, row) => [id, fresh.fingerprints[row] as number]));
+  const clusterOf = new Map(nodes.map((id, k) => [id, assigned.clusterId[k] as number]));
+  const moved = nodes.filter((id, k) => !dirtySet.has(id) && previous[k] !== assigned.clusterId[k]);
+  const nextIndex = updatedIndex(index, new Set(gone), dirtyIds, clusterOf, table, nearHashes, rules);
+  return {
+    mode: "incremental",
+    retrainReason: undefined,
+    current,
+    scored: dirtyIds.length,
+    read: new Set([...maybe, ...tableIds]).size,
+    outcome,
+    tableIds: table.recordIds,
+    clustering,
+    assigned,
+    clusterIds: nextIndex.clusterIds,
+    stale,
+    forget: gone,
+    written: {
+      scored: {
+        ids: dirtyIds,
+        fingerprints: dirtyIds.map((id) => fingerprintOf.get(id) as number),
+        clusterIds: dirtyIds.map((id) => clusterOf.get(id) as number),
+      },
+      moved: { ids: moved, clusterIds: moved.map((id) => clusterOf.get(id) as number) },
+    },
+    index: nextIndex,
+    phases: { reading, ...outcome.phases, clustering: clusteringSeconds, total_before_writing: (performance.now() - started) / 1000 },
+  };
+}
+
+function lapTimer(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    return seconds;
+  };
+}
+
+/** The records with these ids as a table (in id order) with their fingerprints. */
+function readTable(db: RunContext["db"], ids: readonly number[], attributeColumns: readonly string[]) {
+  const builder = new RecordTableBuilder(attributeColumns);
+  if (ids.length > 0) for (const record of dedupeStoreRecords(db, ids)) builder.add(record.id, record);
+  const table = builder.build();
+  return { table, fingerprints: builder.fingerprints() };
+}
+
+/**
+ * The records the changes reach through matches (this run's, and the stored ones not about a changed or gone
+ * record), walked out from the changed records and from every stored match partner of a changed or gone one:
+ * whole connected components, with their edges, records renumbered in id order.
+ */
+function reachedComponents(
+  context: RunContext,
+  outcome: RunWork["outcome"],
+  tableIds: Float64Array,
+  stale: Set<number>,
+  gone: Set<number>,
+) {
+  const threshold = context.options.settings.threshold;
+  const adjacency = new Map<number, { other: number; probability: number }[]>();
+  const link = (a: number, b: number, probability: number) => {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const list = adjacency.get(from);
+      if (list) list.push({ other: to, probability });
+      else adjacency.set(from, [{ other: to, probability }]);
+    }
+  };
+  const { pairs } = outcome;
+  for (let k = 0; k < pairs.count; k++) {
+    if ((pairs.probability[k] as number) < threshold) continue;
+    link(tableIds[pairs.a[k] as number] as number, tableIds[pairs.b[k] as number] as number, pairs.probability[k] as number);
+  }
+  const visited = new Set<number>();
+  let frontier = [...stale];
+  for (const id of frontier) visited.add(id);
+  while (frontier.length > 0) {
+    const around = edgesAround(context.db, frontier, threshold);
+    const next: number[] = [];
+    const reach = (id: number) => {
+      if (visited.has(id)) return;
+      visited.add(id);
+      next.push(id);
+    };
+    for (let k = 0; k < around.a.length; k++) {
+      const a = around.a[k] as number;
+      const b = around.b[k] as number;
+      // A stored match of a changed or gone record is replaced by this run's: its partner is walked from.
+      if (stale.has(a) || stale.has(b)) {
+        if (!stale.has(a)) reach(a);
+        if (!stale.has(b)) reach(b);
+        continue;
+      }
+      link(a, b, around.probability[k] as number); // found from both ends at times: clustering merges duplicates
+      reach(a);
+      reach(b);
+    }
+    for (const id of frontier) for (const { other } of adjacency.get(id) ?? []) reach(other);
+    frontier = next;
+  }
+  const nodes = [...visited].filter((id) => !gone.has(id)).sort((a, b) => a - b);
+  const local = new Map<number, number>();
+  for (const [k, id] of nodes.entries()) local.set(id, k);
+  const a: number[] = [];
+  const b: number[] = [];
+  const probability: number[] = [];
+  for (const [from, list] of adjacency) {
+    for (const { other, probability: p } of list) {
+      if (from >= other) continue;
+      const x = local.get(from);
+      const y = local.get(other);
+      if (x === undefined || y === undefined) continue;
+      a.push(x);
+      b.push(y);
+      probability.push(p);
+    }
+  }
+  return { nodes, edges: { a: Int32Array.from(a), b: Int32Array.from(b), probability: Float64Array.from(probability) } };
+}
+
+/** The index after this run: gone records out, new ones in (id order), changed hashes and clusters updated. */
+function updatedIndex(
+  index: NonNullable<ReturnType<typeof readDedupeIndex>>,
+  gone: Set<number>,
+  dirtyIds: readonly number[],
+  clusterOf: Map<number, number>,
+  table: RecordTable,
+  tableHashes: (Uint32Array | undefined)[],
+  rules: RunContext["options"]["settings"]["blockingRules"],
+) {
+  const added = dirtyIds.filter((id) => rowOf(index.recordIds, id) < 0);
+  const ids: number[] = [];
+  for (const id of index.recordIds) if (!gone.has(id)) ids.push(id);
+  for (const id of added) ids.push(id);
+  ids.sort((x, y) => x - y);
+  const recordIds = Float64Array.from(ids);
+  const clusterIds = new Float64Array(recordIds.length);
+  const oldRow = (id: number) => rowOf(index.recordIds, id);
+  const tableRow = (id: number) => rowOf(table.recordIds, id);
+  const rowsFromOld = Int32Array.from(recordIds, oldRow);
+  recordIds.forEach((id, row) => {
+    clusterIds[row] = clusterOf.get(id) ?? (index.clusterIds[rowsFromOld[row] as number] as number);
+  });
+  const dirty = new Set(dirtyIds);
+  const byName = new Map<string, Uint32Array>();
+  rules.forEach((rule, r) => {
+    const old = index.rules.get(rule.name) as Uint32Array;
+    const fresh = tableHashes[r] as Uint32Array;
+    const hashes = new Uint32Array(recordIds.length);
+    recordIds.forEach((id, row) => {
+      hashes[row] = dirty.has(id) ? (fresh[tableRow(id)] as number) : (old[rowsFromOld[row] as number] as number);
+    });
+    byName.set(rule.name, hashes);
+  });
+  return { recordIds, clusterIds, rules: byName };
+}
+
+/** A rule's keys left out for being held by more records than the block limit (counted over the whole store). */
+function cappedReport(
+  rule: EqualityRule,
+  table: RecordTable,
+  hashes: Uint32Array,
+  over: Set<number>,
+  wanted: Map<number, number>,
+  storedCounts: Map<number, number>,
+): CappedBlock {
+  let largest = -1;
+  let largestSize = 0;
+  for (const hash of over) {
+    const size = (wanted.get(hash) ?? 0) + (storedCounts.get(hash) ?? 0);
+    if (size > largestSize) [largest, largestSize] = [hash, size];
+  }
+  const row = hashes.indexOf(largest);
+  const value = rule.on.map((feature) => table.column(feature).values[table.column(feature).ids[row] as number]).join(" + ");
+  return { rule: rule.name, features: rule.on.join(" + "), value, records: largestSize, values: over.size };
+}

@@ -1,0 +1,125 @@
+/**
+ * What an incremental dedupe reads instead of the whole store: the index the last run left (dedupe_index: the
+ * record ids, their cluster ids and each blocking rule's key hashes, as typed arrays), which records are new,
+ * changed or gone since, and the stored matches around a set of records.
+ */
+
+import { insertRows } from "./insert-rows.js";
+import type { Db } from "./open.js";
+
+export interface DedupeIndex {
+  /** The run that wrote it. */
+  runId: number;
+  /** The records dedupe last saw, ascending. */
+  recordIds: Float64Array;
+  /** Per record (same order): its cluster id. */
+  clusterIds: Float64Array;
+  /** Per equality rule by name: each record's key hash (key-hashes.ts). */
+  rules: Map<string, Uint32Array>;
+}
+
+const bytes = (array: Float64Array | Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+/** A copy: a Buffer from SQLite need not be aligned for a Float64Array. */
+function typed<T extends Float64Array | Uint32Array>(buffer: Buffer, make: new (data: ArrayBuffer) => T): T {
+  return new make(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
+}
+
+export function readDedupeIndex(db: Db): DedupeIndex | undefined {
+  const rows = db.prepare("SELECT name, run_id AS runId, data FROM dedupe_index").all() as { name: string; runId: number; data: Buffer }[];
+  const ids = rows.find((row) => row.name === "record_ids");
+  const clusters = rows.find((row) => row.name === "cluster_ids");
+  if (!ids || !clusters || rows.some((row) => row.runId !== ids.runId)) return undefined;
+  const rules = new Map<string, Uint32Array>();
+  for (const row of rows) if (row.name.startsWith("rule:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
+  const index = { runId: ids.runId, recordIds: typed(ids.data, Float64Array), clusterIds: typed(clusters.data, Float64Array), rules };
+  const size = index.recordIds.length;
+  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size)) return undefined;
+  return index;
+}
+
+/** Replaces the index (inside the run's write transaction). */
+export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
+  db.exec("DELETE FROM dedupe_index");
+  const insert = db.prepare("INSERT INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
+  insert.run("record_ids", index.runId, bytes(index.recordIds));
+  insert.run("cluster_ids", index.runId, bytes(index.clusterIds));
+  for (const [rule, hashes] of index.rules) insert.run(`rule:${rule}`, index.runId, bytes(hashes));
+}
+
+/**
+ * Current records dedupe has not seen as they are now: new ones, ones normalize rewrote since `since` (the last
+ * run's start), and ones marked for scoring again (fingerprint -1: a batch removed under them). A candidate
+ * only: the caller compares fingerprints.
+ */
+export function recordsToRescore(db: Db, since: string): number[] {
+  return db
+    .prepare(
+      `SELECT r.id FROM records r JOIN batches b ON b.id = r.batch_id
+         LEFT JOIN dedupe_records d ON d.record_id = r.id LEFT JOIN record_keys k ON k.record_id = r.id
+       WHERE b.status = 'complete' AND r.superseded_by IS NULL
+         AND (d.record_id IS NULL OR d.fingerprint = -1 OR k.normalized_at >= ?)
+       ORDER BY r.id`,
+    )
+    .pluck()
+    .all(since) as number[];
+}
+
+/** Records dedupe scored that are no longer current (replaced by a newer version, or their batch no longer complete). */
+export function recordsGone(db: Db): number[] {
+  return db
+    .prepare(
+      `SELECT d.record_id FROM dedupe_records d JOIN records r ON r.id = d.record_id JOIN batches b ON b.id = r.batch_id
+       WHERE r.superseded_by IS NOT NULL OR b.status <> 'complete' ORDER BY d.record_id`,
+    )
+    .pluck()
+    .all() as number[];
+}
+
+/** The stored fingerprints of these records (absent: never scored). */
+export function fingerprintsOf(db: Db, ids: readonly number[]): Map<number, number> {
+  const map = new Map<number, number>();
+  withIds(db, ids, () => {
+    const rows = db
+      .prepare("SELECT d.record_id, d.fingerprint FROM temp.wanted_ids w JOIN dedupe_records d ON d.record_id = w.id")
+      .raw()
+      .all() as [number, number][];
+    for (const [id, fingerprint] of rows) map.set(id, fingerprint);
+  });
+  return map;
+}
+
+/** Stored pairs at or above `threshold` with either record among `ids`. */
+export function edgesAround(db: Db, ids: readonly number[], threshold: number): { a: number[]; b: number[]; probability: number[] } {
+  const edges = { a: [] as number[], b: [] as number[], probability: [] as number[] };
+  withIds(db, ids, () => {
+    const rows = db
+      .prepare(
+        `SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w JOIN pairs p ON p.record_a = w.id
+           WHERE p.match_probability >= @threshold
+         UNION
+         SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w JOIN pairs p ON p.record_b = w.id
+           WHERE p.match_probability >= @threshold`,
+      )
+      .raw()
+      .all({ threshold }) as [number, number, number][];
+    for (const [a, b, p] of rows) {
+      edges.a.push(a);
+      edges.b.push(b);
+      edges.probability.push(p);
+    }
+  });
+  return edges;
+}
+
+/** temp.wanted_ids holds `ids` and nothing else (a join beats an IN list of thousands of parameters). */
+export function fillWantedIds(db: Db, ids: readonly number[]): void {
+  db.exec("CREATE TEMP TABLE IF NOT EXISTS wanted_ids (id INTEGER PRIMARY KEY)");
+  db.exec("DELETE FROM temp.wanted_ids");
+  insertRows(db, "INSERT OR IGNORE INTO temp.wanted_ids", ["id"], ids.length, (k) => [ids[k]]);
+}
+
+function withIds(db: Db, ids: readonly number[], work: () => void): void {
+  fillWantedIds(db, ids);
+  work();
+}
