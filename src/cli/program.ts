@@ -146,7 +146,8 @@ of rows it superseded are current again. Refused (exit 4) while an import into t
       .description("canonical names, emails, phones, dates, countries and addresses (in the store, or files in → files out)")
       .argument("[file...]", "files to normalize as a filter (- for stdin); without files, the store's records")
       .option("-o, --out <file>", "with files: write here (.csv or .jsonl) instead of stdout")
-      .option("--dry-run", "show per field what would change, with examples; write nothing"),
+      .option("--dry-run", "show per field what would change, with examples; write nothing")
+      .option("--new", "only the records never normalized (after an import; what dedupe does first), leave the rest as they are"),
     "--format",
     SOURCE_FILTERS,
   )
@@ -155,6 +156,7 @@ of rows it superseded are current again. Refused (exit 4) while an import into t
       `
 Examples:
   $ roster normalize                              normalize every current record in the store
+  $ roster normalize --new                        only what the last imports added (a nightly run)
   $ roster normalize --dry-run                    show what would change
   $ roster --country US normalize --source crm    one source; US as the default country for phones
   $ roster normalize export.csv -o clean.csv      as a filter: CSV in, normalized CSV out

@@ -23,7 +23,7 @@ import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
 import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
 import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
-import { dedupeStoreRecords } from "../store/dedupe.js";
+import { readStoreFeatureTable } from "../pipeline/feature-table.js";
 import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, rowOf, strongThreshold } from "./dedupe-clusters.js";
@@ -40,17 +40,17 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0) return undefined;
   const index = readDedupeIndex(db);
   if (!index || index.runId !== run.id || rules.some((rule) => !index.rules.has(rule.name))) return undefined;
-  const started = performance.now();
   const lap = lapTimer();
 
   // 1. What changed.
   say("dedupe: finding new and changed records");
   const maybe = recordsToRescore(db, run.startedAt);
   const gone = recordsGone(db);
+  const changes = lap();
   const newCount = maybe.filter((id) => rowOf(index.recordIds, id) < 0).length;
   const current = index.recordIds.length - gone.length + newCount;
   if (stored.model.records * 2 < current) return undefined; // retrain: the whole store is read
-  const fresh = readTable(db, maybe, options.attributeColumns);
+  const fresh = await readTable(context, maybe);
   if (fresh.table.size !== maybe.length) return undefined; // records changed under us: read everything
   const before = fingerprintsOf(db, maybe);
   const dirtyIds = maybe.filter((id, row) => before.get(id) !== fresh.fingerprints[row]);
@@ -96,7 +96,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
 
   // 3. Score the pairs that touch a changed record, on a table of just these records.
   const tableIds = [...new Set([...dirtyIds, ...candidates])].sort((a, b) => a - b);
-  const near = readTable(db, tableIds, options.attributeColumns);
+  const near = await readTable(context, tableIds);
   if (near.table.size !== tableIds.length) return undefined;
   const table = near.table;
   const dirty = new Uint8Array(table.size);
@@ -108,7 +108,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
     const hashes = nearHashes[r] as Uint32Array;
     return Uint8Array.from(hashes, (hash) => (over.has(hash) ? 1 : 0));
   });
-  reading += lap();
+  reading += lap(); // the candidates' features, mostly
   const outcome = await dedupeTableInTurns(table, settings, {
     pause: letInterruptsThrough,
     model: stored.model,
@@ -171,7 +171,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
       moved: { ids: moved, clusterIds: moved.map((id) => clusterOf.get(id) as number) },
     },
     index: nextIndex,
-    phases: { reading, ...outcome.phases, clustering: clusteringSeconds, total_before_writing: (performance.now() - started) / 1000 },
+    phases: { changes, reading, ...outcome.phases, clustering: clusteringSeconds },
   };
 }
 
@@ -185,12 +185,24 @@ function lapTimer(): () => number {
   };
 }
 
-/** The records with these ids as a table (in id order) with their fingerprints. */
-function readTable(db: RunContext["db"], ids: readonly number[], attributeColumns: readonly string[]) {
-  const builder = new RecordTableBuilder(attributeColumns);
-  if (ids.length > 0) for (const record of dedupeStoreRecords(db, ids)) builder.add(record.id, record);
-  const table = builder.build();
-  return { table, fingerprints: builder.fingerprints() };
+/** Records read on a worker thread too from this many on: below it, loading the worker (its own copy of the normalizers and their dictionaries) costs more than it saves. */
+const THREADED_FROM = 200_000;
+
+/** The records with these ids (ascending) as a table in id order, with their fingerprints. */
+async function readTable(context: RunContext, ids: readonly number[]) {
+  const { db, path, options } = context;
+  if (ids.length === 0) {
+    const builder = new RecordTableBuilder(options.attributeColumns);
+    return { table: builder.build(), fingerprints: new Uint32Array(0) };
+  }
+  return readStoreFeatureTable({
+    db,
+    storePath: path,
+    busyTimeoutMs: options.busyTimeoutMs,
+    attributeColumns: options.attributeColumns,
+    only: ids,
+    workers: ids.length < THREADED_FROM ? 0 : (options.workers ?? 1),
+  });
 }
 
 /**
@@ -279,28 +291,38 @@ function updatedIndex(
   tableHashes: (Uint32Array | undefined)[],
   rules: RunContext["options"]["settings"]["blockingRules"],
 ) {
-  const added = dirtyIds.filter((id) => rowOf(index.recordIds, id) < 0);
-  const ids: number[] = [];
-  for (const id of index.recordIds) if (!gone.has(id)) ids.push(id);
-  for (const id of added) ids.push(id);
-  ids.sort((x, y) => x - y);
-  const recordIds = Float64Array.from(ids);
-  const clusterIds = new Float64Array(recordIds.length);
-  const oldRow = (id: number) => rowOf(index.recordIds, id);
-  const tableRow = (id: number) => rowOf(table.recordIds, id);
-  const rowsFromOld = Int32Array.from(recordIds, oldRow);
-  recordIds.forEach((id, row) => {
-    clusterIds[row] = clusterOf.get(id) ?? (index.clusterIds[rowsFromOld[row] as number] as number);
-  });
-  const dirty = new Set(dirtyIds);
+  const old = index.recordIds;
+  const added = dirtyIds.filter((id) => rowOf(old, id) < 0).sort((x, y) => x - y);
+  // One merge of two ascending lists: each row of the new index, and the old row it comes from (-1: added).
+  const merged = new Float64Array(old.length + added.length);
+  const from = new Int32Array(old.length + added.length);
+  let size = 0;
+  for (let i = 0, j = 0; i < old.length || j < added.length; ) {
+    if (j >= added.length || (i < old.length && (old[i] as number) < (added[j] as number))) {
+      if (!gone.has(old[i] as number)) {
+        merged[size] = old[i] as number;
+        from[size++] = i;
+      }
+      i++;
+    } else {
+      merged[size] = added[j++] as number;
+      from[size++] = -1;
+    }
+  }
+  const recordIds = merged.slice(0, size);
+  const clusterIds = new Float64Array(size);
+  for (let row = 0; row < size; row++) {
+    const source = from[row] as number;
+    clusterIds[row] = clusterOf.get(recordIds[row] as number) ?? (source >= 0 ? (index.clusterIds[source] as number) : Number.NaN);
+  }
+  const dirtyRows = dirtyIds.map((id) => [rowOf(recordIds, id), rowOf(table.recordIds, id)] as const);
   const byName = new Map<string, Uint32Array>();
   rules.forEach((rule, r) => {
-    const old = index.rules.get(rule.name) as Uint32Array;
+    const stored = index.rules.get(rule.name) as Uint32Array;
     const fresh = tableHashes[r] as Uint32Array;
-    const hashes = new Uint32Array(recordIds.length);
-    recordIds.forEach((id, row) => {
-      hashes[row] = dirty.has(id) ? (fresh[tableRow(id)] as number) : (old[rowsFromOld[row] as number] as number);
-    });
+    const hashes = new Uint32Array(size);
+    if (stored.length > 0) for (let row = 0; row < size; row++) if ((from[row] as number) >= 0) hashes[row] = stored[from[row] as number] as number;
+    for (const [row, tableRow] of dirtyRows) hashes[row] = fresh[tableRow] as number;
     byName.set(rule.name, hashes);
   });
   return { recordIds, clusterIds, rules: byName };

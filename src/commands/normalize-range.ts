@@ -14,6 +14,8 @@ import { storedRecords } from "../store/records.js";
 export interface NormalizeSetup {
   /** Normalize settings per source; records of other sources are skipped. */
   contexts: Record<string, NormalizeContext>;
+  /** Only records never normalized (dedupe's normalize-first); the others are left as they are. */
+  onlyNew?: boolean | undefined;
 }
 
 export interface NormalizedRange {
@@ -26,7 +28,7 @@ export interface NormalizedRange {
 }
 
 export const normalizeRange: RangeStage<NormalizeSetup, NormalizedRange> = {
-  open(db, { contexts }) {
+  open(db, { contexts, onlyNew }) {
     const records = storedRecords(db, { keys: true });
     return (range) => {
       const page: NormalizedPage = { ids: [], rewrite: [], values: [], keys: [], findings: [] };
@@ -34,7 +36,7 @@ export const normalizeRange: RangeStage<NormalizeSetup, NormalizedRange> = {
       const summary = result.summary as NormalizeSummary;
       for (const record of records(range)) {
         const context = contexts[record.source];
-        if (!context) continue;
+        if (!context || (onlyNew && record.normalized !== null)) continue;
         const before = record.values;
         const after = normalizeRecord(before, context);
         // "Changed" means changed from what the store holds now, so a second run (or its dry run) reports nothing.

@@ -15,7 +15,7 @@ import { writeAudit } from "../store/audit.js";
 import { describeUnfinished, unfinishedBatches } from "../store/batches.js";
 import { NormalizedWriter } from "../store/normalize.js";
 import { openStore } from "../store/open.js";
-import { currentIdRanges, currentSourceCounts } from "../store/records.js";
+import { currentIdRanges, currentSourceCounts, unnormalizedIdRanges } from "../store/records.js";
 import { type NormalizeSettings, type SourceReport, sourceContext, storeEvidence } from "./source-contexts.js";
 
 export interface NormalizeOptions extends NormalizeSettings {
@@ -30,6 +30,11 @@ export interface NormalizeOptions extends NormalizeSettings {
   busyTimeoutMs: number;
   /** Worker threads for the store; undefined: decided by the store's size and the machine's cores. */
   workers?: number | undefined;
+  /**
+   * Store mode: only the records never normalized (dedupe normalizing the store first after an import): the
+   * ranges cover just their ids, so a nightly import of a few thousand records into a million costs seconds.
+   */
+  onlyNew?: boolean | undefined;
   /** audit_log.args: the command's effective flags (commands/audit-args.ts); default: --source only. */
   auditArgs?: string[] | undefined;
 }
@@ -82,17 +87,18 @@ async function normalizeStore(options: NormalizeOptions, terminal: Terminal): Pr
       contexts[source] = context;
     }
     result.sources = [...reports.values()];
-    const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+    const only = options.onlyNew ? unnormalizedIdRanges(db) : undefined;
+    const total = only ? only.records : [...counts.values()].reduce((sum, n) => sum + n, 0);
     const workers = workersFor(total, options.workers);
     const writer = options.dryRun ? undefined : new NormalizedWriter(db);
     let done = 0;
     await scanStore({
       stage: "normalize",
-      setup: { contexts },
+      setup: { contexts, onlyNew: options.onlyNew },
       db,
       storePath: path,
       busyTimeoutMs: options.busyTimeoutMs,
-      ranges: currentIdRanges(db),
+      ranges: only ? only.ranges : currentIdRanges(db),
       workers,
       apply(range) {
         // One transaction per range, stamped with its own time: a dedupe that read these records before this

@@ -26,6 +26,8 @@ export interface FeatureTableRead {
   storePath: string;
   busyTimeoutMs: number;
   attributeColumns: readonly string[];
+  /** Only these records (ascending ids): an incremental run's; default every current record. */
+  only?: readonly number[] | undefined;
   /** 0: every part in the main thread (small stores); otherwise the second part on a worker thread. */
   workers: number;
   /** Called every `every` records the main thread reads; awaited (a turn of the event loop lets an interrupt in). */
@@ -78,7 +80,7 @@ async function readParts(read: FeatureTableRead, parts: readonly number[]) {
   const select = mergeReads(parts.map((part) => partReads(part, read.attributeColumns)));
   const ids: number[] = [];
   const previousClusters: (number | null)[] = [];
-  for (const record of dedupeStoreRecords(read.db, undefined, select)) {
+  for (const record of dedupeStoreRecords(read.db, read.only, select)) {
     for (const builder of builders) builder.add(record);
     ids.push(record.id);
     previousClusters.push(record.clusterId);
@@ -108,6 +110,7 @@ function startWorker(read: FeatureTableRead): { result: Promise<FeatureWorkerRep
     busyTimeoutMs: read.busyTimeoutMs,
     part: FEATURE_PARTS.length - 1,
     attributeColumns: [...read.attributeColumns],
+    only: read.only ? [...read.only] : undefined,
   };
   const worker = new Worker(WORKER, { workerData: setup });
   const result = new Promise<FeatureWorkerReply>((resolve, reject) => {

@@ -12,6 +12,8 @@ export interface FeatureWorkerSetup {
   busyTimeoutMs: number;
   part: number;
   attributeColumns: string[];
+  /** Only these records (ascending ids); default every current record. */
+  only?: number[] | undefined;
 }
 
 export interface FeatureWorkerReply {
@@ -27,7 +29,7 @@ if (port) {
     const { db } = openStore(setup.storePath, { create: false, busyTimeoutMs: setup.busyTimeoutMs });
     const builder = new FeaturePartBuilder(setup.part, setup.attributeColumns);
     const ids: number[] = [];
-    for (const record of dedupeStoreRecords(db, undefined, partReads(setup.part, setup.attributeColumns))) {
+    for (const record of dedupeStoreRecords(db, setup.only, partReads(setup.part, setup.attributeColumns))) {
       builder.add(record);
       ids.push(record.id);
     }

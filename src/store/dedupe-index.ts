@@ -14,7 +14,7 @@ export interface DedupeIndex {
   recordIds: Float64Array;
   /** Per record (same order): its cluster id. */
   clusterIds: Float64Array;
-  /** Per equality rule by name: each record's key hash (key-hashes.ts). */
+  /** Per equality rule by name: each record's key hash (key-hashes.ts); empty when no record has a key. */
   rules: Map<string, Uint32Array>;
 }
 
@@ -34,7 +34,7 @@ export function readDedupeIndex(db: Db): DedupeIndex | undefined {
   for (const row of rows) if (row.name.startsWith("rule:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
   const index = { runId: ids.runId, recordIds: typed(ids.data, Float64Array), clusterIds: typed(clusters.data, Float64Array), rules };
   const size = index.recordIds.length;
-  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size)) return undefined;
+  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size && hashes.length > 0)) return undefined;
   return index;
 }
 
@@ -44,33 +44,48 @@ export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
   const insert = db.prepare("INSERT INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
   insert.run("record_ids", index.runId, bytes(index.recordIds));
   insert.run("cluster_ids", index.runId, bytes(index.clusterIds));
-  for (const [rule, hashes] of index.rules) insert.run(`rule:${rule}`, index.runId, bytes(hashes));
+  // A rule no record has a key for (a field nobody fills) is stored empty rather than as a block of zeros.
+  for (const [rule, hashes] of index.rules) insert.run(`rule:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
 }
 
 /**
- * Current records dedupe has not seen as they are now: new ones, ones normalize rewrote since `since` (the last
- * run's start), and ones marked for scoring again (fingerprint -1: a batch removed under them). A candidate
- * only: the caller compares fingerprints.
+ * Current records dedupe may not have seen as they are now: those normalize wrote since `since` (the last run's
+ * start: a new record is normalized before dedupe reads it, and a record normalize rewrites gets a new
+ * normalized_at), and those marked for scoring again (fingerprint -1: a batch removed under them). Found from the
+ * narrow tables, then checked against current_records for these few ids only: scanning the wide records table
+ * costs half a second on a million records. A candidate only: the caller compares fingerprints. A record that
+ * becomes current again without being normalized (a replaced batch reinstated) is not found: `batches rm`, the
+ * only way to that, drops the index, and the next run reads every record.
  */
 export function recordsToRescore(db: Db, since: string): number[] {
-  return db
+  const candidates = db
     .prepare(
-      `SELECT r.id FROM records r JOIN batches b ON b.id = r.batch_id
-         LEFT JOIN dedupe_records d ON d.record_id = r.id LEFT JOIN record_keys k ON k.record_id = r.id
-       WHERE b.status = 'complete' AND r.superseded_by IS NULL
-         AND (d.record_id IS NULL OR d.fingerprint = -1 OR k.normalized_at >= ?)
-       ORDER BY r.id`,
+      `SELECT record_id FROM record_keys WHERE normalized_at >= ?
+       UNION SELECT record_id FROM dedupe_records WHERE fingerprint = -1`,
     )
     .pluck()
     .all(since) as number[];
+  fillWantedIds(db, candidates);
+  return db
+    .prepare("SELECT c.id FROM temp.wanted_ids w CROSS JOIN current_records c ON c.id = w.id ORDER BY w.id")
+    .pluck()
+    .all() as number[];
 }
 
-/** Records dedupe scored that are no longer current (replaced by a newer version, or their batch no longer complete). */
+/**
+ * Records dedupe scored that are no longer current: replaced by a newer version (found through the partial index
+ * on superseded_by, which holds only replaced rows) or in a batch that is no longer complete.
+ */
 export function recordsGone(db: Db): number[] {
   return db
     .prepare(
-      `SELECT d.record_id FROM dedupe_records d JOIN records r ON r.id = d.record_id JOIN batches b ON b.id = r.batch_id
-       WHERE r.superseded_by IS NOT NULL OR b.status <> 'complete' ORDER BY d.record_id`,
+      `SELECT d.record_id FROM records r INDEXED BY records_by_successor CROSS JOIN dedupe_records d ON d.record_id = r.id
+         WHERE r.superseded_by IS NOT NULL
+       UNION
+       SELECT d.record_id FROM batches b CROSS JOIN records r ON r.id >= b.first_record_id AND +r.batch_id = b.id
+         CROSS JOIN dedupe_records d ON d.record_id = r.id
+         WHERE b.status <> 'complete' AND b.first_record_id IS NOT NULL
+       ORDER BY 1`,
     )
     .pluck()
     .all() as number[];
@@ -81,7 +96,7 @@ export function fingerprintsOf(db: Db, ids: readonly number[]): Map<number, numb
   const map = new Map<number, number>();
   withIds(db, ids, () => {
     const rows = db
-      .prepare("SELECT d.record_id, d.fingerprint FROM temp.wanted_ids w JOIN dedupe_records d ON d.record_id = w.id")
+      .prepare("SELECT d.record_id, d.fingerprint FROM temp.wanted_ids w CROSS JOIN dedupe_records d ON d.record_id = w.id")
       .raw()
       .all() as [number, number][];
     for (const [id, fingerprint] of rows) map.set(id, fingerprint);
@@ -95,10 +110,10 @@ export function edgesAround(db: Db, ids: readonly number[], threshold: number): 
   withIds(db, ids, () => {
     const rows = db
       .prepare(
-        `SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w JOIN pairs p ON p.record_a = w.id
+        `SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w CROSS JOIN pairs p ON p.record_a = w.id
            WHERE p.match_probability >= @threshold
          UNION
-         SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w JOIN pairs p ON p.record_b = w.id
+         SELECT p.record_a, p.record_b, p.match_probability FROM temp.wanted_ids w CROSS JOIN pairs p ON p.record_b = w.id
            WHERE p.match_probability >= @threshold`,
       )
       .raw()

@@ -16,6 +16,8 @@ import { writeInTurn } from "./write-turns.js";
 
 /** Current records normalize has not reached yet (no keys). */
 export function unnormalizedCount(db: Db): number {
+  // Most runs find none: the first one found ends the scan, and only then are they counted.
+  if (db.prepare("SELECT 1 FROM current_records WHERE keys IS NULL LIMIT 1").get() === undefined) return 0;
   return db.prepare("SELECT count(*) FROM current_records WHERE keys IS NULL").pluck().get() as number;
 }
 
@@ -43,8 +45,9 @@ export function* dedupeStoreRecords(db: Db, only?: readonly number[], select: Fe
   // A few ids (an incremental run's new records and their candidates) through a temporary table: a join beats
   // an IN list, which SQLite caps at 32,766 parameters.
   if (only) fillWantedIds(db, only);
-  const from = only ? "temp.wanted_ids w JOIN current_records c ON c.id = w.id" : "current_records c";
-  const rows = db.prepare(`SELECT ${columns} FROM ${from} ORDER BY c.id`).raw().iterate() as Iterable<unknown[]>;
+  // CROSS JOIN: the few wanted ids drive the join (SQLite would otherwise scan every record and look each up).
+  const from = only ? "temp.wanted_ids w CROSS JOIN current_records c ON c.id = w.id ORDER BY w.id" : "current_records c ORDER BY c.id";
+  const rows = db.prepare(`SELECT ${columns} FROM ${from}`).raw().iterate() as Iterable<unknown[]>;
   const { fields, keys: keyNames } = select;
   for (const row of rows) {
     const values = {} as FeatureValues;

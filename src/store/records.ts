@@ -56,6 +56,18 @@ export function currentIdRanges(db: Db, size = RANGE_IDS): IdRange[] {
   return ranges;
 }
 
+/** Ranges covering the current records never normalized (no keys yet), and as few others as the range size allows. */
+export function unnormalizedIdRanges(db: Db, size = RANGE_IDS): { ranges: IdRange[]; records: number } {
+  const ids = db.prepare("SELECT id FROM current_records WHERE keys IS NULL ORDER BY id").pluck().all() as number[];
+  const ranges: IdRange[] = [];
+  for (const id of ids) {
+    const last = ranges.at(-1);
+    if (last && id < last.from + size) last.to = id;
+    else ranges.push({ from: id, to: id });
+  }
+  return { ranges, records: ids.length };
+}
+
 interface BatchMapping {
   mapping: StoredMapping;
   /** CSV rows were stored as JSON of strings; JSON rows may hold numbers whose digits must be kept exactly. */

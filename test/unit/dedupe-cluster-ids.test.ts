@@ -67,6 +67,16 @@ describe("assignClusterIds", () => {
     expect(result).toMatchObject({ kept: 1, created: 1 });
   });
 
+  it("with ids held by clusters outside the records given: a new cluster takes none of them, and goes above their max", () => {
+    // An incremental run re-clusters records 4 and 10 only; cluster 10 (records 10, 11, 12 last run) lost record 10.
+    const outside = new Set([1, 11, 20]);
+    const ids = assignClusterIds([4, 10], Int32Array.from([0, 1]), [null, null], { has: (id) => outside.has(id), max: 20 });
+    expect(Array.from(ids.clusterId)).toEqual([4, 10]);
+    const clash = assignClusterIds([11, 30], Int32Array.from([0, 1]), [null, null], { has: (id) => outside.has(id), max: 20 });
+    expect(Array.from(clash.clusterId)).toEqual([21, 30]);
+    expect(clash.created).toBe(2);
+  });
+
   it("never reuses an id the last run used, even one retired by a join", () => {
     // Clusters 5 and 8 join (5 survives, 8 is retired); new record 8 would be named 8, which last run used.
     const result = assign([1, 2, 8], [0, 0, 2], [5, 8, null]);

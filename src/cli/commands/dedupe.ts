@@ -110,7 +110,7 @@ export async function dedupeCommand(files: string[], raw: Record<string, unknown
     stdin: context.streams.stdin as AsyncIterable<Uint8Array>,
     stdout: context.streams.stdout,
     normalizeFirst: async () => {
-      await runNormalize(normalizeOptionsFrom([], {}, globals), { terminal, stdout: context.streams.stdout });
+      await runNormalize(normalizeOptionsFrom([], { new: true }, globals), { terminal, stdout: context.streams.stdout });
     },
   });
   for (const capped of result.capped) {

@@ -19,12 +19,14 @@ const NormalizeFlags = z.object({
   source: z.string().trim().min(1, "must not be empty").optional(),
   out: z.string().optional(),
   dryRun: z.boolean().optional(),
+  new: z.boolean().optional(),
 });
 
 export function normalizeOptionsFrom(files: string[], raw: Record<string, unknown>, globals: Globals): NormalizeOptions {
   const flags = parseOptions(NormalizeFlags, raw);
   const encoding = parseEncodingName(flags.encoding);
   if (!encoding) throw new UsageError(`--encoding: unsupported encoding ${JSON.stringify(flags.encoding)}`);
+  if (files.length > 0 && flags.new) throw new UsageError("--new is for the store: files are normalized whole");
   if (files.length === 0 && flags.out)
     throw new UsageError("-o/--out is for normalizing files; without files, normalize works on the store");
   if (files.length > 0 && globals.json && (!flags.out || flags.out === "-")) {
@@ -44,7 +46,8 @@ export function normalizeOptionsFrom(files: string[], raw: Record<string, unknow
     storePath: globals.storePath,
     busyTimeoutMs: globals.busyTimeoutMs,
     workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
-    auditArgs: auditArgs({ "--country": globals.country, "--source": flags.source }),
+    onlyNew: flags.new === true,
+    auditArgs: auditArgs({ "--country": globals.country, "--source": flags.source, "--new": flags.new }),
   };
 }
 

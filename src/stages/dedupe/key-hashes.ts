@@ -66,8 +66,12 @@ export function rowsSharingKeys(
 ): { rows: Int32Array; counts: Map<number, number> } {
   const rows: number[] = [];
   const counts = new Map<number, number>();
+  // A bit per 2^20 buckets of the wanted hashes: most stored rows are turned away by one array read.
+  const bits = new Uint8Array(1 << 17);
+  for (const hash of wanted) bits[(hash >>> 3) & 0x1ffff] = (bits[(hash >>> 3) & 0x1ffff] as number) | (1 << (hash & 7));
   for (let row = 0; row < stored.length; row++) {
     const hash = stored[row] as number;
+    if (((bits[(hash >>> 3) & 0x1ffff] as number) & (1 << (hash & 7))) === 0) continue;
     if (hash === NO_KEY || skip[row] === 1 || !wanted.has(hash)) continue;
     rows.push(row);
     counts.set(hash, (counts.get(hash) ?? 0) + 1);
