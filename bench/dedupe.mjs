@@ -376,7 +376,8 @@ else {
 }
 say(`importing the 1% increment (${mix.newPeople} records of new people, ${mix.copiesOfStored} copies of stored people) and normalizing …`);
 for (const p of parts) rosterStep("increment_import_s", ["-q", "--store", store, "import", p.inc, "--source", p.source]);
-rosterStep("increment_normalize_s", ["-q", "--store", store, "normalize"]);
+// As a nightly run does it (and as dedupe itself would first): only the records the increment added.
+rosterStep("increment_normalize_s", ["-q", "--store", store, "normalize", "--new"]);
 if (available && !full.error) incremental = runDedupe(store, "incremental");
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { count } from "../io/count.js";
+import { readStoreFeatureTable } from "../pipeline/feature-table.js";
 import type { CappedBlock } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
@@ -23,11 +24,9 @@ import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
 import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
 import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
-import { readStoreFeatureTable } from "../pipeline/feature-table.js";
 import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, rowOf, strongThreshold } from "./dedupe-clusters.js";
-
 
 /** The run near new and changed records, "nothing changed", or undefined: read the whole store instead. */
 export async function nearRun(context: RunContext): Promise<RunWork | Unchanged | undefined> {
@@ -44,7 +43,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
 
   // 1. What changed.
   say("dedupe: finding new and changed records");
-  const maybe = recordsToRescore(db, run.startedAt);
+  const maybe = recordsToRescore(db, run.readAt);
   const gone = recordsGone(db);
   const changes = lap();
   const newCount = maybe.filter((id) => rowOf(index.recordIds, id) < 0).length;
@@ -54,7 +53,8 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   if (fresh.table.size !== maybe.length) return undefined; // records changed under us: read everything
   const before = fingerprintsOf(db, maybe);
   const dirtyIds = maybe.filter((id, row) => before.get(id) !== fresh.fingerprints[row]);
-  if (dirtyIds.length === 0 && gone.length === 0) return { unchanged: true, records: current, read: maybe.length, clusterIds: index.clusterIds };
+  if (dirtyIds.length === 0 && gone.length === 0)
+    return { unchanged: true, records: current, read: maybe.length, clusterIds: index.clusterIds };
   // A field the model does not compare, now filled: the whole-store run decides whether to retrain.
   const modelled = new Set(stored.model.specs.map((spec) => spec.name));
   const newlyFilled = settings.comparisons
@@ -195,7 +195,7 @@ async function readTable(context: RunContext, ids: readonly number[]) {
     const builder = new RecordTableBuilder(options.attributeColumns);
     return { table: builder.build(), fingerprints: new Uint32Array(0) };
   }
-  return readStoreFeatureTable({
+  const read = await readStoreFeatureTable({
     db,
     storePath: path,
     busyTimeoutMs: options.busyTimeoutMs,
@@ -203,6 +203,8 @@ async function readTable(context: RunContext, ids: readonly number[]) {
     only: ids,
     workers: ids.length < THREADED_FROM ? 0 : (options.workers ?? 1),
   });
+  await read.helper?.close(); // the pairs to compare here are few
+  return read;
 }
 
 /**
@@ -321,7 +323,8 @@ function updatedIndex(
     const stored = index.rules.get(rule.name) as Uint32Array;
     const fresh = tableHashes[r] as Uint32Array;
     const hashes = new Uint32Array(size);
-    if (stored.length > 0) for (let row = 0; row < size; row++) if ((from[row] as number) >= 0) hashes[row] = stored[from[row] as number] as number;
+    if (stored.length > 0)
+      for (let row = 0; row < size; row++) if ((from[row] as number) >= 0) hashes[row] = stored[from[row] as number] as number;
     for (const [row, tableRow] of dirtyRows) hashes[row] = fresh[tableRow] as number;
     byName.set(rule.name, hashes);
   });

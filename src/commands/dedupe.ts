@@ -32,6 +32,7 @@ import {
   storedFingerprints,
   unnormalizedCount,
 } from "../store/dedupe.js";
+import { indexRunId, unnormalizedSince } from "../store/dedupe-index.js";
 import type { Db } from "../store/open.js";
 import { openStore } from "../store/open.js";
 import {
@@ -174,16 +175,18 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
   const started = performance.now();
   if (options.source)
     throw new UsageError("--source names the rows of files; dedupe matches every current record of the store", "give no --source");
+  // Before anything is read: the next run looks for records not normalized in batches finished from here on.
+  const startedAt = new Date().toISOString();
   const first = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
-  const missing = unnormalizedCount(first.db);
+  const missing = recordsNotNormalized(first.db);
   first.db.close();
   if (missing > 0) {
     if (!io.normalizeFirst) throw new UsageError(`${count(missing, "record")} not normalized yet`, "run roster normalize first");
     io.terminal.info(`${count(missing, "record")} not normalized yet: normalizing the store first`);
     await io.normalizeFirst();
   }
-  // Taken once the store is normalized: the next incremental run rescans what normalize rewrites after it.
-  const startedAt = new Date().toISOString();
+  // Once the store is normalized: the next incremental run looks again at what normalize writes from here on.
+  const readAt = new Date().toISOString();
 
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   const progress = await io.terminal.progress("dedupe: reading records");
@@ -260,6 +263,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
           : { json: JSON.stringify(outcome.model), records: work.current },
       mode: work.mode,
       startedAt,
+      readAt,
       settings: context.key,
       summary: () => ({
         run: result.run,
@@ -300,6 +304,16 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
   }
 }
 
+/**
+ * Current records without keys. After a run that left its index, only batches finished since can hold any (that
+ * run normalized everything before them first; `batches rm`, which can make old records current again, drops the
+ * index): counting among those spares a scan of every record.
+ */
+function recordsNotNormalized(db: Db): number {
+  const run = latestRun(db);
+  return run && indexRunId(db) === run.id ? unnormalizedSince(db, run.startedAt) : unnormalizedCount(db);
+}
+
 /** Why the stored model cannot be reused for these records, or undefined. */
 export function retrainReasonFor(context: RunContext, table: RecordTable, records: number): string | undefined {
   const { options, run, stored, key } = context;
@@ -325,7 +339,7 @@ async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> 
   const { settings } = options;
   const previous = run ? storedFingerprints(db) : new Map<number, number>();
   const readStarted = performance.now();
-  const { table, fingerprints, previousClusters } = await readStoreFeatureTable({
+  const { table, fingerprints, previousClusters, helper } = await readStoreFeatureTable({
     db,
     storePath: path,
     busyTimeoutMs: options.busyTimeoutMs,
@@ -355,6 +369,7 @@ async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> 
     }
   }
   if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0)) {
+    await helper?.close();
     return { unchanged: true, records: table.size, read: table.size, clusterIds: previousClusters };
   }
 
@@ -362,8 +377,9 @@ async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> 
     pause: letInterruptsThrough,
     model,
     dirty: full ? undefined : dirty,
+    helper,
     phase: (name) => say(`dedupe: ${name} (${count(table.size, "record")})`),
-  });
+  }).finally(() => helper?.close());
   await letInterruptsThrough();
   say("dedupe: clustering");
   const clusterStarted = performance.now();

@@ -3,22 +3,29 @@
  * large store the features are read in two parts at once, the first in the main thread and the second on a
  * worker thread with its own connection (FEATURE_PARTS): interning a million distinct emails, phones and streets
  * is most of the read, and a part's columns cost only their distinct values to hand over. Both threads must read
- * the same records: their ids are compared, and the read is made again if an import committed in between.
+ * the same records: their ids are compared, and the read is made again if an import committed in between. The
+ * worker then stays, to compute the comparisons over its part's features on its core while the main thread
+ * computes the others (the caller closes it).
  */
 import { Worker } from "node:worker_threads";
 import { StoreError } from "../errors.js";
 import {
   assembleTable,
+  baseFeaturesOf,
   FEATURE_PARTS,
+  type FeatureColumn,
   type FeaturePart,
   FeaturePartBuilder,
   fingerprintOf,
   partReads,
   type RecordTable,
 } from "../stages/dedupe/features.js";
+import type { ComparingHelper } from "../stages/dedupe/index.js";
+import { comparisonFeatures } from "../stages/dedupe/levels.js";
+import type { ComparisonSpec, FeatureName } from "../stages/dedupe/spec.js";
 import { dedupeStoreRecords } from "../store/dedupe.js";
 import type { Db } from "../store/open.js";
-import type { FeatureWorkerReply, FeatureWorkerSetup } from "./feature-worker.js";
+import type { CompareRequest, FeatureWorkerReply, FeatureWorkerSetup } from "./feature-worker.js";
 
 export interface FeatureTableRead {
   /** The main thread's connection. */
@@ -40,11 +47,20 @@ export interface StoreFeatureTable {
   fingerprints: Uint32Array;
   /** Per row: the cluster id dedupe gave it last time, or null. */
   previousClusters: (number | null)[];
+  /** The worker thread, kept to compute comparisons over its part (the caller must close it), when one read. */
+  helper: ComparingThread | undefined;
+}
+
+/** A ComparingHelper on the worker that read the second part; close() ends the thread. */
+export interface ComparingThread extends ComparingHelper {
+  close(): Promise<void>;
 }
 
 const PROGRESS_EVERY = 50_000;
 const ATTEMPTS = 3;
 const WORKER = new URL("./feature-worker.js", import.meta.url);
+/** Features of the first part the worker is sent when a comparison it takes reads them (small: few distinct values). */
+const SENT_TO_HELPER: ReadonlySet<FeatureName> = new Set(["postal_code", "city", "region"]);
 
 export async function readStoreFeatureTable(read: FeatureTableRead): Promise<StoreFeatureTable> {
   for (let attempt = 1; ; attempt++) {
@@ -58,8 +74,15 @@ export async function readStoreFeatureTable(read: FeatureTableRead): Promise<Sto
     }
     const parts = main.parts;
     if (worker) {
-      const reply = await worker.result;
+      let reply: FeatureWorkerReply;
+      try {
+        reply = await worker.result;
+      } catch (error) {
+        await worker.stop();
+        throw error;
+      }
       if (!sameIds(reply.recordIds, main.recordIds)) {
+        await worker.stop();
         if (attempt < ATTEMPTS) continue;
         throw new StoreError(
           "the records kept changing while dedupe read them (imports running)",
@@ -71,8 +94,28 @@ export async function readStoreFeatureTable(read: FeatureTableRead): Promise<Sto
     const table = assembleTable(main.recordIds, parts);
     const fingerprints = new Uint32Array(table.size);
     for (let row = 0; row < table.size; row++) fingerprints[row] = fingerprintOf(parts, row);
-    return { table, fingerprints, previousClusters: main.previousClusters };
+    const helper = worker ? comparingThread(worker, table, new Set(parts.at(-1)?.features ?? [])) : undefined;
+    return { table, fingerprints, previousClusters: main.previousClusters, helper };
   }
+}
+
+/**
+ * The worker as a comparing helper: it takes the comparisons whose features all come from its own part (or are
+ * small enough to send), and computes their levels on its thread.
+ */
+function comparingThread(worker: StartedWorker, table: RecordTable, own: ReadonlySet<FeatureName>): ComparingThread {
+  const bases = (spec: ComparisonSpec) => comparisonFeatures(spec).flatMap(baseFeaturesOf);
+  const takes = (specs: readonly ComparisonSpec[]) =>
+    specs.filter((spec) => bases(spec).every((feature) => own.has(feature) || SENT_TO_HELPER.has(feature)));
+  return {
+    takes,
+    compare: (specs, a, b, count) => {
+      const needed = [...new Set(specs.flatMap(bases))].filter((feature) => !own.has(feature) && table.has(feature));
+      const columns = needed.map((feature) => [feature, table.column(feature)] as [FeatureName, FeatureColumn]);
+      return worker.ask({ compare: { specs: [...specs], columns, a, b, count } });
+    },
+    close: () => worker.stop(),
+  };
 }
 
 async function readParts(read: FeatureTableRead, parts: readonly number[]) {
@@ -103,8 +146,18 @@ function sameIds(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-/** The worker reading the last part; `result` settles with its reply, or rejects with its error (code kept). */
-function startWorker(read: FeatureTableRead): { result: Promise<FeatureWorkerReply>; stop: () => Promise<void> } {
+interface StartedWorker {
+  /** Its reply to the read: the second part's columns. */
+  result: Promise<FeatureWorkerReply>;
+  /** Asks it for comparison levels (one request at a time). */
+  ask(request: CompareRequest): Promise<Uint8Array>;
+  stop(): Promise<void>;
+}
+
+type WorkerMessage = FeatureWorkerReply | { levels: Uint8Array } | { error: { message: string; code?: string } };
+
+/** The worker reading the last part; its messages answer the read first, then each request in turn. */
+function startWorker(read: FeatureTableRead): StartedWorker {
   const setup: FeatureWorkerSetup = {
     storePath: read.storePath,
     busyTimeoutMs: read.busyTimeoutMs,
@@ -113,14 +166,28 @@ function startWorker(read: FeatureTableRead): { result: Promise<FeatureWorkerRep
     only: read.only ? [...read.only] : undefined,
   };
   const worker = new Worker(WORKER, { workerData: setup });
-  const result = new Promise<FeatureWorkerReply>((resolve, reject) => {
-    worker.once("message", (message: FeatureWorkerReply | { error: { message: string; code?: string } }) => {
-      if ("error" in message) reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
-      else resolve(message);
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => reject(new Error(`the dedupe reading thread stopped (exit ${code})`)));
-  });
+  worker.unref(); // never what keeps the process alive
+  const waiting: { resolve: (message: WorkerMessage) => void; reject: (error: unknown) => void }[] = [];
+  const next = () => new Promise<WorkerMessage>((resolve, reject) => waiting.push({ resolve, reject }));
+  const failAll = (error: unknown) => {
+    for (const waiter of waiting.splice(0)) waiter.reject(error);
+  };
+  worker.on("message", (message: WorkerMessage) => waiting.shift()?.resolve(message));
+  worker.on("error", failAll);
+  worker.on("exit", (code) => failAll(new Error(`the dedupe reading thread stopped (exit ${code})`)));
+  const unwrap = <T>(message: WorkerMessage): T => {
+    if ("error" in message) throw Object.assign(new Error(message.error.message), { code: message.error.code });
+    return message as T;
+  };
+  const result = next().then((message) => unwrap<FeatureWorkerReply>(message));
   result.catch(() => {}); // awaited by the caller, unless the main thread's own read failed first
-  return { result, stop: () => worker.terminate().then(() => undefined) };
+  return {
+    result,
+    ask: (request) => {
+      const reply = next().then((message) => unwrap<{ levels: Uint8Array }>(message).levels);
+      worker.postMessage(request);
+      return reply;
+    },
+    stop: () => worker.terminate().then(() => undefined),
+  };
 }

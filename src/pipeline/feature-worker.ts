@@ -1,9 +1,14 @@
 /**
  * The worker thread of feature-table.ts: reads one part of dedupe's features for every current record through
- * its own connection and sends the interned columns back (typed arrays moved, not copied). It never writes.
+ * its own connection and sends the interned columns back (copies: it keeps its own). Then, until told to stop,
+ * it computes comparison levels for the main thread's candidate pairs over the features it holds (plus the few
+ * columns the main thread sends), while the main thread computes the other comparisons. It never writes.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { type FeaturePart, FeaturePartBuilder, partReads } from "../stages/dedupe/features.js";
+import { assembleTable, type FeatureColumn, type FeaturePart, FeaturePartBuilder, partReads } from "../stages/dedupe/features.js";
+import { compileComparison } from "../stages/dedupe/levels.js";
+import type { ComparisonSpec, FeatureName } from "../stages/dedupe/spec.js";
+import { comparisonVectors } from "../stages/dedupe/vectors.js";
 import { dedupeStoreRecords } from "../store/dedupe.js";
 import { openStore } from "../store/open.js";
 
@@ -22,9 +27,19 @@ export interface FeatureWorkerReply {
   recordIds: Float64Array;
 }
 
+/** Asks for the levels of `specs` on pairs (a[k], b[k]); `columns` are features this thread lacks. */
+export interface CompareRequest {
+  compare: { specs: ComparisonSpec[]; columns: [FeatureName, FeatureColumn][]; a: Int32Array; b: Int32Array; count: number };
+}
+
 const port = parentPort;
 if (port) {
   const setup = workerData as FeatureWorkerSetup;
+  const failure = (error: unknown) => {
+    const { message, code } = error as Error & { code?: string };
+    return { error: { message, code } };
+  };
+  let held: { part: FeaturePart; recordIds: Float64Array } | undefined;
   try {
     const { db } = openStore(setup.storePath, { create: false, busyTimeoutMs: setup.busyTimeoutMs });
     const builder = new FeaturePartBuilder(setup.part, setup.attributeColumns);
@@ -34,12 +49,29 @@ if (port) {
       ids.push(record.id);
     }
     db.close();
-    const part = builder.build();
-    const recordIds = Float64Array.from(ids);
-    const moved = [recordIds.buffer, part.hashes.buffer, ...part.columns.flatMap((column) => [column.ids.buffer, column.counts.buffer])];
-    port.postMessage({ part, recordIds } satisfies FeatureWorkerReply, moved as ArrayBuffer[]);
+    held = { part: builder.build(), recordIds: Float64Array.from(ids) };
+    port.postMessage(held satisfies FeatureWorkerReply);
   } catch (error) {
-    const { message, code } = error as Error & { code?: string };
-    port.postMessage({ error: { message, code } });
+    port.postMessage(failure(error));
   }
+  port.on("message", (message: CompareRequest | { close: true }) => {
+    if ("close" in message || !held) {
+      port.close();
+      return;
+    }
+    try {
+      const { specs, columns, a, b, count } = message.compare;
+      const extra: FeaturePart = {
+        features: columns.map(([feature]) => feature),
+        columns: columns.map(([, column]) => column),
+        hashes: new Uint32Array(held.recordIds.length),
+      };
+      const table = assembleTable(held.recordIds, [held.part, extra]);
+      const compiled = specs.map((spec) => compileComparison(spec, table));
+      const { levels } = comparisonVectors(compiled, a, b, count);
+      port.postMessage({ levels }, [levels.buffer as ArrayBuffer]);
+    } catch (error) {
+      port.postMessage(failure(error));
+    }
+  });
 }

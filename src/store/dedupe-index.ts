@@ -34,8 +34,27 @@ export function readDedupeIndex(db: Db): DedupeIndex | undefined {
   for (const row of rows) if (row.name.startsWith("rule:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
   const index = { runId: ids.runId, recordIds: typed(ids.data, Float64Array), clusterIds: typed(clusters.data, Float64Array), rules };
   const size = index.recordIds.length;
-  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size && hashes.length > 0)) return undefined;
+  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size && hashes.length > 0))
+    return undefined;
   return index;
+}
+
+/** The run whose index is stored, if any (without reading the index). */
+export function indexRunId(db: Db): number | undefined {
+  return db.prepare("SELECT run_id FROM dedupe_index WHERE name = 'record_ids'").pluck().get() as number | undefined;
+}
+
+/** Current records without keys in batches finished at or after `since` (from their first record id on). */
+export function unnormalizedSince(db: Db, since: string): number {
+  return db
+    .prepare(
+      `SELECT count(*) FROM batches b CROSS JOIN records r ON r.id >= b.first_record_id AND +r.batch_id = b.id
+         LEFT JOIN record_keys k ON k.record_id = r.id
+       WHERE b.status = 'complete' AND b.finished_at >= ? AND b.first_record_id IS NOT NULL
+         AND r.superseded_by IS NULL AND k.record_id IS NULL`,
+    )
+    .pluck()
+    .get(since) as number;
 }
 
 /** Replaces the index (inside the run's write transaction). */
@@ -45,7 +64,8 @@ export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
   insert.run("record_ids", index.runId, bytes(index.recordIds));
   insert.run("cluster_ids", index.runId, bytes(index.clusterIds));
   // A rule no record has a key for (a field nobody fills) is stored empty rather than as a block of zeros.
-  for (const [rule, hashes] of index.rules) insert.run(`rule:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
+  for (const [rule, hashes] of index.rules)
+    insert.run(`rule:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
 }
 
 /**

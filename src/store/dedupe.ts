@@ -83,13 +83,16 @@ export interface StoredRun {
   modelId: number;
   settings: string;
   startedAt: string;
+  /** When it began reading records (after normalizing first); started_at for runs before it was kept. */
+  readAt: string;
   finishedAt: string;
 }
 
 export function latestRun(db: Db): StoredRun | undefined {
   return db
     .prepare(
-      "SELECT id, model_id AS modelId, settings, started_at AS startedAt, finished_at AS finishedAt FROM dedupe_runs ORDER BY id DESC LIMIT 1",
+      `SELECT id, model_id AS modelId, settings, started_at AS startedAt, coalesce(read_at, started_at) AS readAt,
+              finished_at AS finishedAt FROM dedupe_runs ORDER BY id DESC LIMIT 1`,
     )
     .get() as StoredRun | undefined;
 }
@@ -154,6 +157,7 @@ export interface DedupePlan {
   model: { json: string; records: number } | { id: number };
   mode: "full" | "incremental";
   startedAt: string;
+  readAt: string;
   settings: string;
   summary: () => unknown;
   /** Records whose pairs are removed before the new ones go in (changed, or no longer current); all when full. */
@@ -219,8 +223,9 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
 
     const runId = Number(
       db
-        .prepare("INSERT INTO dedupe_runs (model_id, started_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(modelId, plan.startedAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary())).lastInsertRowid,
+        .prepare("INSERT INTO dedupe_runs (model_id, started_at, read_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .run(modelId, plan.startedAt, plan.readAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary()))
+        .lastInsertRowid,
     );
     writeDedupeIndex(db, { ...plan.index, runId });
     return { runId, modelId };

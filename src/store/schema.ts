@@ -228,6 +228,9 @@ export const MIGRATIONS: readonly Migration[] = [
     run_id INTEGER NOT NULL REFERENCES dedupe_runs(id),
     data   BLOB NOT NULL                   -- per record in id order: ids, cluster ids (float64), key hashes (uint32)
   );
+  -- When the run began reading records, after normalizing the store first: the next run looks again at what
+  -- normalize wrote since (started_at, before that, bounds the batches that may hold records not normalized).
+  ALTER TABLE dedupe_runs ADD COLUMN read_at TEXT;
   ALTER TABLE dedupe_records ADD COLUMN cluster_id INTEGER;
   UPDATE dedupe_records SET cluster_id = (SELECT cluster_id FROM records WHERE records.id = dedupe_records.record_id);
   DROP VIEW current_records;

@@ -522,7 +522,11 @@ describe("dedupe in the store: incremental runs", () => {
       scored: APP.length,
       trained: false,
       records: CRM.length + SHOP.length + APP.length,
+      // The new batch, found without scanning every record, was normalized first; then only its records and
+      // those sharing a blocking key with them were read.
+      normalizedFirst: APP.length,
     });
+    expect(second.read).toBeLessThan(second.records);
     // The stored model was reused.
     expect(query(s.store, "SELECT id FROM dedupe_models")).toEqual(modelsBefore);
     const after = clusterOf(s.store);

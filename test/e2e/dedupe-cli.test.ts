@@ -433,7 +433,7 @@ describe("dedupe files (the filter)", () => {
 });
 
 describe("dedupe reading the store on a worker thread", () => {
-  it("ROSTER_WORKERS=1 (the second half of the features read on a thread) writes exactly what the inline read writes", async () => {
+  it("ROSTER_WORKERS=1 (half the features read, and the comparisons over them computed, on a thread) writes exactly what one thread writes", async () => {
     const dir = tempDir();
     const file = join(dir, "customers.csv");
     await writeCustomersCsv(file, { rows: 4_000, seed: 11, truth: false });

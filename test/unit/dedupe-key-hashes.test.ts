@@ -3,7 +3,7 @@
 // agree on a hash exactly when they agree on the rule's key (on realistic data); a missing feature means no key.
 import { describe, expect, it } from "vitest";
 import { ruleKeys } from "../../src/stages/dedupe/blocking.js";
-import { NO_KEY, ruleKeyHashes, rowsSharingKeys } from "../../src/stages/dedupe/key-hashes.js";
+import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../../src/stages/dedupe/key-hashes.js";
 import { DEFAULT_BLOCKING_RULES, type EqualityRule, isSortedRule } from "../../src/stages/dedupe/spec.js";
 import { dedupeTable, GENERATED_CONTEXT, generatedCustomers } from "../helpers/dedupe-table.js";
 

@@ -414,7 +414,10 @@ export function fingerprintOf(parts: readonly FeaturePart[], row: number): numbe
   return hash;
 }
 
-/** The table from its parts: derived features are computed here, once per distinct value. */
+/**
+ * The table from its parts: derived features are computed here, once per distinct value. A thread holding only
+ * some parts (the comparing helper) gets the derived features of the ones it has.
+ */
 export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePart[]): RecordTable {
   const size = recordIds.length;
   const built = new Map<FeatureName, FeatureColumn>();
@@ -422,10 +425,17 @@ export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePa
     if (part.hashes.length !== size) throw new RangeError(`feature part of ${part.hashes.length} records for a table of ${size}`);
     for (const [f, feature] of part.features.entries()) built.set(feature, part.columns[f] as FeatureColumn);
   }
-  for (const { feature, from, derive } of DERIVED) built.set(feature, derivedColumn(built.get(from) as FeatureColumn, derive));
+  for (const { feature, from, derive } of DERIVED) {
+    const parent = built.get(from);
+    if (parent) built.set(feature, derivedColumn(parent, derive));
+  }
   // A house number from a column of its own (FEBRL, German shops) where the street line has none.
-  built.set("street_number", overlay(built.get("street_number") as FeatureColumn, built.get("house_number") as FeatureColumn));
-  built.set("name_phonetic", phoneticPair(built.get("given_metaphone") as FeatureColumn, built.get("family_metaphone") as FeatureColumn));
+  const streetNumber = built.get("street_number");
+  const houseNumber = built.get("house_number");
+  if (streetNumber && houseNumber) built.set("street_number", overlay(streetNumber, houseNumber));
+  const givenCode = built.get("given_metaphone");
+  const familyCode = built.get("family_metaphone");
+  if (givenCode && familyCode) built.set("name_phonetic", phoneticPair(givenCode, familyCode));
   return {
     size,
     recordIds,
@@ -436,6 +446,14 @@ export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePa
       return column;
     },
   };
+}
+
+/** The base features a feature is made from (itself for a base or attribute feature). */
+export function baseFeaturesOf(feature: FeatureName): FeatureName[] {
+  if (feature === "street_number") return ["address", "house_number"];
+  if (feature === "name_phonetic") return ["given", "family"];
+  const derived = DERIVED.find((entry) => entry.feature === feature);
+  return derived ? [derived.from] : [feature];
 }
 
 /** Builds a RecordTable one record at a time, every part in this thread (files, small stores, --explain). */

@@ -11,7 +11,7 @@ import { type CompiledComparison, comparisonFeatures, compileComparison } from "
 import { buildModel, type DedupeModel, PairScorer, probabilityOf } from "./model.js";
 import type { ComparisonSpec, DedupeSettings, FeatureName } from "./spec.js";
 import { type TrainingReport, train } from "./training.js";
-import { comparisonVectors } from "./vectors.js";
+import { type ComparisonVectors, comparisonVectors } from "./vectors.js";
 
 export interface ScoredPairs {
   /** Table rows, a < b. */
@@ -53,6 +53,19 @@ export interface DedupeRunOptions {
   leftOut?: readonly (Uint8Array | undefined)[] | undefined;
   /** Told when each phase starts (progress on a terminal). */
   phase?: (name: string) => void;
+  /** Another thread that computes some comparisons' levels meanwhile (the async driver only). */
+  helper?: ComparingHelper | undefined;
+}
+
+/**
+ * A second thread for the comparing phase: it holds some of the features already (it read them), takes the
+ * comparisons it can compute, and returns their levels (pair-major, in the order given) while this thread
+ * computes the others.
+ */
+export interface ComparingHelper {
+  /** Of these comparisons, the ones it will take. */
+  takes(specs: readonly ComparisonSpec[]): ComparisonSpec[];
+  compare(specs: readonly ComparisonSpec[], a: Int32Array, b: Int32Array, count: number): Promise<Uint8Array>;
 }
 
 /** The comparisons a run uses: a stored model's, else those whose feature some record fills. */
@@ -75,7 +88,11 @@ export function compileAll(specs: readonly ComparisonSpec[], table: RecordTable)
  * The phases one after another, as a generator that yields between them: dedupeTable runs it straight through,
  * dedupeTableInTurns lets the event loop run between phases (an interrupt on a terminal is handled there).
  */
-function* dedupePhases(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions): Generator<string, DedupeOutcome> {
+function* dedupePhases(
+  table: RecordTable,
+  settings: DedupeSettings,
+  options: DedupeRunOptions,
+): Generator<string | Promise<Uint8Array>, DedupeOutcome, Uint8Array | undefined> {
   const phases: Record<string, number> = {};
   let started = performance.now();
   const lap = (name: string) => {
@@ -95,7 +112,7 @@ function* dedupePhases(table: RecordTable, settings: DedupeSettings, options: De
   const { used, unused } = options.model ? { used: options.model.specs, unused: [] } : usableComparisons(settings.comparisons, table);
   const comparisons = compileAll(used, table);
   options.phase?.("comparing");
-  const vectors = comparisonVectors(comparisons, candidates.a, candidates.b, candidates.count);
+  const vectors = yield* compareOnBothThreads(used, comparisons, candidates, options.helper);
   lap("comparing");
   yield "comparing";
 
@@ -153,8 +170,41 @@ function* dedupePhases(table: RecordTable, settings: DedupeSettings, options: De
   };
 }
 
+/** The comparison vectors, the helper's comparisons computed on its thread while this one computes the rest. */
+function* compareOnBothThreads(
+  specs: readonly ComparisonSpec[],
+  comparisons: readonly CompiledComparison[],
+  candidates: { a: Int32Array; b: Int32Array; count: number },
+  helper: ComparingHelper | undefined,
+): Generator<string | Promise<Uint8Array>, ComparisonVectors, Uint8Array | undefined> {
+  const remote = helper?.takes(specs) ?? [];
+  if (!helper || remote.length === 0 || remote.length === specs.length) {
+    return comparisonVectors(comparisons, candidates.a, candidates.b, candidates.count);
+  }
+  const asked = helper.compare(remote, candidates.a, candidates.b, candidates.count);
+  const localIndex = specs.map((spec, c) => c).filter((c) => !remote.includes(specs[c] as ComparisonSpec));
+  const local = comparisonVectors(
+    localIndex.map((c) => comparisons[c] as CompiledComparison),
+    candidates.a,
+    candidates.b,
+    candidates.count,
+  );
+  const theirs = yield asked; // the async driver awaits it and hands the levels back
+  if (!theirs) throw new Error("dedupe: the comparing thread sent nothing back");
+  const width = specs.length;
+  const levels = new Uint8Array(candidates.count * width);
+  const remoteIndex = remote.map((spec) => specs.indexOf(spec));
+  for (let p = 0; p < candidates.count; p++) {
+    for (let k = 0; k < localIndex.length; k++)
+      levels[p * width + (localIndex[k] as number)] = local.levels[p * localIndex.length + k] as number;
+    for (let k = 0; k < remoteIndex.length; k++)
+      levels[p * width + (remoteIndex[k] as number)] = theirs[p * remoteIndex.length + k] as number;
+  }
+  return { levels, pairs: candidates.count, comparisons: width };
+}
+
 export function dedupeTable(table: RecordTable, settings: DedupeSettings, options: DedupeRunOptions = {}): DedupeOutcome {
-  const phases = dedupePhases(table, settings, options);
+  const phases = dedupePhases(table, settings, { ...options, helper: undefined });
   for (;;) {
     const step = phases.next();
     if (step.done) return step.value;
@@ -168,9 +218,12 @@ export async function dedupeTableInTurns(
   options: DedupeRunOptions & { pause: () => Promise<void> },
 ): Promise<DedupeOutcome> {
   const phases = dedupePhases(table, settings, options);
+  let reply: Uint8Array | undefined;
   for (;;) {
-    const step = phases.next();
+    const step = phases.next(reply);
     if (step.done) return step.value;
-    await options.pause();
+    reply = undefined;
+    if (typeof step.value === "string") await options.pause();
+    else reply = await step.value; // the helper's levels; the event loop runs meanwhile
   }
 }
