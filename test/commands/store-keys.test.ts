@@ -19,8 +19,8 @@ function schema2Store(path: string): void {
   db.pragma("user_version = 2");
   db.exec(`INSERT INTO batches (id, source, path, format, encoding, status, pid, host, imported_at, mapping)
              VALUES (1, 'crm', '/x.csv', 'csv', 'utf-8', 'complete', 1, 'h', '2026-01-01', '{"id":"source_id","name":"full_name","email":"email"}');
-           INSERT INTO records (id, batch_id, source, source_id, record_key, line, raw, full_name, email)
-             VALUES (1, 1, 'crm', 'C1', 'C1', 2, '{"id":"C1","name":"Dr. Ann Lee","email":"Ann.Lee+x@gmail.com"}', 'Ann Lee', 'ann.lee+x@gmail.com');
+           INSERT INTO records (id, batch_id, source, source_id, record_key, line, raw, given_name, family_name, full_name, email)
+             VALUES (1, 1, 'crm', 'C1', 'C1', 2, '{"id":"C1","name":"Dr. Ann Lee","email":"Ann.Lee+x@gmail.com"}', 'Ann', 'Lee', 'Ann Lee', 'ann.lee+x@gmail.com');
            INSERT INTO record_keys (record_id, name_title, name_key, email_key, normalized_at)
              VALUES (1, 'Dr.', 'ann lee', 'annlee@gmail.com', '2026-01-02');`);
   db.close();
