@@ -21,7 +21,7 @@ import {
   type RecordTable,
 } from "../stages/dedupe/features.js";
 import type { ComparingHelper } from "../stages/dedupe/index.js";
-import { comparisonFeatures } from "../stages/dedupe/levels.js";
+import { comparisonCost, comparisonFeatures } from "../stages/dedupe/levels.js";
 import type { ComparisonSpec, FeatureName } from "../stages/dedupe/spec.js";
 import { dedupeStoreRecords } from "../store/dedupe.js";
 import type { Db } from "../store/open.js";
@@ -105,8 +105,19 @@ export async function readStoreFeatureTable(read: FeatureTableRead): Promise<Sto
  */
 function comparingThread(worker: StartedWorker, table: RecordTable, own: ReadonlySet<FeatureName>): ComparingThread {
   const bases = (spec: ComparisonSpec) => comparisonFeatures(spec).flatMap(baseFeaturesOf);
-  const takes = (specs: readonly ComparisonSpec[]) =>
-    specs.filter((spec) => bases(spec).every((feature) => own.has(feature) || SENT_TO_HELPER.has(feature)));
+  // Of the comparisons it can compute, the costliest first, up to about half of all the work.
+  const takes = (specs: readonly ComparisonSpec[]) => {
+    const half = specs.reduce((sum, spec) => sum + comparisonCost(spec), 0) / 2;
+    const able = specs.filter((spec) => bases(spec).every((feature) => own.has(feature) || SENT_TO_HELPER.has(feature)));
+    let share = 0;
+    const taken = new Set<ComparisonSpec>();
+    for (const spec of [...able].sort((x, y) => comparisonCost(y) - comparisonCost(x))) {
+      if (share + comparisonCost(spec) > half) continue;
+      share += comparisonCost(spec);
+      taken.add(spec);
+    }
+    return specs.filter((spec) => taken.has(spec));
+  };
   return {
     takes,
     compare: (specs, a, b, count) => {

@@ -5,7 +5,14 @@
  * columns the main thread sends), while the main thread computes the other comparisons. It never writes.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { assembleTable, type FeatureColumn, type FeaturePart, FeaturePartBuilder, partReads } from "../stages/dedupe/features.js";
+import {
+  assembleTable,
+  type FeatureColumn,
+  type FeaturePart,
+  FeaturePartBuilder,
+  partReads,
+  type RecordTable,
+} from "../stages/dedupe/features.js";
 import { compileComparison } from "../stages/dedupe/levels.js";
 import type { ComparisonSpec, FeatureName } from "../stages/dedupe/spec.js";
 import { comparisonVectors } from "../stages/dedupe/vectors.js";
@@ -32,6 +39,16 @@ export interface CompareRequest {
   compare: { specs: ComparisonSpec[]; columns: [FeatureName, FeatureColumn][]; a: Int32Array; b: Int32Array; count: number };
 }
 
+/** The table with a few more columns (base features of the other part, sent by the main thread). */
+function withColumns(table: RecordTable, extra: Map<FeatureName, FeatureColumn>): RecordTable {
+  return {
+    size: table.size,
+    recordIds: table.recordIds,
+    has: (feature) => extra.has(feature) || table.has(feature),
+    column: (feature) => extra.get(feature) ?? table.column(feature),
+  };
+}
+
 const port = parentPort;
 if (port) {
   const setup = workerData as FeatureWorkerSetup;
@@ -40,6 +57,7 @@ if (port) {
     return { error: { message, code } };
   };
   let held: { part: FeaturePart; recordIds: Float64Array } | undefined;
+  let own: RecordTable | undefined;
   try {
     const { db } = openStore(setup.storePath, { create: false, busyTimeoutMs: setup.busyTimeoutMs });
     const builder = new FeaturePartBuilder(setup.part, setup.attributeColumns);
@@ -51,22 +69,19 @@ if (port) {
     db.close();
     held = { part: builder.build(), recordIds: Float64Array.from(ids) };
     port.postMessage(held satisfies FeatureWorkerReply);
+    // Its own derived features (email parts, phone tails, street numbers), made while the main thread blocks.
+    own = assembleTable(held.recordIds, [held.part]);
   } catch (error) {
     port.postMessage(failure(error));
   }
   port.on("message", (message: CompareRequest | { close: true }) => {
-    if ("close" in message || !held) {
+    if ("close" in message || !own) {
       port.close();
       return;
     }
     try {
       const { specs, columns, a, b, count } = message.compare;
-      const extra: FeaturePart = {
-        features: columns.map(([feature]) => feature),
-        columns: columns.map(([, column]) => column),
-        hashes: new Uint32Array(held.recordIds.length),
-      };
-      const table = assembleTable(held.recordIds, [held.part, extra]);
+      const table = withColumns(own, new Map(columns));
       const compiled = specs.map((spec) => compileComparison(spec, table));
       const { levels } = comparisonVectors(compiled, a, b, count);
       port.postMessage({ levels }, [levels.buffer as ArrayBuffer]);

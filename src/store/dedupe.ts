@@ -223,7 +223,9 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
 
     const runId = Number(
       db
-        .prepare("INSERT INTO dedupe_runs (model_id, started_at, read_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .prepare(
+          "INSERT INTO dedupe_runs (model_id, started_at, read_at, finished_at, mode, settings, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
         .run(modelId, plan.startedAt, plan.readAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary()))
         .lastInsertRowid,
     );

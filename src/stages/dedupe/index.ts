@@ -182,7 +182,7 @@ function* compareOnBothThreads(
     return comparisonVectors(comparisons, candidates.a, candidates.b, candidates.count);
   }
   const asked = helper.compare(remote, candidates.a, candidates.b, candidates.count);
-  const localIndex = specs.map((spec, c) => c).filter((c) => !remote.includes(specs[c] as ComparisonSpec));
+  const localIndex = specs.map((_, c) => c).filter((c) => !remote.includes(specs[c] as ComparisonSpec));
   const local = comparisonVectors(
     localIndex.map((c) => comparisons[c] as CompiledComparison),
     candidates.a,
