@@ -1,0 +1,134 @@
+/**
+ * Ranking a field's candidate values by an ordered list of rules: the cluster's per-record facts (time, source
+ * rank) worked out once, a table of scores (one row per candidate, one column per rule, higher is better), the
+ * winner with the rule that decided, and the full order for the address group's donors. Shared by
+ * survivorship.ts and address-group.ts; one cluster is ranked at a time, so the buffers are reused.
+ */
+import { recordTime, timeOf } from "./compare.js";
+import type { SurvivorshipRule } from "./settings.js";
+import type { MergeRecord } from "./types.js";
+
+/** One cluster being decided: its records and the rules' per-record facts. */
+export class ClusterView {
+  /** Per record, its time for `most_recent`. */
+  readonly times: Float64Array;
+  /** Per record, its updated_at as a time, NaN when it has none that reads. */
+  readonly updatedTimes: Float64Array;
+  /** Per record, higher for a source listed earlier; every unlisted source ranks below the listed ones, all alike. */
+  readonly sourceRanks: Float64Array;
+
+  constructor(
+    readonly records: readonly MergeRecord[],
+    sources: readonly string[],
+  ) {
+    this.times = new Float64Array(records.length);
+    this.updatedTimes = new Float64Array(records.length);
+    this.sourceRanks = new Float64Array(records.length);
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r]!;
+      const updated = timeOf(record.values.updated_at);
+      this.updatedTimes[r] = updated;
+      this.times[r] = Number.isNaN(updated) ? recordTime(null, record.batchImportedAt) : updated;
+      const at = sources.length === 0 ? -1 : sources.indexOf(record.source);
+      this.sourceRanks[r] = at < 0 ? -sources.length : -at;
+    }
+  }
+}
+
+let buffer = new Float64Array(1024);
+
+/** Scores of `count` candidates under `width` rules, in a buffer shared by every table: valid until the next one. */
+export class ScoreTable {
+  readonly scores: Float64Array;
+
+  constructor(
+    readonly count: number,
+    readonly width: number,
+  ) {
+    if (count * width > buffer.length) buffer = new Float64Array(Math.max(count * width, buffer.length * 2));
+    this.scores = buffer;
+  }
+
+  set(candidate: number, rule: number, score: number): void {
+    this.scores[candidate * this.width + rule] = score;
+  }
+
+  /**
+   * Fills column k for the rules that look at the record rather than the value; false for the other rules.
+   * candidates[c] is candidate c's record index.
+   */
+  setRecordRule(k: number, rule: SurvivorshipRule, view: ClusterView, candidates: ArrayLike<number>): boolean {
+    const facts = rule === "most_recent" ? view.times : rule === "source_priority" ? view.sourceRanks : undefined;
+    if (facts === undefined) return false;
+    for (let c = 0; c < this.count; c++) this.scores[c * this.width + k] = facts[candidates[c]!]!;
+    return true;
+  }
+
+  /** The first rule where candidates a and b differ, or `width` when they tie on all of them. */
+  firstDifference(a: number, b: number): number {
+    const { scores, width } = this;
+    let k = 0;
+    while (k < width && scores[a * width + k] === scores[b * width + k]) k++;
+    return k;
+  }
+
+  /** Negative when a ranks before b; the smaller record id breaks a tie on every rule. */
+  compare(a: number, b: number, idA: number, idB: number): number {
+    const k = this.firstDifference(a, b);
+    if (k < this.width) return this.scores[b * this.width + k]! - this.scores[a * this.width + k]!;
+    return idA - idB;
+  }
+}
+
+export interface Ranked {
+  /** The winner's record index. */
+  winner: number;
+  /** The rule that decided: a rule name, `only_value`, `all_agree` or `lowest_record_id`. */
+  rule: string;
+}
+
+/**
+ * The winning candidate, and the rule that decided: the last rule needed to rule out every candidate whose value
+ * differs from the winner's (`differs`, asked only where the answer matters: working out comparison keys is
+ * the costly part), or `lowest_record_id` when one ties the winner on every rule. `differs` undefined: every
+ * candidate has the same value.
+ */
+export function rank(
+  view: ClusterView,
+  table: ScoreTable,
+  candidates: ArrayLike<number>,
+  rules: readonly SurvivorshipRule[],
+  differs: ((c: number, winner: number) => boolean) | undefined,
+): Ranked {
+  const { records } = view;
+  const m = table.count;
+  let best = 0;
+  for (let c = 1; c < m; c++) {
+    if (table.compare(c, best, records[candidates[c]!]!.id, records[candidates[best]!]!.id) < 0) best = c;
+  }
+  if (differs === undefined) return { winner: candidates[best]!, rule: m === 1 ? "only_value" : "all_agree" };
+  let deciding = -1;
+  for (let c = 0; c < m; c++) {
+    if (c === best) continue;
+    const k = table.firstDifference(c, best);
+    if (k > deciding && differs(c, best)) deciding = k;
+  }
+  const rule = deciding < 0 ? "all_agree" : deciding === table.width ? "lowest_record_id" : rules[deciding]!;
+  return { winner: candidates[best]!, rule };
+}
+
+/** The candidates' record indexes, best first. */
+export function order(view: ClusterView, table: ScoreTable, candidates: ArrayLike<number>): number[] {
+  const { records } = view;
+  const positions: number[] = [];
+  for (let c = 0; c < table.count; c++) positions.push(c);
+  const id = (c: number) => records[candidates[c]!]!.id;
+  return positions.sort((a, b) => table.compare(a, b, id(a), id(b))).map((c) => candidates[c]!);
+}
+
+/** How often each of the first `count` keys occurs among them. */
+export function frequencies(keys: readonly string[], count: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let c = 0; c < count; c++) counts.set(keys[c]!, (counts.get(keys[c]!) ?? 0) + 1);
+  return counts;
+}
