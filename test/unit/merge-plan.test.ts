@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { emptyValues, type RecordValues } from "../../src/model/record.js";
+import { sameGolden } from "../../src/stages/merge/golden-equality.js";
 import { type MergeInput, type MergePlan, type PreviousCustomer, planMerge } from "../../src/stages/merge/plan.js";
 import { DEFAULT_SURVIVORSHIP } from "../../src/stages/merge/survivorship.js";
 import type { MergeRecord } from "../../src/stages/merge/types.js";
@@ -244,6 +245,40 @@ describe("planMerge: stable ids", () => {
     const b = plan(state, [[8, 5], [3, 2, 1], [4]]);
     expect(comparable(b)).toEqual(comparable(a));
     expect(a.aliases).toEqual([{ from: 3, to: 1 }]);
+  });
+});
+
+describe("sameGolden", () => {
+  const golden = () => ({
+    values: { ...emptyValues(), ...Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, `${f} value`])) },
+    provenance: Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, { record: i, rule: "most_recent" }])),
+  });
+
+  it("compares every canonical field's value and provenance", () => {
+    expect(sameGolden(golden(), golden())).toBe(true);
+    for (const field of CANONICAL_FIELDS) {
+      const value = golden();
+      value.values[field] = "something else";
+      expect([field, sameGolden(golden(), value)]).toEqual([field, false]);
+      const rule = golden();
+      rule.provenance[field] = { record: 0, rule: "most_frequent" };
+      expect([field, sameGolden(golden(), rule)]).toEqual([field, false]);
+      const derived = golden();
+      derived.provenance[field] = { ...derived.provenance[field]!, derived: true } as never;
+      expect([field, sameGolden(golden(), derived)]).toEqual([field, false]);
+    }
+  });
+
+  it("counts an absent value as null and an absent provenance as undefined, as the store may hand them back", () => {
+    const stored = {
+      values: { full_name: "Ada Lovelace" } as unknown as RecordValues,
+      provenance: { full_name: { record: 1, rule: "only_value" } },
+    };
+    const planned = {
+      values: { ...emptyValues(), full_name: "Ada Lovelace" },
+      provenance: { full_name: { record: 1, rule: "only_value" }, email: undefined },
+    };
+    expect(sameGolden(stored, planned)).toBe(true);
   });
 });
 

@@ -112,11 +112,26 @@ export function chooseAddress(view: ClusterView, rules: readonly SurvivorshipRul
     const value = chosen.values[field];
     if (isBlank(value)) continue;
     values[field] = value;
-    provenance[field] = { record: chosen.id, rule };
+    provenance[field] = view.provenance(winner, rule);
     finest = Math.min(finest, LEVEL[field]);
   }
-  if (!same && fillable(values, finest).length > 0)
-    fillFromSameAddress(view, order(view, table, candidates), winner, finest, values, provenance);
+  if (same || fillable(values, finest).length === 0) return;
+  // The winner's most specific part, which a donor must share: its street line (line 2 only refines it).
+  const anchors = ADDRESS_FIELDS.filter(
+    (field) => LEVEL[field] === finest && !isBlank(values[field]) && !(field === "address_line2" && !isBlank(values.address_line1)),
+  );
+  const sharing: number[] = [];
+  for (let c = 0; c < m; c++) {
+    const donor = records[candidates[c]!]!.values;
+    if (candidates[c] !== winner && anchors.every((field) => sameValue(field, values[field], donor[field]))) sharing.push(c);
+  }
+  if (sharing.length > 0) fillFromSameAddress(view, order(view, table, candidates, sharing), finest, values, provenance);
+}
+
+/** Two values of a field, both present, that are the same value (however written). */
+function sameValue(field: AddressField, a: string | null, b: string | null): boolean {
+  if (isBlank(a) || isBlank(b)) return false;
+  return a === b || comparisonKey(field, a) === comparisonKey(field, b);
 }
 
 function fillable(values: RecordValues, finest: number): AddressField[] {
@@ -125,39 +140,32 @@ function fillable(values: RecordValues, finest: number): AddressField[] {
   );
 }
 
-/** `ranked`: the record indexes of the records with an address, best first. */
+/**
+ * Fills blanks from `donors` (record indexes of records sharing the winner's most specific part, best first), each
+ * checked against the address as filled so far, so that two donors that disagree with each other never both
+ * contribute.
+ */
 function fillFromSameAddress(
   view: ClusterView,
-  ranked: readonly number[],
-  winner: number,
+  donors: readonly number[],
   finest: number,
   values: RecordValues,
   provenance: Provenance,
 ): void {
   let open = fillable(values, finest);
-  if (open.length === 0) return;
   const { records } = view;
-  // The winner's most specific part, which a donor must share: its street line (line 2 only refines it).
-  const anchors = ADDRESS_FIELDS.filter(
-    (field) => LEVEL[field] === finest && !isBlank(values[field]) && !(field === "address_line2" && !isBlank(values.address_line1)),
-  );
-  // Donors in the order the rules rank them, each checked against the address as filled so far, so that two
-  // donors that disagree with each other never both contribute.
-  for (const donor of ranked) {
-    if (donor === winner) continue;
+  for (const donor of donors) {
     const given = records[donor]!.values;
-    const agrees = ADDRESS_FIELDS.every((field) => {
-      const mine = values[field];
-      const theirs = given[field];
-      if (isBlank(theirs)) return !anchors.includes(field);
-      return isBlank(mine) || mine === theirs || comparisonKey(field, mine) === comparisonKey(field, theirs);
-    });
-    if (!agrees) continue;
+    if (
+      !ADDRESS_FIELDS.every((field) => isBlank(values[field]) || isBlank(given[field]) || sameValue(field, values[field], given[field]))
+    ) {
+      continue;
+    }
     for (const field of open) {
       const value = given[field];
       if (isBlank(value)) continue;
       values[field] = value;
-      provenance[field] = { record: records[donor]!.id, rule: "same_address" };
+      provenance[field] = view.provenance(donor, "same_address");
     }
     open = fillable(values, finest);
     if (open.length === 0) return;

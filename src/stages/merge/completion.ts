@@ -33,6 +33,28 @@ interface Evidence {
 
 type Field = keyof RecordValues;
 
+/** The completed record, copied from the golden one at the first field filled (most need none). */
+class Draft {
+  values: RecordValues;
+  provenance: Provenance;
+  copied = false;
+
+  constructor(golden: GoldenRecord) {
+    this.values = golden.values;
+    this.provenance = golden.provenance;
+  }
+
+  fill(field: Field, value: string, from: FieldProvenance): void {
+    if (!this.copied) {
+      this.values = { ...this.values };
+      this.provenance = { ...this.provenance };
+      this.copied = true;
+    }
+    this.values[field] = value;
+    this.provenance[field] = from;
+  }
+}
+
 function derived(record: number | null, rule: string): FieldProvenance {
   return { record, rule, derived: true };
 }
@@ -70,7 +92,7 @@ export function joinName(given: string, family: string): string | undefined {
   return undefined;
 }
 
-function completeNames(evidence: Evidence, out: Evidence): void {
+function completeNames(evidence: Evidence, out: Draft): void {
   const { values, provenance } = evidence;
   const full = values.full_name;
   const given = values.given_name;
@@ -82,33 +104,30 @@ function completeNames(evidence: Evidence, out: Evidence): void {
       isBlank(stated) || (part !== undefined && comparisonKey("given_name", stated) === comparisonKey("given_name", part));
     if (split && agrees(given, split.given) && agrees(family, split.family)) {
       const from = derived(provenance.full_name?.record ?? null, "full_name_split");
-      if (isBlank(given)) [out.values.given_name, out.provenance.given_name] = [split.given, from];
-      if (isBlank(family)) [out.values.family_name, out.provenance.family_name] = [split.family, from];
+      if (isBlank(given)) out.fill("given_name", split.given, from);
+      if (isBlank(family)) out.fill("family_name", split.family, from);
     }
   } else if (isBlank(full) && !isBlank(given) && !isBlank(family)) {
     const joined = joinName(given, family);
     if (joined === undefined) return;
     const a = provenance.given_name?.record ?? null;
     const b = provenance.family_name?.record ?? null;
-    out.values.full_name = joined;
-    out.provenance.full_name = derived(a === b ? a : null, "name_join");
+    out.fill("full_name", joined, derived(a === b ? a : null, "name_join"));
   }
 }
 
-function completeFromNationalId(evidence: Evidence, out: Evidence): void {
+function completeFromNationalId(evidence: Evidence, out: Draft): void {
   const id = trusted(evidence, "national_id");
   if (id === undefined || checkChineseId(id) !== undefined) return;
   const record = evidence.provenance.national_id?.record ?? null;
   if (isBlank(out.values.birth_date)) {
-    out.values.birth_date = chineseIdBirthDate(id);
-    out.provenance.birth_date = derived(record, "national_id_birth_date");
+    out.fill("birth_date", chineseIdBirthDate(id), derived(record, "national_id_birth_date"));
   }
   // Where an id was issued is where the customer lives only for want of anything better: never beside an address.
   const onlyCountry = ADDRESS_FIELDS.every((field) => field === "country" || isBlank(out.values[field]));
   const country = out.values.country;
   if (onlyCountry && (isBlank(country) || country === "CN") && isMainlandProvinceCode(id)) {
-    out.values.region = chineseIdProvince(id) as string;
-    out.provenance.region = derived(record, "national_id_region");
+    out.fill("region", chineseIdProvince(id) as string, derived(record, "national_id_region"));
   }
 }
 
@@ -130,7 +149,7 @@ function addressAllows(values: RecordValues, country: string): boolean {
   return HAN.test(text) && HAN_ADDRESS_COUNTRIES.has(country);
 }
 
-function completeCountry(evidence: Evidence, out: Evidence): void {
+function completeCountry(evidence: Evidence, out: Draft): void {
   if (!isBlank(evidence.values.country)) return;
   const { provenance } = evidence;
   const postal = trusted(evidence, "postal_code");
@@ -139,24 +158,23 @@ function completeCountry(evidence: Evidence, out: Evidence): void {
   const byPhone = phone === undefined ? undefined : countryOfPhone(phone);
   if (byPostal !== undefined && byPhone !== undefined && byPostal !== byPhone) return; // they disagree: no answer
   if (byPostal !== undefined) {
-    out.values.country = byPostal;
-    out.provenance.country = derived(provenance.postal_code?.record ?? null, "postal_code_country");
+    out.fill("country", byPostal, derived(provenance.postal_code?.record ?? null, "postal_code_country"));
   } else if (byPhone !== undefined && addressAllows(evidence.values, byPhone)) {
-    out.values.country = byPhone;
-    out.provenance.country = derived(provenance.phone?.record ?? null, "phone_country");
+    out.fill("country", byPhone, derived(provenance.phone?.record ?? null, "phone_country"));
   }
 }
 
 /**
- * The golden record with what its values imply filled in, as a new record (the input is left as it was).
+ * The golden record with what its values imply filled in: a new record when anything was filled, the input
+ * itself when nothing was (the input is never changed).
  * `records` are the cluster's records, whose error findings decide which values count as evidence.
  */
 export function completeGolden(golden: GoldenRecord, records: readonly MergeRecord[]): GoldenRecord {
   const evidence: Evidence = { values: golden.values, provenance: golden.provenance, records };
-  const out: Evidence = { values: { ...golden.values }, provenance: { ...golden.provenance }, records };
+  const out = new Draft(golden);
   completeNames(evidence, out);
   // Country before the id's region: the region is only filled where the country is China or unknown.
   completeCountry(evidence, out);
   completeFromNationalId(evidence, out);
-  return { values: out.values, provenance: out.provenance };
+  return out.copied ? { values: out.values, provenance: out.provenance } : golden;
 }

@@ -21,6 +21,7 @@
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
 import { completeGolden } from "./completion.js";
+import { sameGolden } from "./golden-equality.js";
 import { RecordIndex } from "./record-index.js";
 import type { SurvivorshipSettings } from "./settings.js";
 import { chooseGolden } from "./survivorship.js";
@@ -240,9 +241,8 @@ export function planMerge(input: MergeInput): MergePlan {
       create.push(planned);
       return;
     }
-    const changed = changedFields(before, values, provenance);
-    if (changed.length === 0) unchanged.push(customerId);
-    else update.push({ ...planned, changedFields: changed });
+    if (sameGolden(before, planned)) unchanged.push(customerId);
+    else update.push({ ...planned, changedFields: changedFields(before, values, provenance) });
   });
 
   const byId = (a: { customerId: number }, b: { customerId: number }) => a.customerId - b.customerId;

@@ -6,32 +6,54 @@
  */
 import { recordTime, timeOf } from "./compare.js";
 import type { SurvivorshipRule } from "./settings.js";
-import type { MergeRecord } from "./types.js";
+import type { FieldProvenance, MergeRecord } from "./types.js";
 
-/** One cluster being decided: its records and the rules' per-record facts. */
+/** The per-record facts of the cluster being decided (time, updated time, source rank, each n long): reused. */
+let facts = new Float64Array(3 * 64);
+
+/** One cluster being decided: its records and the rules' per-record facts. Valid until the next one is made. */
 export class ClusterView {
-  /** Per record, its time for `most_recent`. */
-  readonly times: Float64Array;
-  /** Per record, its updated_at as a time, NaN when it has none that reads. */
-  readonly updatedTimes: Float64Array;
-  /** Per record, higher for a source listed earlier; every unlisted source ranks below the listed ones, all alike. */
-  readonly sourceRanks: Float64Array;
+  /** Provenance entries made so far: fields chosen alike share one (they are kept, and there are few). */
+  private readonly made: FieldProvenance[] = [];
 
   constructor(
     readonly records: readonly MergeRecord[],
     sources: readonly string[],
   ) {
-    this.times = new Float64Array(records.length);
-    this.updatedTimes = new Float64Array(records.length);
-    this.sourceRanks = new Float64Array(records.length);
-    for (let r = 0; r < records.length; r++) {
+    const n = records.length;
+    if (3 * n > facts.length) facts = new Float64Array(Math.max(3 * n, 2 * facts.length));
+    for (let r = 0; r < n; r++) {
       const record = records[r]!;
       const updated = timeOf(record.values.updated_at);
-      this.updatedTimes[r] = updated;
-      this.times[r] = Number.isNaN(updated) ? recordTime(null, record.batchImportedAt) : updated;
+      facts[r] = Number.isNaN(updated) ? recordTime(null, record.batchImportedAt) : updated;
+      facts[n + r] = updated;
       const at = sources.length === 0 ? -1 : sources.indexOf(record.source);
-      this.sourceRanks[r] = at < 0 ? -sources.length : -at;
+      facts[2 * n + r] = at < 0 ? -sources.length : -at;
     }
+  }
+
+  /** Record r's time for `most_recent`. */
+  time(r: number): number {
+    return facts[r]!;
+  }
+
+  /** Record r's updated_at as a time, NaN when it has none that reads. */
+  updatedTime(r: number): number {
+    return facts[this.records.length + r]!;
+  }
+
+  /** Higher for a source listed earlier; every unlisted source ranks below the listed ones, all alike. */
+  sourceRank(r: number): number {
+    return facts[2 * this.records.length + r]!;
+  }
+
+  /** The provenance of a value record `index` gave under `rule`. */
+  provenance(index: number, rule: string): FieldProvenance {
+    const record = this.records[index]!.id;
+    for (const entry of this.made) if (entry.record === record && entry.rule === rule) return entry;
+    const entry = { record, rule };
+    this.made.push(entry);
+    return entry;
   }
 }
 
@@ -58,9 +80,11 @@ export class ScoreTable {
    * candidates[c] is candidate c's record index.
    */
   setRecordRule(k: number, rule: SurvivorshipRule, view: ClusterView, candidates: ArrayLike<number>): boolean {
-    const facts = rule === "most_recent" ? view.times : rule === "source_priority" ? view.sourceRanks : undefined;
-    if (facts === undefined) return false;
-    for (let c = 0; c < this.count; c++) this.scores[c * this.width + k] = facts[candidates[c]!]!;
+    if (rule === "most_recent") {
+      for (let c = 0; c < this.count; c++) this.scores[c * this.width + k] = view.time(candidates[c]!);
+    } else if (rule === "source_priority") {
+      for (let c = 0; c < this.count; c++) this.scores[c * this.width + k] = view.sourceRank(candidates[c]!);
+    } else return false;
     return true;
   }
 
@@ -117,13 +141,12 @@ export function rank(
   return { winner: candidates[best]!, rule };
 }
 
-/** The candidates' record indexes, best first. */
-export function order(view: ClusterView, table: ScoreTable, candidates: ArrayLike<number>): number[] {
+/** The record indexes of the candidates at `positions` (all of them by default), best first. */
+export function order(view: ClusterView, table: ScoreTable, candidates: ArrayLike<number>, positions?: number[]): number[] {
   const { records } = view;
-  const positions: number[] = [];
-  for (let c = 0; c < table.count; c++) positions.push(c);
+  const chosen = positions ?? Array.from({ length: table.count }, (_, c) => c);
   const id = (c: number) => records[candidates[c]!]!.id;
-  return positions.sort((a, b) => table.compare(a, b, id(a), id(b))).map((c) => candidates[c]!);
+  return chosen.sort((a, b) => table.compare(a, b, id(a), id(b))).map((c) => candidates[c]!);
 }
 
 /** How often each of the first `count` keys occurs among them. */

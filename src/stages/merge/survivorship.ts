@@ -10,7 +10,7 @@ import { chooseAddress } from "./address-group.js";
 import { comparisonKey, informativeLength, isBlank, timeOf } from "./compare.js";
 import { ClusterView, rank, ScoreTable } from "./ranking.js";
 import { type AddressField, SURVIVORSHIP_TARGETS, type SurvivorshipRule, type SurvivorshipSettings } from "./settings.js";
-import type { FieldProvenance, GoldenRecord, MergeRecord, Provenance } from "./types.js";
+import { emptyProvenance, type FieldProvenance, type GoldenRecord, type MergeRecord, type Provenance } from "./types.js";
 
 export {
   ADDRESS_FIELDS,
@@ -66,6 +66,11 @@ function chooseField(
   }
   const m = candidates.length;
   if (m === 0) return;
+  if (m === 1) {
+    values[field] = candidateValues[0]!;
+    provenance[field] = view.provenance(candidates[0]!, "only_value");
+    return;
+  }
 
   const table = new ScoreTable(m, rules.length);
   for (let k = 0; k < rules.length; k++) {
@@ -84,7 +89,7 @@ function chooseField(
       for (let c = 0; c < m; c++) table.set(c, k, informativeLength(candidateValues[c]!));
     } else {
       for (let c = 0; c < m; c++) {
-        const time = field === "updated_at" ? view.updatedTimes[candidates[c]!]! : timeOf(candidateValues[c]!);
+        const time = field === "updated_at" ? view.updatedTime(candidates[c]!) : timeOf(candidateValues[c]!);
         // An unreadable date is no evidence of anything: it loses to every readable one.
         table.set(c, k, Number.isNaN(time) ? Number.NEGATIVE_INFINITY : rule === "earliest" ? -time : time);
       }
@@ -93,7 +98,7 @@ function chooseField(
   const differs = same ? undefined : (c: number, best: number) => keyOf(field, c) !== keyOf(field, best);
   const { winner, rule } = rank(view, table, candidates, rules, differs);
   values[field] = records[winner]!.values[field];
-  provenance[field] = { record: records[winner]!.id, rule };
+  provenance[field] = view.provenance(winner, rule);
 }
 
 /**
@@ -103,7 +108,7 @@ function chooseField(
 export function chooseGolden(records: readonly MergeRecord[], settings: SurvivorshipSettings): GoldenRecord {
   if (records.length === 1) return singleRecord(records[0]!);
   const values = emptyValues();
-  const provenance: Provenance = {};
+  const provenance = emptyProvenance();
   const view = new ClusterView(records, settings.sources);
   for (const target of SURVIVORSHIP_TARGETS) {
     const rules = settings.rules[target];
@@ -119,7 +124,7 @@ export function chooseGolden(records: readonly MergeRecord[], settings: Survivor
 /** A cluster of one: every value it has, as it has it (the most common case, so kept cheap). */
 function singleRecord(record: MergeRecord): GoldenRecord {
   const values = emptyValues();
-  const provenance: Provenance = {};
+  const provenance = emptyProvenance();
   const only: FieldProvenance = { record: record.id, rule: "only_value" };
   for (const field of CANONICAL_FIELDS) {
     const value = record.values[field];

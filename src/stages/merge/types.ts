@@ -28,8 +28,35 @@ export interface FieldProvenance {
   readonly derived?: true;
 }
 
-/** Provenance of every field that has a golden value; a field left blank has none. */
+/** Provenance of every field that has a golden value; a field left blank has none (absent or undefined). */
 export type Provenance = Partial<Record<CanonicalField, FieldProvenance>>;
+
+/**
+ * A provenance with every field present and undefined: filled in place, it keeps one object shape, where adding
+ * each customer's own subset of fields made thousands of shapes and slowed every access (JSON leaves them out).
+ */
+export function emptyProvenance(): Provenance {
+  return {
+    source_id: undefined,
+    given_name: undefined,
+    family_name: undefined,
+    full_name: undefined,
+    email: undefined,
+    phone: undefined,
+    birth_date: undefined,
+    company: undefined,
+    address_line1: undefined,
+    address_line2: undefined,
+    city: undefined,
+    region: undefined,
+    postal_code: undefined,
+    country: undefined,
+    national_id: undefined,
+    marketing_consent: undefined,
+    created_at: undefined,
+    updated_at: undefined,
+  };
+}
 
 export interface GoldenRecord {
   values: RecordValues;
