@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { emptyValues, type RecordValues } from "../../src/model/record.js";
+import { comparisonKey, informativeLength, timeOf } from "../../src/stages/merge/compare.js";
 import {
   ADDRESS_FIELDS,
   type AddressField,
@@ -354,6 +355,42 @@ describe("survivorship: the address group", () => {
     );
     expect(golden.values.address_line1).toBe("12 Beacon Street");
     expect(golden.provenance.country).toEqual({ record: 1, rule: "valid_over_invalid" });
+  });
+});
+
+describe("how survivorship compares values", () => {
+  it("reads ISO dates and timestamps as instants, a time without zone as UTC, and nothing else", () => {
+    for (const text of [
+      "2024-05-01T10:00:00Z",
+      "2024-05-01T10:00:00.123Z",
+      "2024-05-01T18:00:00+08:00",
+      "1999-12-31T23:59:59-0530",
+      "2024-02-29",
+    ]) {
+      expect(Number.isFinite(timeOf(text))).toBe(true);
+      expect([text, timeOf(text)]).toEqual([text, Date.parse(/T|Z$/.test(text) ? text : `${text}T00:00:00Z`)]);
+    }
+    expect(timeOf("2024-05-01T10:00:00")).toBe(Date.parse("2024-05-01T10:00:00Z"));
+    expect(timeOf("2024-05-01 10:00")).toBe(Date.parse("2024-05-01T10:00:00Z"));
+    for (const text of ["2023-02-29", "2024-04-31", "2024-13-01", "2024-05-01T24:00:00Z", "2024-05-0x", "05/01/2024", "", "yesterday"]) {
+      expect([text, timeOf(text)]).toEqual([text, Number.NaN]);
+    }
+  });
+
+  it("counts letters and digits as what a value says, in any script", () => {
+    expect(informativeLength("J. -- Smith")).toBe(6);
+    expect(informativeLength("欧阳娜娜")).toBe(4);
+    expect(informativeLength("𠮷野")).toBe(2); // a character outside the BMP counts once
+    expect(informativeLength(" .,-")).toBe(0);
+  });
+
+  it("compares writings of one value by their normalized form", () => {
+    expect(comparisonKey("address_line1", "12 Beacon St.")).toBe(comparisonKey("address_line1", "12 beacon street"));
+    expect(comparisonKey("full_name", "José  Núñez")).toBe(comparisonKey("full_name", "jose nunez"));
+    expect(comparisonKey("full_name", "張偉")).toBe(comparisonKey("full_name", "张伟"));
+    expect(comparisonKey("email", "Ada@Example.com")).toBe("ada@example.com");
+    expect(comparisonKey("postal_code", "sw1a 1aa")).toBe("SW1A1AA");
+    expect(comparisonKey("full_name", "Ann Lee")).not.toBe(comparisonKey("full_name", "Anne Lee"));
   });
 });
 

@@ -82,9 +82,11 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
-/** A record's time for `most_recent`: its updated_at, else its batch's import time; -Infinity when neither reads. */
-export function recordTime(updatedAt: string | null, batchImportedAt: string): number {
-  const updated = timeOf(updatedAt);
+/**
+ * A record's time for `most_recent`: its updated_at (`updated`, as timeOf read it), else its batch's import time;
+ * -Infinity when neither reads, so that such a record is never the newest.
+ */
+export function recordTime(updated: number, batchImportedAt: string): number {
   if (!Number.isNaN(updated)) return updated;
   const imported = timeOf(batchImportedAt);
   return Number.isNaN(imported) ? Number.NEGATIVE_INFINITY : imported;

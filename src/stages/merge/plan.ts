@@ -40,7 +40,10 @@ export interface MergeInput {
   clusters: ReadonlyMap<number, readonly MergeRecord[]>;
   previous: {
     customers: readonly PreviousCustomer[];
-    /** Ids that no longer name a customer (aliases, retired) and must never be given again. */
+    /**
+     * Ids no new customer may take: those that no longer name a customer (aliases, retired), and, when planning a
+     * part of the store, those of the customers outside it.
+     */
     reservedIds: ReadonlySet<number>;
   };
   settings: SurvivorshipSettings;

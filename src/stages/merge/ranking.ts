@@ -1,7 +1,7 @@
 /**
  * Ranking a field's candidate values by an ordered list of rules: the cluster's per-record facts (time, source
  * rank) worked out once, a table of scores (one row per candidate, one column per rule, higher is better), the
- * winner with the rule that decided, and the full order for the address group's donors. Shared by
+ * winner with the rule that decided, and the order of the address group's donors. Shared by
  * survivorship.ts and address-group.ts; one cluster is ranked at a time, so the buffers are reused.
  */
 import { recordTime, timeOf } from "./compare.js";
@@ -25,7 +25,7 @@ export class ClusterView {
     for (let r = 0; r < n; r++) {
       const record = records[r]!;
       const updated = timeOf(record.values.updated_at);
-      facts[r] = Number.isNaN(updated) ? recordTime(null, record.batchImportedAt) : updated;
+      facts[r] = recordTime(updated, record.batchImportedAt);
       facts[n + r] = updated;
       const at = sources.length === 0 ? -1 : sources.indexOf(record.source);
       facts[2 * n + r] = at < 0 ? -sources.length : -at;
@@ -141,12 +141,11 @@ export function rank(
   return { winner: candidates[best]!, rule };
 }
 
-/** The record indexes of the candidates at `positions` (all of them by default), best first. */
-export function order(view: ClusterView, table: ScoreTable, candidates: ArrayLike<number>, positions?: number[]): number[] {
+/** The record indexes of the candidates at `positions` (sorted in place), best first. */
+export function order(view: ClusterView, table: ScoreTable, candidates: ArrayLike<number>, positions: number[]): number[] {
   const { records } = view;
-  const chosen = positions ?? Array.from({ length: table.count }, (_, c) => c);
   const id = (c: number) => records[candidates[c]!]!.id;
-  return chosen.sort((a, b) => table.compare(a, b, id(a), id(b))).map((c) => candidates[c]!);
+  return positions.sort((a, b) => table.compare(a, b, id(a), id(b))).map((c) => candidates[c]!);
 }
 
 /** How often each of the first `count` keys occurs among them. */
