@@ -27,8 +27,12 @@ const npm = (args: string[], cwd = work) =>
 function exercise(bin: string, dir: string) {
   const demo = join(ROOT, "fixtures", "demo");
   for (const name of readdirSync(demo)) copyFileSync(join(demo, name), join(dir, name));
-  const run = (args: string[]) => {
-    const result = spawnSync(bin, ["--store", join(dir, "roster.db"), "--no-color", ...args], { cwd: dir, encoding: "utf8" });
+  const run = (args: string[], env: Record<string, string> = {}) => {
+    const result = spawnSync(bin, ["--store", join(dir, "roster.db"), "--no-color", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, ...env },
+    });
     return { args: args.join(" "), code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
   return [
@@ -43,6 +47,10 @@ function exercise(bin: string, dir: string) {
     run(["batches"]),
     run(["import", "--map", "Handy=phone", "crm.csv"]),
     run(["batches", "rm", "1"]),
+    run(["dedupe"]),
+    // The worker thread that reads half the features and computes comparisons must ship and load.
+    run(["--json", "dedupe", "--full"], { ROSTER_WORKERS: "1" }),
+    run(["dedupe", "crm.csv", "-o", "crm-clusters.csv"]),
   ];
 }
 
@@ -61,6 +69,9 @@ function expectAllRan(runs: ReturnType<typeof exercise>, dir: string) {
   expect(runs[7]?.stdout).toContain("<testsuites");
   expect(runs[8]?.stdout).toMatch(/china-crm-gbk/);
   expect(runs[10]?.stderr).toMatch(/removed batch 1/);
+  expect(runs[11]?.stderr).toMatch(/records in \d[\d,]* clusters/);
+  expect(JSON.parse(runs[12]?.stdout ?? "")).toMatchObject({ command: "dedupe", ok: true, run: "full" });
+  expect(readFileSync(join(dir, "crm-clusters.csv"), "utf8").split("\n")[0]).toMatch(/cluster_id,match_probability$/);
 }
 
 describe("installing roster as the README says", () => {
