@@ -7,6 +7,7 @@
 import type { Clustering, ScoredEdges } from "../stages/dedupe/cluster.js";
 import type { DedupeOutcome } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
+import type { CurrentDecision } from "../store/decisions.js";
 import type { ClusterSummary } from "./dedupe.js";
 
 /** The row of a record id in the table (ids ascending), or -1. */
@@ -184,4 +185,45 @@ export const letInterruptsThrough = () => new Promise<void>((resolve) => setImme
 /** Edges this strong are never cut by the chaining guard. */
 export function strongThreshold(threshold: number): number {
   return Math.max(threshold, 0.999);
+}
+
+/**
+ * The links to cluster after people's decisions (store/decisions.ts): records said to be the same person get a
+ * certain link (p = 1: never cut), records said to be different people lose their direct link and are kept apart
+ * (keep-apart.ts). `rowOfId` maps a record id to its index in the edges (-1: not among them).
+ */
+export function withDecisions(
+  edges: ScoredEdges,
+  decisions: readonly CurrentDecision[],
+  rowOfId: (id: number) => number,
+): { edges: ScoredEdges; apart: { a: number[]; b: number[] } } {
+  const apart = { a: [] as number[], b: [] as number[] };
+  const different = new Set<string>();
+  const a = Array.from(edges.a);
+  const b = Array.from(edges.b);
+  const probability = Array.from(edges.probability);
+  for (const decision of decisions) {
+    const x = rowOfId(decision.a);
+    const y = rowOfId(decision.b);
+    if (x < 0 || y < 0) continue;
+    if (decision.decision === "same") {
+      a.push(x);
+      b.push(y);
+      probability.push(1);
+    } else {
+      apart.a.push(x);
+      apart.b.push(y);
+      different.add(`${Math.min(x, y)} ${Math.max(x, y)}`);
+    }
+  }
+  if (different.size === 0 && a.length === edges.a.length) return { edges, apart };
+  const keep = a.map((x, k) => !different.has(`${Math.min(x, b[k] as number)} ${Math.max(x, b[k] as number)}`));
+  return {
+    edges: {
+      a: Int32Array.from(a.filter((_, k) => keep[k])),
+      b: Int32Array.from(b.filter((_, k) => keep[k])),
+      probability: Float64Array.from(probability.filter((_, k) => keep[k])),
+    },
+    apart,
+  };
 }

@@ -24,9 +24,10 @@ import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
 import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
 import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
+import { type CurrentDecision, currentDecisions, decisionsSince } from "../store/decisions.js";
 import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
-import { letInterruptsThrough, rowOf, strongThreshold } from "./dedupe-clusters.js";
+import { letInterruptsThrough, rowOf, strongThreshold, withDecisions } from "./dedupe-clusters.js";
 
 /** The run near new and changed records, "nothing changed", or undefined: read the whole store instead. */
 export async function nearRun(context: RunContext): Promise<RunWork | Unchanged | undefined> {
@@ -39,6 +40,8 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0) return undefined;
   const index = readDedupeIndex(db);
   if (!index || index.runId !== run.id || rules.some((rule) => !index.rules.has(rule.name))) return undefined;
+  // A decision made since the last run can move clusters no change reaches: the whole store is clustered again.
+  if (decisionsSince(db, run.readAt) > 0) return undefined;
   const lap = lapTimer();
 
   // 1. What changed.
@@ -123,10 +126,14 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   say("dedupe: clustering");
   lap();
   const stale = [...dirtyIds, ...gone];
-  const { nodes, edges } = reachedComponents(context, outcome, table.recordIds, new Set(stale), new Set(gone));
-  const clustering: Clustering = clusterRecords(nodes.length, edges, {
+  const decisions = currentDecisions(db);
+  const { nodes, edges } = reachedComponents(context, outcome, table.recordIds, new Set(stale), new Set(gone), decisions);
+  const nodeIds = Float64Array.from(nodes);
+  const decided = withDecisions(edges, decisions, (id) => rowOf(nodeIds, id));
+  const clustering: Clustering = clusterRecords(nodes.length, decided.edges, {
     threshold: settings.threshold,
     strongThreshold: strongThreshold(settings.threshold),
+    apart: decided.apart,
   });
   const nodeRows = nodes.map((id) => rowOf(index.recordIds, id));
   const previous = nodeRows.map((row) => (row >= 0 ? (index.clusterIds[row] as number) : null));
@@ -218,6 +225,7 @@ function reachedComponents(
   tableIds: Float64Array,
   stale: Set<number>,
   gone: Set<number>,
+  decisions: readonly CurrentDecision[],
 ) {
   const threshold = context.options.settings.threshold;
   const adjacency = new Map<number, { other: number; probability: number }[]>();
@@ -231,6 +239,13 @@ function reachedComponents(
       else adjacency.set(from, [{ other: to, probability }]);
     }
   };
+  // Records said to be the same person are reached through each other (the link itself is added by withDecisions).
+  const sameAs = new Map<number, number[]>();
+  for (const { a, b, decision } of decisions) {
+    if (decision !== "same") continue;
+    sameAs.set(a, [...(sameAs.get(a) ?? []), b]);
+    sameAs.set(b, [...(sameAs.get(b) ?? []), a]);
+  }
   const { pairs } = outcome;
   for (let k = 0; k < pairs.count; k++) {
     if ((pairs.probability[k] as number) < threshold) continue;
@@ -260,7 +275,10 @@ function reachedComponents(
       reach(a);
       reach(b);
     }
-    for (const id of frontier) for (const { other } of adjacency.get(id) ?? []) reach(other);
+    for (const id of frontier) {
+      for (const { other } of adjacency.get(id) ?? []) reach(other);
+      for (const other of sameAs.get(id) ?? []) if (!gone.has(other)) reach(other);
+    }
     frontier = next;
   }
   const nodes = [...visited].filter((id) => !gone.has(id)).sort((a, b) => a - b);

@@ -21,6 +21,7 @@ import { type DedupeOutcome, dedupeTableInTurns, missingFeatures, usableComparis
 import { ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
 import { writeAudit } from "../store/audit.js";
+import { currentDecisions, decisionsSince } from "../store/decisions.js";
 import {
   applyDedupePlan,
   currentRecordCount,
@@ -42,8 +43,10 @@ import {
   matchEdges,
   modelPart,
   pairRows,
+  rowOf,
   settingsKey,
   strongThreshold,
+  withDecisions,
 } from "./dedupe-clusters.js";
 import type { NormalizeSettings } from "./source-contexts.js";
 
@@ -368,7 +371,9 @@ async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> 
       dirtyCount++;
     }
   }
-  if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0)) {
+  // A decision made since the last run (review, unmerge) changes clusters with no record changed.
+  const decided = run ? decisionsSince(db, run.readAt) > 0 : false;
+  if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0 && !decided)) {
     await helper?.close();
     return { unchanged: true, records: table.size, read: table.size, clusterIds: previousClusters };
   }
@@ -389,9 +394,11 @@ async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> 
     settings.threshold,
     full ? undefined : { stored: storedEdges(db, settings.threshold), stale: new Set(stale), ids },
   );
-  const clustering = clusterRecords(table.size, edges, {
+  const decisions = withDecisions(edges, currentDecisions(db), (id) => rowOf(ids, id));
+  const clustering = clusterRecords(table.size, decisions.edges, {
     threshold: settings.threshold,
     strongThreshold: strongThreshold(settings.threshold),
+    apart: decisions.apart,
   });
   const assigned = assignClusterIds(ids, clustering.component, previousClusters);
   const scoredRows: number[] = [];

@@ -249,6 +249,22 @@ export const MIGRATIONS: readonly Migration[] = [
          LEFT JOIN dedupe_records d ON d.record_id = r.id
     WHERE b.status = 'complete' AND r.superseded_by IS NULL;
   `,
+  // 7: people's decisions on pairs (issue #10: review, unmerge), which every later dedupe follows. Keyed by each
+  // record's source and record_key, not its id: a decision outlives new versions of the two rows.
+  `
+  CREATE TABLE pair_decisions (
+    source_a   TEXT NOT NULL,
+    key_a      TEXT NOT NULL,
+    source_b   TEXT NOT NULL,
+    key_b      TEXT NOT NULL,             -- (source_a, key_a) < (source_b, key_b)
+    decision   TEXT NOT NULL CHECK (decision IN ('same', 'different')),
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    origin     TEXT NOT NULL CHECK (origin IN ('review', 'unmerge', 'import')),
+    PRIMARY KEY (source_a, key_a, source_b, key_b),
+    CHECK (source_a < source_b OR (source_a = source_b AND key_a < key_b))
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

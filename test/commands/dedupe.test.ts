@@ -17,6 +17,7 @@ import { runExplain, runShowModel } from "../../src/commands/dedupe-explain.js";
 import { runNormalize } from "../../src/commands/normalize.js";
 import { UsageError } from "../../src/errors.js";
 import { DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
+import { recordDecision } from "../../src/store/decisions.js";
 import { importOrThrow, normalizeOptions, query, quietTerminal } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
@@ -798,5 +799,57 @@ describe("dedupe files (the filter)", () => {
     }
     // The rows are normalized in memory: the phone in E.164 whatever format it came in.
     expect(rows.find((r) => r.source_id === "s01")?.phone).toBe("+14155550101");
+  });
+});
+
+describe("dedupe follows people's decisions (pair_decisions: review, unmerge)", () => {
+  const decide = (store: string, x: string, y: string, decision: "same" | "different") => {
+    const db = new Database(store);
+    try {
+      recordDecision(db, idOf(store, x), idOf(store, y), decision, "tester", "review");
+    } finally {
+      db.close();
+    }
+  };
+
+  it("records said to be different people leave their cluster at the next run, and stay apart after", async () => {
+    const s = await dedupedStore();
+    expect(clusterOf(s.store).get("shop:s01")).toBe(clusterOf(s.store).get("crm:c01"));
+    decide(s.store, "shop:s01", "crm:c01", "different");
+    const next = await dedupe(s.store);
+    // Nothing was scored again: only the decision changed the clusters.
+    expect(next).toMatchObject({ run: "incremental", scored: 0 });
+    const after = clusterOf(s.store);
+    expect(after.get("shop:s01")).not.toBe(after.get("crm:c01"));
+    expect(after.get("crm:c01")).toBe(idOf(s.store, "crm:c01")); // the older record keeps the cluster's id
+    expect(await dedupe(s.store)).toMatchObject({ run: "unchanged" });
+    // A full run with the stored model keeps them apart too.
+    await dedupe(s.store, { full: true });
+    expect(clusterOf(s.store).get("shop:s01")).not.toBe(clusterOf(s.store).get("crm:c01"));
+  });
+
+  it("records said to be the same person share a cluster however little the model thinks of the pair", async () => {
+    const s = await dedupedStore();
+    const before = clusterOf(s.store);
+    expect(before.get("crm:c02")).not.toBe(before.get("crm:c03"));
+    decide(s.store, "crm:c03", "crm:c02", "same");
+    await dedupe(s.store);
+    const after = clusterOf(s.store);
+    expect(after.get("crm:c03")).toBe(after.get("crm:c02"));
+    // Their duplicates come along: one cluster of four.
+    expect(after.get("shop:s02")).toBe(after.get("crm:c02"));
+    expect(after.get("shop:s03")).toBe(after.get("crm:c02"));
+  });
+
+  it("a decision outlives a new version of a row, and holds on the incremental run that scores it", async () => {
+    const s = await dedupedStore();
+    decide(s.store, "shop:s01", "crm:c01", "different");
+    await dedupe(s.store);
+    // The shop sends s01 again with another phone: a new version (new id), scored on an incremental run.
+    const s01 = SHOP.find((row) => row.id === "s01") as Customer;
+    await importRows(s, "shop-again.jsonl", [{ ...s01, phone: "+1 415 555 0199" }, ...SHOP.filter((row) => row.id !== "s01")], "shop");
+    const next = await dedupe(s.store);
+    expect(next).toMatchObject({ run: "incremental", scored: 1 });
+    expect(clusterOf(s.store).get("shop:s01")).not.toBe(clusterOf(s.store).get("crm:c01"));
   });
 });

@@ -160,7 +160,8 @@ describe.skipIf(!hasTmux)("Ctrl-C in a terminal (tmux)", () => {
     expect(query(store, "PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
     expect(count(store, "SELECT count(*) AS n FROM dedupe_runs")).toBe(0);
     expect(count(store, "SELECT count(*) AS n FROM pairs")).toBe(0);
-    expect(count(store, "SELECT count(*) AS n FROM records WHERE cluster_id IS NOT NULL")).toBe(0);
+    expect(count(store, "SELECT count(*) AS n FROM dedupe_records")).toBe(0);
+    expect(count(store, "SELECT count(*) AS n FROM current_records WHERE cluster_id IS NOT NULL")).toBe(0);
   }, 180_000);
 
   it("validate the store: exit 130, no report file, no run recorded", async () => {

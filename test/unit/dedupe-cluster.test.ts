@@ -388,3 +388,73 @@ function shuffle<T>(items: T[], seed: number): T[] {
   }
   return out;
 }
+
+describe("clusterRecords: records a person said are different people are kept apart", () => {
+  const apart = (pairs: [number, number][]) => ({ a: pairs.map((p) => p[0]), b: pairs.map((p) => p[1]) });
+
+  it("a chain A-B-C with A and C said different: the weaker link goes, the stronger stays", () => {
+    const result = cluster(
+      3,
+      [
+        [0, 1, 0.99],
+        [1, 2, 0.97],
+      ],
+      { ...OPTIONS, apart: apart([[0, 2]]) },
+    );
+    expect(groups(result)).toEqual([[0, 1], [2]]);
+    expect(result.splits).toHaveLength(1);
+    expect(result.splits[0]?.reason).toMatch(/1 pair a person said are different people kept apart/);
+    expect(result.splits[0]?.cut).toEqual([{ a: 1, b: 2, probability: 0.97 }]);
+  });
+
+  it("a strong clique of four with one pair said different: each of the two joins the others it is surest of", () => {
+    // 0 and 3 are different people; 1 is surer of 0, 2 is surer of 3.
+    const edges: Edge[] = [
+      [0, 1, 0.999],
+      [2, 3, 0.998],
+      [0, 2, 0.96],
+      [1, 3, 0.96],
+      [1, 2, 0.95],
+      [0, 3, 0.99],
+    ];
+    const result = cluster(4, edges, { ...OPTIONS, apart: apart([[3, 0]]) });
+    expect(groups(result)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+  });
+
+  it("a pair said different in two clusters already apart changes nothing; nor does a pair out of range", () => {
+    const list: Edge[] = [...clique([0, 1, 2], 0.99), ...clique([3, 4], 0.98)];
+    const plain = cluster(5, list);
+    const withApart = cluster(5, list, {
+      ...OPTIONS,
+      apart: apart([
+        [0, 4],
+        [2, 9],
+        [-1, 0],
+        [1, 1],
+      ]),
+    });
+    expect(groups(withApart)).toEqual(groups(plain));
+    expect(withApart.splits).toEqual([]);
+  });
+
+  it("laws: never two records kept apart in one cluster, and the same clusters in any order of links", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 }), fc.double({ min: 0.5, max: 1, noNaN: true })), {
+          maxLength: 40,
+        }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 })), { maxLength: 6 }),
+        (list, pairs) => {
+          const options = { ...OPTIONS, apart: apart(pairs) };
+          const result = cluster(12, list as Edge[], options);
+          for (const [x, y] of pairs) if (x !== y) expect(result.component[x]).not.toBe(result.component[y]);
+          const reversed = cluster(12, [...(list as Edge[])].reverse(), options);
+          expect(Array.from(reversed.component)).toEqual(Array.from(result.component));
+        },
+      ),
+    );
+  });
+});

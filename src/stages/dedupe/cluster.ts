@@ -21,6 +21,9 @@
  *    star keeps its hub) and the other its member; an edge from a centre to an unassigned record adds it; every
  *    other edge is ignored. Each resulting cluster is a star around its centre, so it cannot chain.
  *
+ * 3. People's decisions (keep-apart.ts): a part holding two records a person said are different people is
+ *    clustered again by constrained single linkage, so no chain of links can put them together.
+ *
  * Everything is typed arrays, counting sorts, union-find and iterative walks, so a million records and a few
  * million edges take well under two seconds. The input edges are put in one canonical order (by a, then b, with
  * duplicates merged at their highest probability) before anything looks at them, so the result never depends on
@@ -28,6 +31,7 @@
  */
 
 import { Fenwick, insertionOrNativeSort, MaxSegments, orderByProbability, UnionFind } from "./graph-tools.js";
+import { keepApart } from "./keep-apart.js";
 
 export interface ScoredEdges {
   a: Int32Array;
@@ -40,6 +44,8 @@ export interface ClusterOptions {
   threshold: number;
   /** A bridge at or above this probability is never cut (e.g. 0.999). */
   strongThreshold: number;
+  /** Pairs of records a person said are different people (keep-apart.ts): never in one cluster. */
+  apart?: { a: ArrayLike<number>; b: ArrayLike<number> } | undefined;
 }
 
 export interface ClusterSplit {
@@ -84,13 +90,14 @@ export function clusterRecords(n: number, edges: ScoredEdges, options: ClusterOp
   for (let e = 0; e < m; e++) whole.union(canonical.a[e]!, canonical.b[e]!);
 
   const adjacency = buildAdjacency(n, canonical);
-  const cut = new Uint8Array(m); // 1: cut as a weak bridge, 2: dropped by CENTER clustering
+  const cut = new Uint8Array(m); // 1: cut as a weak bridge, 2: dropped by CENTER clustering, 3: kept apart
   const bridgesCut = cutWeakBridges(n, canonical, adjacency, whole, options.strongThreshold, cut);
 
   // Parts after the bridge cuts.
   const parts = new UnionFind(n);
   for (let e = 0; e < m; e++) if (cut[e] === 0) parts.union(canonical.a[e]!, canonical.b[e]!);
   const centred = recentreSparseGiants(n, canonical, parts, cut);
+  const parted = options.apart ? keepApart(n, canonical, cut, 3, options.apart, standingParts(n, canonical, cut)) : new Map();
 
   // Final clusters: the edges still standing.
   const final = new UnionFind(n);
@@ -107,8 +114,15 @@ export function clusterRecords(n: number, edges: ScoredEdges, options: ClusterOp
     component[i] = smallest[root]!;
   }
 
-  const splits = describeSplits(n, canonical, whole, component, cut, bridgesCut, centred);
+  const splits = describeSplits(n, canonical, whole, component, cut, bridgesCut, centred, parted);
   return { component, splits, clusterCount };
+}
+
+/** The parts the standing links (not cut) make. */
+function standingParts(n: number, edges: CanonicalEdges, cut: Uint8Array): UnionFind {
+  const parts = new UnionFind(n);
+  for (let e = 0; e < edges.count; e++) if (cut[e] === 0) parts.union(edges.a[e]!, edges.b[e]!);
+  return parts;
 }
 
 /** Valid links at the threshold, reversed pairs turned round, self-links and duplicates dropped, sorted by (a, b). */
@@ -382,6 +396,7 @@ function describeSplits(
   cut: Uint8Array,
   bridgesCut: Map<number, number>,
   centred: Map<number, { size: number; density: number }>,
+  parted: Map<number, number>,
 ): ClusterSplit[] {
   // Components that lost a link, numbered in order of their smallest record; their records and parts in
   // ascending order fall out of one pass over the records.
@@ -428,6 +443,8 @@ function describeSplits(
     const bridges = bridgesCut.get(split.root) ?? 0;
     if (bridges > 0) reasons.push(`held together only through ${bridges} weak link${bridges === 1 ? "" : "s"} (bridges)`);
     reasons.push(...(giantsOf.get(split.root) ?? []));
+    const apart = [...parted].filter(([root]) => whole.find(root) === split.root).reduce((sum, [, pairs]) => sum + pairs, 0);
+    if (apart > 0) reasons.push(`${apart} pair${apart === 1 ? "" : "s"} a person said are different people kept apart`);
     const reason = `${split.members.length} linked records split into ${parts.length} clusters: ${reasons.join("; ")}`;
     out.push({ members: split.members, parts, cut: split.cut, reason });
   }

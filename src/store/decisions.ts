@@ -1,0 +1,55 @@
+/**
+ * People's decisions on pairs of records (pair_decisions): `same` person or `different` people, written by
+ * `roster review` and `roster unmerge` and followed by every later dedupe run. A decision names each record by
+ * its source and record_key, so it still holds when a row is imported again in a new version.
+ */
+import type { Db } from "./open.js";
+
+export type PairDecision = "same" | "different";
+
+export interface CurrentDecision {
+  /** Current record ids, a < b. */
+  a: number;
+  b: number;
+  decision: PairDecision;
+}
+
+/** Every decision whose two records are current, by their current ids. */
+export function currentDecisions(db: Db): CurrentDecision[] {
+  const rows = db
+    .prepare(
+      `SELECT x.id AS x, y.id AS y, d.decision FROM pair_decisions d
+         JOIN current_records x ON x.source = d.source_a AND x.record_key = d.key_a
+         JOIN current_records y ON y.source = d.source_b AND y.record_key = d.key_b`,
+    )
+    .all() as { x: number; y: number; decision: PairDecision }[];
+  return rows
+    .filter((row) => row.x !== row.y)
+    .map((row) => ({ a: Math.min(row.x, row.y), b: Math.max(row.x, row.y), decision: row.decision }));
+}
+
+/** Decisions made at or after `since` (an incremental run then clusters the whole store again). */
+export function decisionsSince(db: Db, since: string): number {
+  return db.prepare("SELECT count(*) FROM pair_decisions WHERE decided_at >= ?").pluck().get(since) as number;
+}
+
+/** Records one decision on two current records (by id), replacing an earlier one on the same pair. */
+export function recordDecision(
+  db: Db,
+  a: number,
+  b: number,
+  decision: PairDecision,
+  by: string,
+  origin: "review" | "unmerge" | "import",
+): void {
+  const keyOf = db.prepare("SELECT source, record_key AS key FROM records WHERE id = ?");
+  const x = keyOf.get(a) as { source: string; key: string } | undefined;
+  const y = keyOf.get(b) as { source: string; key: string } | undefined;
+  if (!x || !y) throw new RangeError(`recordDecision: no record ${x ? b : a}`);
+  const [first, second] = x.source < y.source || (x.source === y.source && x.key < y.key) ? [x, y] : [y, x];
+  if (first.source === second.source && first.key === second.key) throw new RangeError("recordDecision: a record and itself");
+  db.prepare(
+    `INSERT OR REPLACE INTO pair_decisions (source_a, key_a, source_b, key_b, decision, decided_by, decided_at, origin)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(first.source, first.key, second.source, second.key, decision, by, new Date().toISOString(), origin);
+}
