@@ -853,3 +853,28 @@ describe("dedupe follows people's decisions (pair_decisions: review, unmerge)", 
     expect(clusterOf(s.store).get("shop:s01")).not.toBe(clusterOf(s.store).get("crm:c01"));
   });
 });
+
+describe("dedupe near the changes: a block over the limit, counted over the whole store", () => {
+  it("a new record sharing a placeholder email with stored ones is not paired by it, as a full run would not pair it", async () => {
+    const settings = { ...SETTINGS, maxBlockSize: 3 };
+    const placeholder = "noemail@example.com";
+    const s = newStore();
+    await importRows(s, "crm.csv", [...CRM.slice(0, 6), ...CRM.slice(6, 9).map((row) => ({ ...row, email: placeholder }))], "crm");
+    await dedupe(s.store, { settings });
+    // A new customer with the shop's placeholder too: its email block now holds 4 records (3 stored + 1 new).
+    const newcomer = customer("a99", "Oliver", "Quinn", placeholder, "+1 718 555 0199", "1991-04-04", "3 Quay Street", "Brooklyn", "11201");
+    await importRows(s, "app.csv", [newcomer], "app");
+    const copy = copyStore(s);
+    const near = await dedupe(s.store, { settings });
+    expect(near).toMatchObject({ run: "incremental", scored: 1 });
+    expect(near.read).toBeLessThan(near.records);
+    expect(near.capped).toContainEqual(expect.objectContaining({ rule: "email", value: placeholder, records: 4 }));
+    expect(near.rules.find((rule) => rule.name === "email")?.pairs).toBe(0);
+    const full = await dedupe(copy.store, { settings, full: true });
+    expect(full.capped).toContainEqual(expect.objectContaining({ rule: "email", value: placeholder, records: 4 }));
+    expect(clusterOf(s.store)).toEqual(clusterOf(copy.store));
+    expect(pairs(s.store).map(({ record_a, record_b, decision }) => [record_a, record_b, decision])).toEqual(
+      pairs(copy.store).map(({ record_a, record_b, decision }) => [record_a, record_b, decision]),
+    );
+  });
+});
