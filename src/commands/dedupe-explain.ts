@@ -11,6 +11,7 @@ import { type RecordTable, RecordTableBuilder } from "../stages/dedupe/features.
 import { compileAll, missingFeatures } from "../stages/dedupe/index.js";
 import { type DedupeModel, PairScorer, priorWeight, probabilityOf } from "../stages/dedupe/model.js";
 import { type BlockingRule, isSortedRule, ruleFeatures } from "../stages/dedupe/spec.js";
+import { decisionOn, type StoredDecision } from "../store/decisions.js";
 import { dedupeStoreRecords, findRecordId, latestModel, storedPair } from "../store/dedupe.js";
 import { openStore } from "../store/open.js";
 import type { DedupeOptions } from "./dedupe.js";
@@ -41,6 +42,8 @@ export interface Explanation {
   whyNot: { rule: string; differs: string[] }[];
   /** The stored pair's decision, when the last run stored it. */
   decision: string | undefined;
+  /** A person's decision on the two records (review, unmerge), which dedupe follows whatever the model says. */
+  personDecision: StoredDecision | undefined;
   modelId: number;
 }
 
@@ -82,7 +85,10 @@ export function runExplain(options: DedupeOptions, references: [string, string])
       throw new UsageError("the stored dedupe model was made by another version of roster", "run roster dedupe --retrain first");
     }
     const pair = storedPair(db, order[0], order[1]);
-    return explainPair(table, stored.model, stored.id, options.settings.blockingRules, pair);
+    return {
+      ...explainPair(table, stored.model, stored.id, options.settings.blockingRules, pair),
+      personDecision: decisionOn(db, order[0], order[1]),
+    };
   } finally {
     db.close();
   }
@@ -95,7 +101,7 @@ export function explainPair(
   modelId: number,
   rules: readonly BlockingRule[],
   pair: { blockingRule: string; decision: string } | undefined,
-): Explanation {
+): Omit<Explanation, "personDecision"> {
   const comparisons = compileAll(model.specs, table);
   const scorer = new PairScorer(model, comparisons);
   const base = priorWeight(model.prior);

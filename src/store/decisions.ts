@@ -53,3 +53,22 @@ export function recordDecision(
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(first.source, first.key, second.source, second.key, decision, by, new Date().toISOString(), origin);
 }
+
+export interface StoredDecision {
+  decision: PairDecision;
+  decidedBy: string;
+  decidedAt: string;
+  origin: string;
+}
+
+/** The decision on two records (by id: through their source and record_key), if a person made one. */
+export function decisionOn(db: Db, a: number, b: number): StoredDecision | undefined {
+  return db
+    .prepare(
+      `SELECT d.decision, d.decided_by AS decidedBy, d.decided_at AS decidedAt, d.origin FROM records x, records y, pair_decisions d
+       WHERE x.id = ? AND y.id = ?
+         AND ((d.source_a = x.source AND d.key_a = x.record_key AND d.source_b = y.source AND d.key_b = y.record_key)
+           OR (d.source_a = y.source AND d.key_a = y.record_key AND d.source_b = x.source AND d.key_b = x.record_key))`,
+    )
+    .get(a, b) as StoredDecision | undefined;
+}

@@ -823,6 +823,11 @@ describe("dedupe follows people's decisions (pair_decisions: review, unmerge)", 
     expect(after.get("shop:s01")).not.toBe(after.get("crm:c01"));
     expect(after.get("crm:c01")).toBe(idOf(s.store, "crm:c01")); // the older record keeps the cluster's id
     expect(await dedupe(s.store)).toMatchObject({ run: "unchanged" });
+    // --explain still shows the model's view, and the person's decision beside it.
+    const explained = runExplain(dedupeOptions(s.store), ["shop:s01", "crm:c01"]);
+    expect(explained.probability).toBeGreaterThan(0.95);
+    expect(explained.personDecision).toMatchObject({ decision: "different", decidedBy: "tester", origin: "review" });
+    expect(runExplain(dedupeOptions(s.store), ["shop:s02", "crm:c02"]).personDecision).toBeUndefined();
     // A full run with the stored model keeps them apart too.
     await dedupe(s.store, { full: true });
     expect(clusterOf(s.store).get("shop:s01")).not.toBe(clusterOf(s.store).get("crm:c01"));

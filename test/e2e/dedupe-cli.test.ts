@@ -204,6 +204,7 @@ describe("dedupe on the store", () => {
         "match_probability",
         "match_weight",
         "model_id",
+        "person_decision",
         "prior",
         "prior_weight",
         "records",
@@ -211,7 +212,13 @@ describe("dedupe on the store", () => {
         "why_not",
       ].sort(),
     );
-    expect(explained.explain).toMatchObject({ records: [19, 29], blocking_rule: "email", decision: "match", why_not: [] });
+    expect(explained.explain).toMatchObject({
+      records: [19, 29],
+      blocking_rule: "email",
+      decision: "match",
+      why_not: [],
+      person_decision: null,
+    });
     const steps = explained.explain.steps as Record<string, unknown>[];
     expect(steps.map((s) => s.comparison)).toEqual(["given_name", "family_name", "email", "phone", "birth_date", "address"]);
     expect(Object.keys(steps[0] as object).sort()).toEqual([

@@ -71,6 +71,11 @@ export function printExplanation(terminal: Terminal, explanation: Explanation): 
   terminal.out(
     `match weight ${fixed(explanation.weight)} → match probability ${c.bold(explanation.probability.toFixed(6))}${explanation.decision ? ` (stored as ${explanation.decision})` : ""}`,
   );
+  const person = explanation.personDecision;
+  if (person) {
+    const said = person.decision === "same" ? "the same person" : "different people";
+    terminal.out(c.bold(`a person decided: ${said} (${person.origin}, ${person.decidedBy}, ${person.decidedAt}); dedupe follows that`));
+  }
   if (explanation.blockingRule) terminal.out(`found by blocking rule: ${explanation.blockingRule}`);
   else {
     terminal.out(c.yellow("no blocking rule pairs these records, so dedupe never scores them. Why not:"));
@@ -117,5 +122,13 @@ export function explanationJson(explanation: Explanation) {
     blocking_rule: explanation.blockingRule ?? null,
     why_not: explanation.whyNot,
     decision: explanation.decision ?? null,
+    person_decision: explanation.personDecision
+      ? {
+          decision: explanation.personDecision.decision,
+          decided_by: explanation.personDecision.decidedBy,
+          decided_at: explanation.personDecision.decidedAt,
+          origin: explanation.personDecision.origin,
+        }
+      : null,
   };
 }
