@@ -234,5 +234,32 @@ Examples:
       await dedupeCommand(files, command.optsWithGlobals(), context);
     });
 
+  program
+    .command("review")
+    .description("decide the pairs dedupe was unsure about: same person or not, on a terminal or through a CSV file")
+    .option(
+      "--export <file>",
+      "write the queue of pairs to review as CSV (- for stdout), with an empty decision column; no terminal needed",
+    )
+    .option("--import <file>", "apply a filled-in decisions file (pair_id and decision columns): all its rows, or none if any is bad")
+    .option("--limit <N>", "at most N pairs, the most uncertain first (interactive and --export)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster review                              one pair at a time: y same person, n different, s skip, u undo, q quit
+  $ roster review --limit 20                   the 20 most uncertain pairs only
+  $ roster review --export pairs.csv           for a spreadsheet: fill in the decision column (y / n, blank skips)
+  $ roster review --import pairs.csv           apply it (checked first: nothing is applied if a row is bad)
+  $ roster dedupe                              then dedupe again: the decisions take effect
+
+The interactive review needs a terminal on stdin and stdout; elsewhere (cron, CI, a pipe) it refuses with exit 2
+and the file workflow is the way. Decisions are kept by each record's source and id, so they outlive re-imports.`,
+    )
+    .action(async (_options, command: Command) => {
+      const { reviewCommand } = await import("./commands/review.js");
+      await reviewCommand(command.optsWithGlobals(), context);
+    });
+
   return program;
 }
