@@ -24,7 +24,7 @@ import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
 import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
 import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
-import { type CurrentDecision, currentDecisions, decisionsSince } from "../store/decisions.js";
+import { type CurrentDecision, currentDecisions, decisionsDigest } from "../store/decisions.js";
 import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, rowOf, strongThreshold, withDecisions } from "./dedupe-clusters.js";
@@ -40,8 +40,10 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0) return undefined;
   const index = readDedupeIndex(db);
   if (!index || index.runId !== run.id || rules.some((rule) => !index.rules.has(rule.name))) return undefined;
-  // A decision made since the last run can move clusters no change reaches: the whole store is clustered again.
-  if (decisionsSince(db, run.readAt) > 0) return undefined;
+  // A decision made, changed or undone since the last run can move clusters no change reaches: the whole store
+  // is clustered again.
+  const decisionsNow = decisionsDigest(db);
+  if (decisionsNow !== index.decisions) return undefined;
   const lap = lapTimer();
 
   // 1. What changed.
@@ -177,7 +179,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
       },
       moved: { ids: moved, clusterIds: moved.map((id) => clusterOf.get(id) as number) },
     },
-    index: nextIndex,
+    index: { ...nextIndex, decisions: decisionsNow },
     phases: { changes, reading, ...outcome.phases, clustering: clusteringSeconds },
   };
 }

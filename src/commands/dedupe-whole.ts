@@ -14,8 +14,9 @@ import type { RecordTable } from "../stages/dedupe/features.js";
 import { dedupeTableInTurns, missingFeatures, usableComparisons } from "../stages/dedupe/index.js";
 import { ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
-import { currentDecisions, decisionsSince } from "../store/decisions.js";
+import { currentDecisions, decisionsDigest } from "../store/decisions.js";
 import { currentRecordCount, storedEdges, storedFingerprints } from "../store/dedupe.js";
+import { indexedDecisions } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, matchEdges, modelPart, rowOf, strongThreshold, withDecisions } from "./dedupe-clusters.js";
 
@@ -74,7 +75,8 @@ export async function wholeStoreRun(context: RunContext): Promise<RunWork | Unch
     }
   }
   // A decision made since the last run (review, unmerge) changes clusters with no record changed.
-  const decided = run ? decisionsSince(db, run.readAt) > 0 : false;
+  const decisionsNow = decisionsDigest(db);
+  const decided = run ? decisionsNow !== indexedDecisions(db) : false;
   if (table.size === 0 || (!full && dirtyCount === 0 && forget.length === 0 && !decided)) {
     await helper?.close();
     return { unchanged: true, records: table.size, read: table.size, clusterIds: previousClusters };
@@ -132,7 +134,7 @@ export async function wholeStoreRun(context: RunContext): Promise<RunWork | Unch
       },
       moved: { ids: movedRows.map((row) => ids[row] as number), clusterIds: movedRows.map((row) => clusterIds[row] as number) },
     },
-    index: { recordIds: ids, clusterIds, rules: indexedRules(table, settings.blockingRules) },
+    index: { recordIds: ids, clusterIds, rules: indexedRules(table, settings.blockingRules), decisions: decisionsNow },
     phases,
   };
 }

@@ -28,9 +28,23 @@ export function currentDecisions(db: Db): CurrentDecision[] {
     .map((row) => ({ a: Math.min(row.x, row.y), b: Math.max(row.x, row.y), decision: row.decision }));
 }
 
-/** Decisions made at or after `since` (an incremental run then clusters the whole store again). */
-export function decisionsSince(db: Db, since: string): number {
-  return db.prepare("SELECT count(*) FROM pair_decisions WHERE decided_at >= ?").pluck().get(since) as number;
+/**
+ * A digest of every decision (which pairs, which way): the last dedupe run keeps it with its index, and a
+ * different one (a decision made, changed or undone since) makes the next run cluster the whole store again.
+ */
+export function decisionsDigest(db: Db): string {
+  const rows = db
+    .prepare("SELECT source_a, key_a, source_b, key_b, decision FROM pair_decisions ORDER BY source_a, key_a, source_b, key_b")
+    .raw()
+    .all() as string[][];
+  let hash = 0x811c9dc5;
+  for (const row of rows) {
+    for (const text of row) {
+      for (let k = 0; k < text.length; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193) >>> 0;
+      hash = Math.imul(hash ^ 0x1f, 0x01000193) >>> 0;
+    }
+  }
+  return `${rows.length}:${hash.toString(16)}`;
 }
 
 /** Records one decision on two current records (by id), replacing an earlier one on the same pair. */

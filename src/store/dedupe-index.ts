@@ -16,6 +16,8 @@ export interface DedupeIndex {
   clusterIds: Float64Array;
   /** Per equality rule by name: each record's key hash (key-hashes.ts); empty when no record has a key. */
   rules: Map<string, Uint32Array>;
+  /** The people's decisions the run followed (decisions.ts: decisionsDigest). */
+  decisions: string;
 }
 
 const bytes = (array: Float64Array | Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
@@ -32,11 +34,24 @@ export function readDedupeIndex(db: Db): DedupeIndex | undefined {
   if (!ids || !clusters || rows.some((row) => row.runId !== ids.runId)) return undefined;
   const rules = new Map<string, Uint32Array>();
   for (const row of rows) if (row.name.startsWith("rule:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
-  const index = { runId: ids.runId, recordIds: typed(ids.data, Float64Array), clusterIds: typed(clusters.data, Float64Array), rules };
+  const decisions = rows.find((row) => row.name === "decisions")?.data.toString("utf8") ?? "";
+  const index = {
+    runId: ids.runId,
+    recordIds: typed(ids.data, Float64Array),
+    clusterIds: typed(clusters.data, Float64Array),
+    rules,
+    decisions,
+  };
   const size = index.recordIds.length;
   if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size && hashes.length > 0))
     return undefined;
   return index;
+}
+
+/** The decisions digest the last run followed ("" when it kept none). */
+export function indexedDecisions(db: Db): string {
+  const data = db.prepare("SELECT data FROM dedupe_index WHERE name = 'decisions'").pluck().get() as Buffer | undefined;
+  return data?.toString("utf8") ?? "";
 }
 
 /** The run whose index is stored, if any (without reading the index). */
@@ -63,6 +78,7 @@ export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
   const insert = db.prepare("INSERT INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
   insert.run("record_ids", index.runId, bytes(index.recordIds));
   insert.run("cluster_ids", index.runId, bytes(index.clusterIds));
+  insert.run("decisions", index.runId, Buffer.from(index.decisions, "utf8"));
   // A rule no record has a key for (a field nobody fills) is stored empty rather than as a block of zeros.
   for (const [rule, hashes] of index.rules)
     insert.run(`rule:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));

@@ -224,7 +224,7 @@ export const MIGRATIONS: readonly Migration[] = [
   // cluster_id. dedupe_index keeps what an incremental run needs to touch only the records near new ones.
   `
   CREATE TABLE dedupe_index (
-    name   TEXT PRIMARY KEY,               -- record_ids | cluster_ids | rule:<blocking rule name>
+    name   TEXT PRIMARY KEY,               -- record_ids | cluster_ids | decisions | rule:<blocking rule name>
     run_id INTEGER NOT NULL REFERENCES dedupe_runs(id),
     data   BLOB NOT NULL                   -- per record in id order: ids, cluster ids (float64), key hashes (uint32)
   );

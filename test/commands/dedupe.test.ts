@@ -831,6 +831,12 @@ describe("dedupe follows people's decisions (pair_decisions: review, unmerge)", 
     // A full run with the stored model keeps them apart too.
     await dedupe(s.store, { full: true });
     expect(clusterOf(s.store).get("shop:s01")).not.toBe(clusterOf(s.store).get("crm:c01"));
+    // The decision taken back (review's undo deletes it): the next run joins them again.
+    const db = new Database(s.store);
+    db.exec("DELETE FROM pair_decisions");
+    db.close();
+    expect(await dedupe(s.store)).toMatchObject({ run: "incremental", scored: 0 });
+    expect(clusterOf(s.store).get("shop:s01")).toBe(clusterOf(s.store).get("crm:c01"));
   });
 
   it("records said to be the same person share a cluster however little the model thinks of the pair", async () => {
