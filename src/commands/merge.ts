@@ -101,8 +101,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
       );
     }
     await nextTurn();
-    const current = new Set(read.recordIds);
-    const stored = readStoredCustomers(db, (id) => current.has(id));
+    const stored = readStoredCustomers(db, read.recordIds);
     progress.update(`merge: planning ${count(read.clusters.size, "cluster")}`);
     await nextTurn();
     const plan = planMerge({
@@ -110,7 +109,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
       previous: { customers: stored.customers, reservedIds: stored.reservedIds },
       settings: options.settings,
     });
-    const changed = plan.changed || stored.carried.recordIds.length > 0 || stored.staleRows.length > 0;
+    const changed = plan.changed || stored.carried.recordIds.length > 0;
     const result: MergeResult = {
       store: path,
       dryRun: options.dryRun,
@@ -145,7 +144,6 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
         plan,
         basedOn: { mergeRun: lastMerge, dedupeRun: dedupe.id },
         carried: stored.carried,
-        staleRows: stored.staleRows,
         startedAt,
         settings: JSON.stringify(options.settings),
         counts,

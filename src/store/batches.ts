@@ -154,14 +154,8 @@ export function removeBatch(db: Db, id: number): RemoveOutcome {
                 WHERE r.id >= ? AND r.batch_id = ? AND r.superseded_by IS NULL`)
         .pluck()
         .get(first, id) as number;
-      // A removed row's customer passes back to the version it superseded (current again, unless newer versions
-      // remain: then the next merge carries it on to the current one), so re-importing and removing a batch keeps
-      // customer ids. Before the splice below, while the rows still point at their predecessors.
-      db.prepare(
-        `INSERT OR IGNORE INTO customer_records (record_id, customer_id)
-           SELECT r.supersedes, c.customer_id FROM records r JOIN customer_records c ON c.record_id = r.id
-           WHERE r.id >= ? AND r.batch_id = ? AND r.supersedes IS NOT NULL`,
-      ).run(first, id);
+      // Their customers' rows go; the versions they superseded, current again, still have theirs (merge keeps a
+      // row for every version it assigned), so the next merge gives them back their customer.
       db.prepare(`DELETE FROM customer_records WHERE record_id IN (${rows})`).run(first, id);
       // Splice the rows out of their version chains: a row's older versions now point at its successor (none if
       // it was current: they are current again), and its successors at its predecessor.

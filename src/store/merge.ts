@@ -4,10 +4,11 @@
  * ids no new customer may take. The plan is applied in one transaction: killed half-way, the store keeps the
  * previous customers.
  *
- * A record's customer is in customer_records, one narrow row per current record. A record re-imported with other
- * values is a new version with a new id: its customer is carried over from the older version's row (found by
- * source and record key, which also finds a re-read batch's rows), and the rows of versions no longer current go
- * when the next plan is applied, so the table holds the current records' customers.
+ * A record's customer is in customer_records, one narrow row per record version merge assigned: rows of versions
+ * no longer current are kept, so that a version current again (`batches rm` of the batch that superseded it) finds
+ * its customer. A record re-imported with other values is a new version with a new id and no row yet: it takes
+ * the customer of its latest older version that has one (found by source and record key, which also finds the
+ * rows of a batch a re-read replaced).
  */
 import { StoreError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
@@ -105,8 +106,6 @@ export interface StoredCustomers {
   reservedIds: Set<number>;
   /** Current records that take their customer from an older version of themselves: written with the plan. */
   carried: { recordIds: number[]; customerIds: number[] };
-  /** customer_records rows of records no longer current: deleted when the plan is applied. */
-  staleRows: number[];
   /** Current records that belong to a customer (directly or carried). */
   owned: ReadonlySet<number>;
 }
@@ -117,8 +116,10 @@ function customerValues(row: unknown[]): RecordValues {
   return values;
 }
 
-/** The customers of the last merge; `current` says whether a record id is a current record's. */
-export function readStoredCustomers(db: Db, current: (recordId: number) => boolean): StoredCustomers {
+/** The customers of the last merge, with the current records (`currentIds`, ascending) that belong to them. */
+export function readStoredCustomers(db: Db, currentIds: readonly number[]): StoredCustomers {
+  const currentSet = new Set(currentIds);
+  const current = (id: number) => currentSet.has(id);
   const customers: PreviousCustomer[] = [];
   const live = new Map<number, PreviousCustomer>();
   const rows = db
@@ -142,40 +143,42 @@ export function readStoredCustomers(db: Db, current: (recordId: number) => boole
       .all() as number[],
   );
 
-  const stale: [number, number][] = [];
   const owned = new Set<number>();
+  let assignedRows = 0;
   for (const [recordId, customerId] of db.prepare("SELECT record_id, customer_id FROM customer_records").raw().iterate() as Iterable<
     [number, number]
   >) {
-    if (!current(recordId)) {
-      stale.push([recordId, customerId]);
-      continue;
-    }
-    owned.add(recordId);
-    // A current record of a retired customer cannot be (a retired customer had none left); read as no customer.
-    (live.get(customerId)?.recordIds as number[] | undefined)?.push(recordId);
-  }
-
-  // Newest versions first: a record re-imported twice between merges takes the customer of the latest row.
-  stale.sort((a, b) => b[0] - a[0]);
-  const currentVersion = db
-    .prepare(
-      `SELECT c.id FROM records o JOIN current_records c ON c.source = o.source AND c.record_key = o.record_key
-     WHERE o.id = ? ORDER BY c.id DESC LIMIT 1`,
-    )
-    .pluck();
-  const carried: StoredCustomers["carried"] = { recordIds: [], customerIds: [] };
-  for (const [recordId, customerId] of stale) {
+    assignedRows++;
+    if (!current(recordId)) continue; // an older version's row: history, and found below when a newer one needs it
+    // A version of a retired customer's record current again (batches rm) counts as a record without customer.
     const customer = live.get(customerId);
     if (customer === undefined) continue;
-    const now = currentVersion.get(recordId) as number | undefined;
-    if (now === undefined || owned.has(now)) continue;
-    owned.add(now);
-    (customer.recordIds as number[]).push(now);
-    carried.recordIds.push(now);
-    carried.customerIds.push(customerId);
+    owned.add(recordId);
+    (customer.recordIds as number[]).push(recordId);
   }
-  return { customers, reservedIds, carried, staleRows: stale.map(([recordId]) => recordId), owned };
+
+  // Only current records without a row of their own are looked up (new records, and new versions of old ones):
+  // after a merge every current record has one, so a nightly run looks up what the night imported.
+  const carried: StoredCustomers["carried"] = { recordIds: [], customerIds: [] };
+  if (assignedRows > 0) {
+    const olderVersion = db
+      .prepare(
+        `SELECT cr.customer_id FROM records n JOIN records o ON o.source = n.source AND o.record_key = n.record_key AND o.id <> n.id
+           JOIN customer_records cr ON cr.record_id = o.id
+         WHERE n.id = ? ORDER BY o.id DESC LIMIT 1`,
+      )
+      .pluck();
+    for (const recordId of currentIds) {
+      if (owned.has(recordId)) continue;
+      const customer = live.get(olderVersion.get(recordId) as number);
+      if (customer === undefined) continue;
+      owned.add(recordId);
+      (customer.recordIds as number[]).push(recordId);
+      carried.recordIds.push(recordId);
+      carried.customerIds.push(customer.customerId);
+    }
+  }
+  return { customers, reservedIds, carried, owned };
 }
 
 export interface StoredMergeRun {
@@ -200,7 +203,6 @@ export interface MergeWrite {
   /** The runs current when the plan was made: applying fails if another merge or dedupe finished since. */
   basedOn: { mergeRun: number | null; dedupeRun: number };
   carried: StoredCustomers["carried"];
-  staleRows: readonly number[];
   startedAt: string;
   /** JSON of the survivorship settings used. */
   settings: string;
@@ -245,8 +247,6 @@ export function applyMergePlan(db: Db, write: MergeWrite): { runId: number } {
       update.run(...CANONICAL_FIELDS.map((field) => customer.values[field]), JSON.stringify(customer.provenance), now, customer.customerId);
     }
 
-    const forget = db.prepare("DELETE FROM customer_records WHERE record_id = ?");
-    for (const id of write.staleRows) forget.run(id);
     // Carried first, moves after: a carried record the plan moves to another customer ends there.
     const { carried } = write;
     insertRows(db, "INSERT OR REPLACE INTO customer_records", ["record_id", "customer_id"], carried.recordIds.length, (k) => [
@@ -264,7 +264,8 @@ export function applyMergePlan(db: Db, write: MergeWrite): { runId: number } {
     const addAlias = db.prepare("INSERT INTO customer_aliases (alias_id, customer_id, created_at) VALUES (?, ?, ?)");
     const removeCustomer = db.prepare("DELETE FROM customers WHERE id = ?");
     for (const { from, to } of plan.aliases) {
-      // Aliases of the customer that joins another resolve to the survivor in one step.
+      // Aliases of the customer that joins another resolve to the survivor in one step, and so do the rows of its
+      // records' older versions.
       redirectAliases.run(to, from);
       redirectRecords.run(to, from);
       addAlias.run(from, to, now);
