@@ -61,7 +61,8 @@ function printSummary(terminal: Terminal, result: MergeResult): void {
   if (reassigned > 0) terminal.info(`${count(reassigned, "record")} ${result.dryRun ? "would move" : "moved"} to another customer`);
   if (result.assigned > 0)
     terminal.info(c.dim(`${count(result.assigned, "record")} ${result.dryRun ? "would get" : "got"} a customer for the first time`));
-  if (result.carried > 0) terminal.info(c.dim(`${count(result.carried, "re-imported record")} kept the customer of its older version`));
+  if (result.carried > 0)
+    terminal.info(c.dim(`${count(result.carried, "re-imported record")} (a new version) kept the customer of the version before`));
   const derivedTotal = Object.values(result.derived).reduce((sum: number, times) => sum + (times ?? 0), 0);
   if (derivedTotal > 0) terminal.info(`completed by derivation: ${count(derivedTotal, "field")} (${byField(result.derived)})`);
   if (counts.updated > 0) terminal.info(c.dim(`fields changed: ${byField(result.changedFields)}`));
