@@ -12,7 +12,7 @@ import { count } from "../io/count.js";
 import type { Terminal } from "../io/terminal.js";
 import { type MergePlan, planMerge } from "../stages/merge/plan.js";
 import type { SurvivorshipSettings } from "../stages/merge/settings.js";
-import { latestRun } from "../store/dedupe.js";
+import { currentRecordCount, latestRun } from "../store/dedupe.js";
 import { applyMergePlan, clustersToRebuild, latestMergeRun, readMergeRecords, readStoredCustomers } from "../store/merge.js";
 import { openStore } from "../store/open.js";
 
@@ -41,7 +41,14 @@ export interface MergeResult {
   changed: boolean;
   /** The merge_runs row written, when one was. */
   mergeRunId: number | null;
-  dedupeRunId: number;
+  /** The dedupe run whose clusters were merged (null: an empty store dedupe never ran on). */
+  dedupeRunId: number | null;
+  /**
+   * Records normalize rewrote after the last dedupe run read them. Merged with that run's clusters, not refused:
+   * when the values dedupe compares did not change, dedupe finds nothing to do and records no run, so a refusal
+   * could never be lifted; the CLI warns instead.
+   */
+  changedSinceDedupe: number;
   records: number;
   counts: MergePlan["counts"];
   /** Per field: in how many updated customers it changed. */
@@ -83,20 +90,20 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
   const progress = await io.terminal.progress("merge: reading records");
   try {
     const dedupe = latestRun(db);
-    if (!dedupe) {
+    // An empty store has nothing to merge, and dedupe records no run for it: no refusal that no run could lift.
+    if (!dedupe && currentRecordCount(db) > 0) {
       throw new UsageError("dedupe has not run on this store: merge builds one customer per dedupe cluster", "run roster dedupe first");
     }
     const lastMerge = latestMergeRun(db)?.id ?? null;
-    const read = readMergeRecords(db, dedupe.readAt);
+    const read = readMergeRecords(db, dedupe?.readAt ?? "");
     const rebuild = clustersToRebuild(db);
     const stale = [
       read.notClustered > 0 ? `${count(read.notClustered, "record")} imported` : "",
-      read.changedSinceDedupe > 0 ? `${count(read.changedSinceDedupe, "record")} normalized again` : "",
       rebuild > 0 ? `${count(rebuild, "record")} whose cluster lost a removed batch's records` : "",
     ].filter((part) => part !== "");
     if (stale.length > 0) {
       throw new UsageError(
-        `records are newer than the last dedupe run (${dedupe.finishedAt}): ${stale.join(", ")} since; merge would miss them or use old clusters`,
+        `records are newer than the last dedupe run (${dedupe?.finishedAt}): ${stale.join(", ")} since; merge would miss them or use old clusters`,
         "run roster dedupe first, then roster merge",
       );
     }
@@ -116,7 +123,8 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
       run: options.dryRun ? "dry-run" : changed ? "applied" : "unchanged",
       changed,
       mergeRunId: null,
-      dedupeRunId: dedupe.id,
+      dedupeRunId: dedupe?.id ?? null,
+      changedSinceDedupe: read.changedSinceDedupe,
       records: read.recordIds.length,
       counts: plan.counts,
       ...tally(plan),
@@ -131,7 +139,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
       unknownSources: options.settings.sources.filter((source) => !read.sources.has(source)),
       seconds: 0,
     };
-    if (result.run === "applied") {
+    if (result.run === "applied" && dedupe) {
       await nextTurn();
       progress.update("merge: writing");
       const counts = {

@@ -440,12 +440,25 @@ describe("merge refuses what it cannot merge", () => {
     expect((await merge(s.store)).counts.customers).toBe(before.customers.length + 1); // 王芳; 李芳 joins her CRM record
   });
 
-  it("records normalized again since the last dedupe run (other values): refused, naming them", async () => {
+  it("records normalized again since the last dedupe run: merged in that run's clusters and counted (the CLI warns)", async () => {
     const s = await dedupedStore();
+    const clusters = currentRows(s.store).map((r) => [r.id, r.cluster_id]);
     // Read as Chinese numbers, the shop's national-format US phones change: dedupe compared the old values.
     await runNormalize(normalizeOptions(s.store, { country: "CN" }), { terminal: quietTerminal().terminal, stdout: new PassThrough() });
-    await expect(merge(s.store)).rejects.toThrow(/records are newer than the last dedupe run .*\d+ records? normalized again/);
-    expect(mergeState(s.store).customers).toEqual([]);
+    const result = await merge(s.store);
+    expect(result.changedSinceDedupe).toBeGreaterThan(0);
+    expect(result.counts.customers).toBe(new Set(clusters.map(([, cluster]) => cluster)).size);
+    expect(currentRows(s.store).map((r) => [r.id, r.cluster_id])).toEqual(clusters);
+    // Refusing would be a dead end when dedupe finds the values it compares unchanged: it records no run then.
+    await dedupe(s.store);
+    expect((await merge(s.store)).changedSinceDedupe).toBe(0);
+  });
+
+  it("an empty store that dedupe never ran on: nothing to merge, not a refusal", async () => {
+    const s = newStore();
+    await importText(s, "empty.csv", "id,first_name,email\n", "crm");
+    expect(await merge(s.store)).toMatchObject({ run: "unchanged", changed: false, records: 0, dedupeRunId: null });
+    expect(mergeState(s.store)).toMatchObject({ customers: [], runs: [] });
   });
 });
 

@@ -130,6 +130,7 @@ describe("merge on the store", () => {
         "changed",
         "merge_run_id",
         "dedupe_run_id",
+        "changed_since_dedupe",
         "records",
         "customers",
         "created",
@@ -206,6 +207,18 @@ describe("merge on the store", () => {
     expect(run.stderr).toMatch(/^ {2}run roster dedupe first, then roster merge$/m);
     expect(onlyObject(run.stdout)).toMatchObject({ command: "merge", ok: false, error: { exit_code: 2, code: "usage" } });
     expect(merges(s.store)).toEqual({ runs: 0, customers: 0, audit: 0 });
+  });
+
+  it("records normalized again since the last dedupe: merged with a warning, which --warn-error turns into exit 1", () => {
+    const s = copy();
+    expect(cli(["--country", "CN", "normalize"], { cwd: s.dir }).code).toBe(0);
+    const run = cli([...US, "merge"], { cwd: s.dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(
+      /^warning: \d+ records? normalized again since the last dedupe run: merged in the clusters that run made \(roster dedupe matches them again\)$/m,
+    );
+    expect(merges(s.store)).toEqual({ runs: 1, customers: 26, audit: 1 });
+    expect(cli([...US, "--warn-error", "merge"], { cwd: s.dir }).code).toBe(1);
   });
 
   it("a bad merge: section in roster.yml: exit 2 naming the key path, nothing written", () => {

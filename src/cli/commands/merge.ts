@@ -25,6 +25,11 @@ export async function mergeCommand(raw: Record<string, unknown>, context: CliCon
   const globals = resolveGlobals(raw, context);
   const { terminal } = globals;
   const result = await runMerge(mergeOptionsFrom(raw, globals), { terminal });
+  if (result.changedSinceDedupe > 0) {
+    terminal.warn(
+      `${count(result.changedSinceDedupe, "record")} normalized again since the last dedupe run: merged in the clusters that run made (roster dedupe matches them again)`,
+    );
+  }
   for (const source of result.unknownSources) {
     terminal.warn(`merge.sources in roster.yml lists ${JSON.stringify(source)}, which no current record has: is it spelled as imported?`);
   }
@@ -96,6 +101,7 @@ function resultJson(result: MergeResult) {
     changed: result.changed,
     merge_run_id: result.mergeRunId,
     dedupe_run_id: result.dedupeRunId,
+    changed_since_dedupe: result.changedSinceDedupe,
     records: result.records,
     customers: result.counts.customers,
     created: result.counts.created,
