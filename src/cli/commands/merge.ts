@@ -70,7 +70,7 @@ function printSummary(terminal: Terminal, result: MergeResult): void {
     terminal.info(c.dim(`${count(result.carried, "re-imported record")} (a new version) kept the customer of the version before`));
   const derivedTotal = Object.values(result.derived).reduce((sum: number, times) => sum + (times ?? 0), 0);
   if (derivedTotal > 0) terminal.info(`completed by derivation: ${count(derivedTotal, "field")} (${byField(result.derived)})`);
-  if (counts.updated > 0) terminal.info(c.dim(`fields changed: ${byField(result.changedFields)}`));
+  if (counts.updated > 0) terminal.info(c.dim(`fields changed (value or provenance): ${byField(result.changedFields)}`));
   if (result.dryRun) {
     for (const created of result.examples.created) {
       terminal.info(`  would create customer ${created.customerId} (records ${created.recordIds.join(", ")})`);
