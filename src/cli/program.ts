@@ -261,5 +261,28 @@ and the file workflow is the way. Decisions are kept by each record's source and
       await reviewCommand(command.optsWithGlobals(), context);
     });
 
+  program
+    .command("merge")
+    .description("build or refresh one golden customer per dedupe cluster (survivorship rules, completion, stable ids)")
+    .option("--dry-run", "show what would be created, changed and merged; write nothing")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster dedupe && roster merge             customers from the latest clusters
+  $ roster merge --dry-run                    what would be created, updated, merged and retired
+  $ roster --json merge > merge.json          counts, aliases and retired ids as one JSON object
+  $ sqlite3 roster.db "SELECT id, full_name, email, provenance FROM customers WHERE retired_at IS NULL"
+
+Survivorship rules per field and the source order come from roster.yml's merge: section. A customer keeps its
+id when records join or leave it; when two customers become one, the older id survives and the other resolves
+to it (customer_aliases). Refused (exit 2) before the first dedupe, and when records are newer than the last
+dedupe run.`,
+    )
+    .action(async (_options, command: Command) => {
+      const { mergeCommand } = await import("./commands/merge.js");
+      await mergeCommand(command.optsWithGlobals(), context);
+    });
+
   return program;
 }

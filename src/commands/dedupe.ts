@@ -16,7 +16,6 @@ import type { Clustering } from "../stages/dedupe/cluster.js";
 import type { ClusterIdAssignment } from "../stages/dedupe/cluster-ids.js";
 import type { DedupeOutcome } from "../stages/dedupe/index.js";
 import type { DedupeSettings } from "../stages/dedupe/spec.js";
-import { writeAudit } from "../store/audit.js";
 import { applyDedupePlan, type DedupePlan, latestModel, latestRun, type StoredRun, unnormalizedCount } from "../store/dedupe.js";
 import { indexRunId, unnormalizedSince } from "../store/dedupe-index.js";
 import type { Db } from "../store/open.js";
@@ -261,20 +260,24 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       records: work.written,
       forget: work.forget,
       index: work.index,
+      // In the plan's transaction: a run is recorded exactly when its audit line is.
+      audit: {
+        args: options.auditArgs,
+        details: () => ({
+          run: result.run,
+          records: result.records,
+          scored: result.scored,
+          candidates: result.candidates,
+          matches: result.matches,
+          review: result.review,
+          clusters: result.clusters.count,
+          split: result.clusters.split.length,
+          trained: result.trained,
+        }),
+      },
     });
     work.phases.writing = (performance.now() - writeStarted) / 1000;
     result.seconds = (performance.now() - started) / 1000;
-    writeAudit(db, "dedupe", options.auditArgs, "ok", {
-      run: result.run,
-      records: result.records,
-      scored: result.scored,
-      candidates: result.candidates,
-      matches: result.matches,
-      review: result.review,
-      clusters: result.clusters.count,
-      split: result.clusters.split.length,
-      trained: result.trained,
-    });
     return result;
   } finally {
     progress.stop();

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import { DedupeConfigSchema } from "./dedupe.js";
+import { MergeConfigSchema } from "./merge.js";
 
 const mappingTarget = z.enum([...CANONICAL_FIELDS, "attributes", "-"]);
 const countryCode = z.string().regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US");
@@ -102,6 +103,8 @@ export const ConfigSchema = z.strictObject({
     .optional(),
   /** dedupe: thresholds, comparisons and blocking rules (dedupe.ts). */
   dedupe: DedupeConfigSchema.optional(),
+  /** merge: source order and survivorship rules per field (merge.ts). */
+  merge: MergeConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

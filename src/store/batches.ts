@@ -154,6 +154,9 @@ export function removeBatch(db: Db, id: number): RemoveOutcome {
                 WHERE r.id >= ? AND r.batch_id = ? AND r.superseded_by IS NULL`)
         .pluck()
         .get(first, id) as number;
+      // Their customers' rows go; the versions they superseded, current again, still have theirs (merge keeps a
+      // row for every version it assigned), so the next merge gives them back their customer.
+      db.prepare(`DELETE FROM customer_records WHERE record_id IN (${rows})`).run(first, id);
       // Splice the rows out of their version chains: a row's older versions now point at its successor (none if
       // it was current: they are current again), and its successors at its predecessor.
       db.prepare(

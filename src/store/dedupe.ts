@@ -9,6 +9,7 @@ import { StoreError } from "../errors.js";
 import type { RecordKeys } from "../model/keys.js";
 import { ALL_READS, type FeatureField, type FeatureKey, type FeatureReads, type FeatureValues } from "../stages/dedupe/features.js";
 import type { DedupeModel } from "../stages/dedupe/model.js";
+import { writeAudit } from "./audit.js";
 import { type DedupeIndex, fillWantedIds, writeDedupeIndex } from "./dedupe-index.js";
 import { insertRows } from "./insert-rows.js";
 import type { Db } from "./open.js";
@@ -179,6 +180,8 @@ export interface DedupePlan {
   forget: readonly number[];
   /** The index the next incremental run reads (dedupe-index.ts), without its run id (this run's). */
   index: Omit<DedupeIndex, "runId">;
+  /** The audit line, written in the same transaction (ids and counts only). */
+  audit: { args: readonly string[]; details: () => unknown };
 }
 
 const PAIR_COLUMNS = ["record_a", "record_b", "match_weight", "match_probability", "blocking_rule", "explanation", "decision", "model_id"];
@@ -230,6 +233,7 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
         .lastInsertRowid,
     );
     writeDedupeIndex(db, { ...plan.index, runId });
+    writeAudit(db, "dedupe", plan.audit.args, "ok", plan.audit.details());
     return { runId, modelId };
   });
 }

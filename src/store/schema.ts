@@ -265,6 +265,75 @@ export const MIGRATIONS: readonly Migration[] = [
     CHECK (source_a < source_b OR (source_a = source_b AND key_a < key_b))
   ) WITHOUT ROWID;
   `,
+  // 8: merge (issue #10): golden customers, the old ids that still resolve, and each record's customer. As with
+  // cluster_id in 6, a record's customer lives in a narrow table of its own (customer_records) rather than in
+  // records.customer_id, which nothing ever wrote: setting it would rewrite every wide records row.
+  // The canonical created_at and updated_at are the customer's own fields (chosen by survivorship), so the row's
+  // bookkeeping is first_merged_at / last_changed_at; retired_at marks a customer none of whose records is left
+  // (kept, so that its id resolves and is never given to another customer).
+  `
+  CREATE TABLE customers (
+    id                INTEGER PRIMARY KEY,   -- stable across runs (src/stages/merge/plan.ts)
+    source_id         TEXT,
+    given_name        TEXT,
+    family_name       TEXT,
+    full_name         TEXT,
+    email             TEXT,
+    phone             TEXT,
+    birth_date        TEXT,
+    company           TEXT,
+    address_line1     TEXT,
+    address_line2     TEXT,
+    city              TEXT,
+    region            TEXT,
+    postal_code       TEXT,
+    country           TEXT,
+    national_id       TEXT,
+    marketing_consent TEXT,
+    created_at        TEXT,
+    updated_at        TEXT,
+    provenance        TEXT NOT NULL,         -- JSON: field -> {record, rule, derived?}; blank fields left out
+    first_merged_at   TEXT NOT NULL,
+    last_changed_at   TEXT NOT NULL,
+    retired_at        TEXT
+  );
+  -- An id that named a customer whose records joined an older one: it resolves to that customer.
+  CREATE TABLE customer_aliases (
+    alias_id    INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    created_at  TEXT NOT NULL
+  );
+  CREATE INDEX customer_aliases_by_customer ON customer_aliases(customer_id);
+  CREATE TABLE customer_records (
+    record_id   INTEGER PRIMARY KEY REFERENCES records(id),
+    customer_id INTEGER NOT NULL REFERENCES customers(id)
+  );
+  CREATE INDEX customer_records_by_customer ON customer_records(customer_id);
+  CREATE TABLE merge_runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    dedupe_run_id INTEGER NOT NULL,        -- the dedupe run whose clusters it merged
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT NOT NULL,
+    settings      TEXT NOT NULL,           -- JSON: the survivorship rules and source order used
+    counts        TEXT NOT NULL            -- JSON: customers, created, updated, unchanged, moved, aliased, retired, derived
+  );
+  DROP VIEW current_records;
+  ALTER TABLE records DROP COLUMN customer_id;
+  CREATE VIEW current_records AS
+    SELECT r.*, d.cluster_id, cr.customer_id, k.keys,
+           json_extract(k.keys, '$.phone_ext') AS phone_ext,
+           json_extract(k.keys, '$.name_title') AS name_title,
+           json_extract(k.keys, '$.name_suffix') AS name_suffix,
+           json_extract(k.keys, '$.name_han') AS name_han,
+           json_extract(k.keys, '$.name_key') AS name_key,
+           json_extract(k.keys, '$.email_key') AS email_key,
+           json_extract(k.keys, '$.address_key') AS address_key,
+           k.normalized_at
+    FROM records r JOIN batches b ON b.id = r.batch_id LEFT JOIN record_keys k ON k.record_id = r.id
+         LEFT JOIN dedupe_records d ON d.record_id = r.id
+         LEFT JOIN customer_records cr ON cr.record_id = r.id
+    WHERE b.status = 'complete' AND r.superseded_by IS NULL;
+  `,
 ];
 
 /**
