@@ -33,6 +33,8 @@ roster(["normalize"]);
 roster(["validate", "--fail-on", "never"]);
 // Fuzzy matching across the five exports: the same person, whatever the script, spelling or format.
 roster(["dedupe"]);
+// One golden customer per cluster: each field chosen by survivorship rules, its provenance kept.
+roster(["merge"]);
 
 const db = new Database(store, { readonly: true });
 const show = (title, sql) => {
@@ -42,11 +44,33 @@ const show = (title, sql) => {
 show("Rows per source (records):", "SELECT source, count(*) AS records FROM current_records GROUP BY source ORDER BY source");
 show("Rejected rows (rejects):", "SELECT b.source, r.line, r.reason FROM rejects r JOIN batches b ON b.id = r.batch_id");
 show(
-  "One person, five exports, one cluster after dedupe (merge into one golden record comes next):",
+  "One person, five exports, one cluster after dedupe:",
   `SELECT cluster_id, source, source_id, full_name AS name, email, phone, birth_date FROM current_records
    WHERE cluster_id = (SELECT cluster_id FROM current_records WHERE name_key = 'wei zhang' AND source = 'crm' ORDER BY id LIMIT 1)
    ORDER BY source`,
 );
+const zhang = db
+  .prepare(
+    `SELECT c.* FROM customers c JOIN current_records r ON r.customer_id = c.id
+     WHERE r.name_key = 'wei zhang' AND r.source = 'crm' ORDER BY r.id LIMIT 1`,
+  )
+  .get();
+if (zhang) {
+  console.log(`\nTheir golden customer (merge), customer ${zhang.id}: each field, the record it came from and the rule that chose it:`);
+  const provenance = JSON.parse(zhang.provenance);
+  const records = db.prepare("SELECT id, source, source_id FROM records WHERE id = ?");
+  console.table(
+    Object.entries(provenance).map(([field, from]) => {
+      const record = from.record === null ? undefined : records.get(from.record);
+      return {
+        field,
+        value: zhang[field],
+        from: record ? `${record.source}:${record.source_id ?? `#${record.id}`}` : "(derived)",
+        rule: from.derived ? `${from.rule} (derived)` : from.rule,
+      };
+    }),
+  );
+}
 show(
   "Clusters that span sources:",
   `SELECT count(*) AS clusters, sum(n) AS records FROM (SELECT cluster_id, count(*) AS n FROM current_records
