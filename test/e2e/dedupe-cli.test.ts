@@ -3,14 +3,13 @@
  * filter, bad roster.yml, and a kill -9 in the middle of a run. The store tests share one store deduplicated once
  * (training is the slow part); a test that writes works on a copy.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCustomersCsv } from "../../bench/generate-customers.mjs";
-import { type CliRun, cli, cliAsync, query } from "../helpers/run.js";
+import { type CliRun, cli, killWhileWriting, query } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 const CRM_CSV = `id,first_name,last_name,email,phone,birth_date,address,city,postcode
@@ -496,30 +495,7 @@ describe("SIGKILL in the middle of a dedupe run", () => {
     // A lower threshold changes the settings: a new model, every pair written again, clusters joined. Killed
     // inside the transaction that applies its plan, once it has spilled pages into the WAL: it holds the write
     // lock (a probe's BEGIN IMMEDIATE is refused) and the WAL has frames no commit covers.
-    const { child, done } = cliAsync(["dedupe", "--threshold", "0.6"], { cwd: dir });
-    const walSize = () => (existsSync(`${store}-wal`) ? statSync(`${store}-wal`).size : 0);
-    const probe = new Database(store, { timeout: 0 });
-    let killedAtWal = 0;
-    try {
-      const deadline = Date.now() + 60_000;
-      while (killedAtWal === 0 && Date.now() < deadline && child.exitCode === null) {
-        try {
-          probe.exec("BEGIN IMMEDIATE");
-          probe.exec("ROLLBACK");
-        } catch (error) {
-          if (!String((error as { code?: string }).code).startsWith("SQLITE_BUSY")) throw error;
-          const size = walSize();
-          if (size > 0) {
-            child.kill("SIGKILL");
-            killedAtWal = size;
-          }
-        }
-        if (killedAtWal === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-    } finally {
-      probe.close();
-    }
-    const killed = await done;
+    const { killed, killedAtWal } = await killWhileWriting(["dedupe", "--threshold", "0.6"], { cwd: dir, store });
     expect(killedAtWal).toBeGreaterThan(0);
     expect(killed).toMatchObject({ code: null, signal: "SIGKILL" }); // it really died mid-way, not after finishing
 

@@ -1,5 +1,6 @@
 /** Running roster in-process (command functions) and as the built binary (end to end). */
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
@@ -65,6 +66,38 @@ export function cli(args: string[], options: { cwd: string; env?: Record<string,
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs the binary and kills it (SIGKILL) inside the transaction that applies its plan, once that has spilled
+ * pages into the WAL: the run holds the write lock (a probe's BEGIN IMMEDIATE is refused) and the WAL has frames
+ * no commit covers. Returns the run and the WAL size at the kill (0: it finished before a kill could land).
+ */
+export async function killWhileWriting(args: string[], options: { cwd: string; store: string }) {
+  const { child, done } = cliAsync(args, { cwd: options.cwd });
+  const walSize = () => (existsSync(`${options.store}-wal`) ? statSync(`${options.store}-wal`).size : 0);
+  const probe = new Database(options.store, { timeout: 0 });
+  let killedAtWal = 0;
+  try {
+    const deadline = Date.now() + 60_000;
+    while (killedAtWal === 0 && Date.now() < deadline && child.exitCode === null) {
+      try {
+        probe.exec("BEGIN IMMEDIATE");
+        probe.exec("ROLLBACK");
+      } catch (error) {
+        if (!String((error as { code?: string }).code).startsWith("SQLITE_BUSY")) throw error;
+        const size = walSize();
+        if (size > 0) {
+          child.kill("SIGKILL");
+          killedAtWal = size;
+        }
+      }
+      if (killedAtWal === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  } finally {
+    probe.close();
+  }
+  return { killed: await done, killedAtWal };
 }
 
 /** Start the binary without waiting (crash and concurrency tests). */
