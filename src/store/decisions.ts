@@ -3,6 +3,7 @@
  * `roster review` and `roster unmerge` and followed by every later dedupe run. A decision names each record by
  * its source and record_key, so it still holds when a row is imported again in a new version.
  */
+import { fnv1a } from "../stages/dedupe/features.js";
 import type { Db } from "./open.js";
 
 export type PairDecision = "same" | "different";
@@ -38,12 +39,7 @@ export function decisionsDigest(db: Db): string {
     .raw()
     .all() as string[][];
   let hash = 0x811c9dc5;
-  for (const row of rows) {
-    for (const text of row) {
-      for (let k = 0; k < text.length; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 0x01000193) >>> 0;
-      hash = Math.imul(hash ^ 0x1f, 0x01000193) >>> 0;
-    }
-  }
+  for (const row of rows) for (const text of row) hash = fnv1a(fnv1a(hash, text), "\u001f");
   return `${rows.length}:${hash.toString(16)}`;
 }
 
