@@ -20,7 +20,7 @@ export interface FieldQuality {
   /** (filled - invalid) / filled; null when nothing is filled. */
   validity: number | null;
   /** Findings on this field by rule, most first. */
-  findings: { rule: string; severity: "error" | "warning"; count: number }[];
+  findings: { rule: string; severity: "error" | "warning" | "info"; count: number }[];
   /** Distinct canonical values. */
   distinct: number;
   /** distinct / filled; null when nothing is filled. */
