@@ -19,9 +19,11 @@ export interface CurrentDecision {
 export function currentDecisions(db: Db): CurrentDecision[] {
   const rows = db
     .prepare(
+      // CROSS JOIN keeps the decisions as the outer loop: left to itself the planner scanned every record (0.4 s
+      // at a million, with no decision at all).
       `SELECT x.id AS x, y.id AS y, d.decision FROM pair_decisions d
-         JOIN current_records x ON x.source = d.source_a AND x.record_key = d.key_a
-         JOIN current_records y ON y.source = d.source_b AND y.record_key = d.key_b`,
+         CROSS JOIN current_records x ON x.source = d.source_a AND x.record_key = d.key_a
+         CROSS JOIN current_records y ON y.source = d.source_b AND y.record_key = d.key_b`,
     )
     .all() as { x: number; y: number; decision: PairDecision }[];
   return rows
