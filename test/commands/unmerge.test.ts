@@ -302,6 +302,30 @@ describe("merge → unmerge → merge", () => {
   });
 });
 
+describe("the customer's records, as merge counts them", () => {
+  it("a record re-imported since the last merge (a new version, no customer row yet) counts as its older version's customer's", async () => {
+    const s = await mergedStore();
+    await importRows(
+      s,
+      "shop-next.jsonl",
+      SHOP.map((row) => (row.id === "s01" ? { ...row, city: "Daly City", updated_at: "2025-02-01" } : row)),
+      "shop",
+    );
+    await dedupe(s.store); // not merged: the new version has no customer_records row of its own
+    const newVersion = recordId(s.store, "shop:s01") as number;
+    expect(newVersion).not.toBe(s.s01);
+    expect(customerOf(s.store).get("shop:s01")).toBeNull();
+
+    const result = await unmerge(s.store, s.turner, { record: "shop:s01" });
+    expect(result.records.map((r) => r.id)).toEqual([s.c01, newVersion]);
+    expect(result.decisions).toEqual([{ a: s.c01, b: newVersion, before: null }]);
+    const of = customerOf(s.store);
+    expect(of.get("crm:c01")).toBe(s.turner);
+    expect(of.get("shop:s01")).not.toBe(s.turner);
+    expect(of.get("shop:s01")).not.toBeNull();
+  });
+});
+
 describe("--record takes one record out", () => {
   it("the rest stay one customer and keep its id; the record taken out is a customer of its own", async () => {
     const s = await mergedStore();
