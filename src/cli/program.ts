@@ -284,5 +284,32 @@ dedupe run.`,
       await mergeCommand(command.optsWithGlobals(), context);
     });
 
+  program
+    .command("unmerge")
+    .description("split a customer back into its records (or take one out): marks the pairs different people, then dedupes and merges")
+    .argument("<customer-id>", "the customer's id, or an alias of it (an id that was merged into it)")
+    .option("--record <id>", "take only this record out (a record id or source:source_id); the others stay together if they match")
+    .option("--dry-run", "list the decisions that would be written; write nothing, run nothing")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster unmerge 17                          every record of customer 17 its own customer again
+  $ roster unmerge 17 --record shop:88         take the shop's record 88 out of customer 17
+  $ roster unmerge 17 --dry-run                the pairs that would be decided different people
+  $ roster --json unmerge 17 > unmerge.json
+
+The pairs are written as people's decisions (different people), which every later dedupe follows, so a later
+import, dedupe and merge does not join them again; then dedupe and merge run on the store, as roster dedupe &&
+roster merge would. The part holding most of the customer's records keeps its id (a tie: the part with the
+smallest record id); the others get new ids. Killed before the split, the decisions are kept: roster dedupe &&
+roster merge complete it. Records are never deleted. Exit 2: unknown or retired customer, a record not one of
+its records; a customer with one record has nothing to split (exit 0, nothing written).`,
+    )
+    .action(async (customer: string, _options, command: Command) => {
+      const { unmergeCommand } = await import("./commands/unmerge.js");
+      await unmergeCommand(customer, command.optsWithGlobals(), context);
+    });
+
   return program;
 }
