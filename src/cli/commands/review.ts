@@ -1,5 +1,4 @@
 /** `roster review`: the commander adapter, and the summary (terminal or --json). */
-import { userInfo } from "node:os";
 import { z } from "zod";
 import { auditArgs } from "../../commands/audit-args.js";
 import { DecisionsFileError, type ReviewIo, type ReviewResult, runReview } from "../../commands/review.js";
@@ -8,21 +7,13 @@ import { count } from "../../io/count.js";
 import type { Terminal } from "../../io/terminal.js";
 import { parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { whoAmI } from "../who-am-i.js";
 
 const ReviewFlags = z.object({
   export: z.string().min(1, "name a file").optional(),
   import: z.string().min(1, "name a file").optional(),
   limit: z.coerce.number().int("must be a whole number").positive("must be at least 1").optional(),
 });
-
-/** Who decided, for pair_decisions.decided_by: the login name (a container without a passwd entry: $USER). */
-function whoAmI(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER || env.LOGNAME || "unknown";
-  }
-}
 
 export async function reviewCommand(raw: Record<string, unknown>, context: CliContext): Promise<void> {
   const globals = resolveGlobals(raw, context);

@@ -1,5 +1,4 @@
 /** `roster unmerge`: the commander adapter, and what happened (terminal) or the result object (--json). */
-import { userInfo } from "node:os";
 import { z } from "zod";
 import { auditArgs } from "../../commands/audit-args.js";
 import { type CustomerPart, recordName, runUnmerge, type UnmergeOptions, type UnmergeResult } from "../../commands/unmerge.js";
@@ -8,6 +7,7 @@ import type { Terminal } from "../../io/terminal.js";
 import type { CustomerRecordRef } from "../../store/unmerge.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { whoAmI } from "../who-am-i.js";
 import { dedupeOptionsFrom } from "./dedupe.js";
 import { mergeOptionsFrom } from "./merge.js";
 import { normalizeOptionsFrom } from "./normalize.js";
@@ -19,15 +19,6 @@ const UnmergeFlags = z.object({
 
 /** How many decisions a dry run lists on the terminal (--json lists them all). */
 const SHOWN = 10;
-
-/** Who decided, for pair_decisions.decided_by, as review records it: the login name, else $USER. */
-function whoAmI(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER || env.LOGNAME || "unknown";
-  }
-}
 
 export function unmergeOptionsFrom(
   customer: string,
