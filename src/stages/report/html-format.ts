@@ -41,6 +41,8 @@ export function formatDecimal(value: number): string {
 export function formatPercent(value: number): string {
   if (!Number.isFinite(value)) return NOT_AVAILABLE;
   const rounded = Math.round(value * 10) / 10;
+  // A figure near Number.MAX_VALUE overflows when scaled: no percentage to speak of.
+  if (!Number.isFinite(rounded)) return NOT_AVAILABLE;
   if (rounded >= 100 && value < 100) return "99.9%";
   if (rounded <= 0 && value > 0) return "<0.1%";
   return `${rounded.toFixed(1)}%`;
