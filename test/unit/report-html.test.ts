@@ -229,7 +229,7 @@ describe("missing figures read as sentences", () => {
     const html = renderHtml(emptyReport());
     expect(visibleText(html)).not.toMatch(/\b(?:NaN|null|undefined|Infinity)\b/);
     expect(section(html, "freshness")).toContain("No records, so no ages to show.");
-    expect(html).toContain("<dt>Median age</dt><dd>no records</dd>");
+    expect(html).toContain('<dt>Median age</dt><dd class="words">no records</dd>');
     expect(section(html, "findings")).toContain("No findings");
   });
 

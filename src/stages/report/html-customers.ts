@@ -3,14 +3,9 @@
  * trend across earlier reports. A section whose data does not exist yet says so in a sentence.
  */
 import { escapeHtml, formatCount, formatDecimal, formatMetric, formatPercent, plural } from "./html-format.js";
-import { type Cell, noteHtml, sectionHtml, tableHtml, textCell } from "./html-parts.js";
+import { type Cell, figuresHtml, noteHtml, sectionHtml, tableHtml, textCell } from "./html-parts.js";
 import { barChartSvg, sparklineSvg } from "./html-svg.js";
 import type { ProfileBreakdown, QualityReport } from "./types.js";
-
-function figuresHtml(figures: readonly [string, string][]): string {
-  const items = figures.map(([name, value]) => `<div><dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd></div>`).join("");
-  return `<dl class="headline">${items}</dl>\n`;
-}
 
 export function duplicatesSection(report: QualityReport): string {
   const duplicates = report.duplicates;

@@ -43,3 +43,17 @@ export function tableHtml(caption: string, columns: readonly Column[], rows: rea
     .join("\n");
   return `<div class="wide"><table><caption class="note">${escapeHtml(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>\n`;
 }
+
+/**
+ * Headline figures as a definition list of cards. A value that is words rather than a figure ("not merged yet")
+ * is set smaller, so the cards that hold numbers stand out.
+ */
+export function figuresHtml(figures: readonly [string, string][], label?: string): string {
+  const items = figures
+    .map(
+      ([name, value]) =>
+        `<div><dt>${escapeHtml(name)}</dt><dd${/^[\d<]/.test(value) ? "" : ' class="words"'}>${escapeHtml(value)}</dd></div>`,
+    )
+    .join("");
+  return `<dl class="headline"${label === undefined ? "" : ` aria-label="${escapeHtml(label)}"`}>${items}</dl>\n`;
+}

@@ -35,6 +35,7 @@ section { margin: 28px 0; }
 .headline div { background: var(--panel); border: 1px solid var(--rule); border-radius: 6px; padding: 10px 12px; }
 .headline dt { color: var(--muted); font-size: 0.85em; }
 .headline dd { margin: 2px 0 0; font-size: 1.45em; font-weight: 600; }
+.headline dd.words { font-size: 1em; font-weight: 400; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rule); vertical-align: middle; }
 th { color: var(--muted); font-weight: 600; font-size: 0.9em; }

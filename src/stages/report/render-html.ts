@@ -9,6 +9,7 @@
  */
 import { duplicatesSection, profileSection, trendSection } from "./html-customers.js";
 import { escapeHtml, formatCount, formatDays, formatPercent, plural } from "./html-format.js";
+import { figuresHtml } from "./html-parts.js";
 import { cleaningSection, fieldsSection, findingsSection, freshnessSection, sourcesSection } from "./html-quality.js";
 import { REPORT_CSS } from "./html-style.js";
 import type { QualityReport } from "./types.js";
@@ -38,12 +39,11 @@ function headline(report: QualityReport): string {
     ["Sources", formatCount(report.sources.length)],
     ["Median age", report.freshness.medianAgeDays === null ? "no records" : formatDays(report.freshness.medianAgeDays)],
   ];
-  const items = figures.map(([name, value]) => `<div><dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value)}</dd></div>`).join("");
   const sources = report.sources.length === 0 ? "no sources" : `sources: ${report.sources.join(", ")}`;
   return (
     `<header><h1>Customer data quality</h1>\n` +
     `<p class="scope">Of ${escapeHtml(scopeText(report))}, generated <time datetime="${escapeHtml(report.generatedAt)}">${escapeHtml(report.generatedAt)}</time>; ${escapeHtml(sources)}.</p>\n` +
-    `<dl class="headline" aria-label="Headline figures">${items}</dl></header>\n`
+    `${figuresHtml(figures, "Headline figures")}</header>\n`
   );
 }
 
