@@ -16,9 +16,8 @@ import { type DedupeOptions, type DedupeResult, runDedupe } from "../../src/comm
 import { runExplain, runShowModel } from "../../src/commands/dedupe-explain.js";
 import { runNormalize } from "../../src/commands/normalize.js";
 import { UsageError } from "../../src/errors.js";
-import { DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
 import { recordDecision } from "../../src/store/decisions.js";
-import { importOrThrow, normalizeOptions, query, quietTerminal } from "../helpers/run.js";
+import { importOrThrow, normalizeOptions, query, quietTerminal, storeDedupeOptions, TEST_DEDUPE_SETTINGS } from "../helpers/run.js";
 import { tempDir, writeFile } from "../helpers/temp.js";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -246,32 +245,8 @@ const asJsonl = (rows: Customer[]) => `${rows.map((row) => JSON.stringify(row)).
 // ---------------------------------------------------------------------------------------------------------------
 // Running dedupe
 
-/**
- * The default settings with a smaller random-pair budget for u: on a few dozen records every level cannot reach
- * its 100 observations, so the default budget (a million pairs) would be spent in full by each training.
- */
-const SETTINGS: DedupeSettings = { ...DEFAULT_SETTINGS, uPairBudget: 40_000 };
-
-function dedupeOptions(storePath: string, overrides: Partial<DedupeOptions> = {}): DedupeOptions {
-  return {
-    files: [],
-    read: { encoding: "auto" },
-    mappings: {},
-    source: undefined,
-    out: undefined,
-    country: "US",
-    dateOrder: undefined,
-    perSource: {},
-    storePath,
-    busyTimeoutMs: 5000,
-    settings: SETTINGS,
-    attributeColumns: [],
-    retrain: false,
-    full: false,
-    auditArgs: [],
-    ...overrides,
-  };
-}
+const SETTINGS = TEST_DEDUPE_SETTINGS;
+const dedupeOptions = storeDedupeOptions;
 
 function io(storePath: string) {
   const { terminal, stderr } = quietTerminal();

@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
 import { runNormalize } from "../../src/commands/normalize.js";
 import { pairsToSeparate, runUnmerge, type UnmergeOptions } from "../../src/commands/unmerge.js";
 import { UsageError } from "../../src/errors.js";
-import { DEFAULT_SETTINGS } from "../../src/stages/dedupe/spec.js";
 import { DEFAULT_SURVIVORSHIP } from "../../src/stages/merge/settings.js";
 import { decisionOn } from "../../src/store/decisions.js";
 import { openStore } from "../../src/store/open.js";
@@ -30,7 +29,7 @@ import {
   SHOP,
   secondRound,
 } from "../helpers/merge-store.js";
-import { normalizeOptions, query, quietTerminal } from "../helpers/run.js";
+import { normalizeOptions, query, quietTerminal, storeDedupeOptions } from "../helpers/run.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -46,23 +45,7 @@ function unmerge(store: string, customer: string | number, overrides: Partial<Un
       dryRun: false,
       decidedBy: "mei.lin",
       auditArgs: [String(customer)],
-      dedupe: {
-        files: [],
-        read: { encoding: "auto" },
-        mappings: {},
-        source: undefined,
-        out: undefined,
-        country: "US",
-        dateOrder: undefined,
-        perSource: {},
-        storePath: store,
-        busyTimeoutMs: 5000,
-        settings: { ...DEFAULT_SETTINGS, uPairBudget: 40_000 },
-        attributeColumns: [],
-        retrain: false,
-        full: false,
-        auditArgs: [],
-      },
+      dedupe: storeDedupeOptions(store),
       merge: { storePath: store, busyTimeoutMs: 5000, settings: DEFAULT_SURVIVORSHIP, dryRun: false, auditArgs: [] },
       ...overrides,
     },
@@ -245,26 +228,7 @@ describe("merge → unmerge → merge", () => {
 
     const { terminal } = quietTerminal();
     const { runDedupe } = await import("../../src/commands/dedupe.js");
-    await runDedupe(
-      {
-        files: [],
-        read: { encoding: "auto" },
-        mappings: {},
-        source: undefined,
-        out: undefined,
-        country: "US",
-        dateOrder: undefined,
-        perSource: {},
-        storePath: s.store,
-        busyTimeoutMs: 5000,
-        settings: { ...DEFAULT_SETTINGS, uPairBudget: 40_000 },
-        attributeColumns: [],
-        retrain: true,
-        full: true,
-        auditArgs: [],
-      },
-      { terminal, stdout: new PassThrough() },
-    );
+    await runDedupe(storeDedupeOptions(s.store, { retrain: true, full: true }), { terminal, stdout: new PassThrough() });
     await merge(s.store);
     expect(customerOf(s.store).get("crm:c01")).not.toBe(customerOf(s.store).get("shop:s01"));
   });

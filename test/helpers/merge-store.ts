@@ -10,10 +10,9 @@ import { PassThrough } from "node:stream";
 import { runDedupe } from "../../src/commands/dedupe.js";
 import { type MergeOptions, type MergeResult, runMerge } from "../../src/commands/merge.js";
 import { runNormalize } from "../../src/commands/normalize.js";
-import { DEFAULT_SETTINGS } from "../../src/stages/dedupe/spec.js";
 import { DEFAULT_SURVIVORSHIP } from "../../src/stages/merge/settings.js";
 import type { Provenance } from "../../src/stages/merge/types.js";
-import { importOrThrow, normalizeOptions, query, quietTerminal } from "./run.js";
+import { importOrThrow, normalizeOptions, query, quietTerminal, storeDedupeOptions } from "./run.js";
 import { tempDir, writeFile } from "./temp.js";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -317,32 +316,13 @@ export const importRows = (s: Store, name: string, rows: Customer[], source: str
 /** dedupe with a small random-pair budget for u (a few dozen records cannot fill the default's); US phones. */
 export async function dedupe(store: string): Promise<void> {
   const { terminal } = quietTerminal();
-  await runDedupe(
-    {
-      files: [],
-      read: { encoding: "auto" },
-      mappings: {},
-      source: undefined,
-      out: undefined,
-      country: "US",
-      dateOrder: undefined,
-      perSource: {},
-      storePath: store,
-      busyTimeoutMs: 5000,
-      settings: { ...DEFAULT_SETTINGS, uPairBudget: 40_000 },
-      attributeColumns: [],
-      retrain: false,
-      full: false,
-      auditArgs: [],
+  await runDedupe(storeDedupeOptions(store), {
+    terminal,
+    stdout: new PassThrough(),
+    normalizeFirst: async () => {
+      await runNormalize(normalizeOptions(store, { country: "US", onlyNew: true }), { terminal, stdout: new PassThrough() });
     },
-    {
-      terminal,
-      stdout: new PassThrough(),
-      normalizeFirst: async () => {
-        await runNormalize(normalizeOptions(store, { country: "US", onlyNew: true }), { terminal, stdout: new PassThrough() });
-      },
-    },
-  );
+  });
 }
 
 function mergeOptions(store: string, overrides: Partial<MergeOptions> = {}): MergeOptions {

@@ -12,30 +12,14 @@ import { runNormalize } from "../../src/commands/normalize.js";
 import type { ReviewIo, ReviewOptions } from "../../src/commands/review.js";
 import { DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
 import { CRM_CSV, SHOP_CSV } from "./review-fixture.js";
-import { importOrThrow, normalizeOptions, query, quietTerminal } from "./run.js";
+import { importOrThrow, normalizeOptions, query, quietTerminal, storeDedupeOptions } from "./run.js";
 import { tempDir, writeFile } from "./temp.js";
 
 /** A wide review band (the fixture's four uncertain pairs), and a small u budget for a few dozen records. */
 export const REVIEW_SETTINGS: DedupeSettings = { ...DEFAULT_SETTINGS, uPairBudget: 40_000, reviewThreshold: 0.01 };
 
 function dedupeOptions(storePath: string, settings: Partial<DedupeSettings> = {}): DedupeOptions {
-  return {
-    files: [],
-    read: { encoding: "auto" },
-    mappings: {},
-    source: undefined,
-    out: undefined,
-    country: "US",
-    dateOrder: undefined,
-    perSource: {},
-    storePath,
-    busyTimeoutMs: 5000,
-    settings: { ...REVIEW_SETTINGS, ...settings },
-    attributeColumns: [],
-    retrain: false,
-    full: false,
-    auditArgs: [],
-  };
+  return storeDedupeOptions(storePath, { settings: { ...REVIEW_SETTINGS, ...settings } });
 }
 
 export async function dedupe(storePath: string, settings: Partial<DedupeSettings> = {}) {

@@ -4,11 +4,13 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import Database from "better-sqlite3";
+import type { DedupeOptions } from "../../src/commands/dedupe.js";
 import { type ImportOptions, type ImportResult, runImport } from "../../src/commands/import.js";
 import type { NormalizeOptions } from "../../src/commands/normalize.js";
 import type { ValidateOptions } from "../../src/commands/validate.js";
 import { InputError } from "../../src/errors.js";
 import { Terminal } from "../../src/io/terminal.js";
+import { DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BIN = join(ROOT, "bin", "roster.js");
@@ -160,6 +162,34 @@ export function normalizeOptions(storePath: string, overrides: Partial<Normalize
     perSource: {},
     storePath,
     busyTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+/**
+ * The default dedupe settings with a smaller random-pair budget for u: on a few dozen records every level cannot
+ * reach its 100 observations, so the default budget (a million pairs) would be spent in full by each training.
+ */
+export const TEST_DEDUPE_SETTINGS: DedupeSettings = { ...DEFAULT_SETTINGS, uPairBudget: 40_000 };
+
+/** Options for runDedupe on a store, as `roster dedupe` builds them (US phones, the test settings). */
+export function storeDedupeOptions(storePath: string, overrides: Partial<DedupeOptions> = {}): DedupeOptions {
+  return {
+    files: [],
+    read: { encoding: "auto" },
+    mappings: {},
+    source: undefined,
+    out: undefined,
+    country: "US",
+    dateOrder: undefined,
+    perSource: {},
+    storePath,
+    busyTimeoutMs: 5000,
+    settings: TEST_DEDUPE_SETTINGS,
+    attributeColumns: [],
+    retrain: false,
+    full: false,
+    auditArgs: [],
     ...overrides,
   };
 }
