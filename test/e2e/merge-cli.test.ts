@@ -2,13 +2,13 @@
  * `roster merge` through the built binary: exit codes, what goes to stdout and to stderr, --json's shape,
  * --dry-run, a bad roster.yml, the refusals, and a kill -9 in the middle of writing a plan.
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCustomersCsv } from "../../bench/generate-customers.mjs";
 import { cli, killWhileWriting, query } from "../helpers/run.js";
-import { tempDir, writeFile } from "../helpers/temp.js";
+import { copyStore, tempDir, writeFile } from "../helpers/temp.js";
 import { CRM_CSV, SHOP_JSONL, shop } from "../helpers/two-exports.js";
 
 const US = ["--country", "US"];
@@ -44,11 +44,7 @@ describe("merge on the store", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function copy(): { dir: string; store: string } {
-    const other = tempDir();
-    copyFileSync(join(dir, "roster.db"), join(other, "roster.db"));
-    return { dir: other, store: join(other, "roster.db") };
-  }
+  const copy = () => copyStore(dir);
 
   it("prints its summary on stderr and nothing on stdout; a second run says nothing changed", () => {
     const s = copy();

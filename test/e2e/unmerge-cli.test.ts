@@ -4,12 +4,12 @@
  * the binary too (the two small exports of test/helpers/two-exports.ts: William Turner is CRM record 1 and shop
  * record 25, customer 1).
  */
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli, query } from "../helpers/run.js";
-import { tempDir, writeFile } from "../helpers/temp.js";
+import { copyStore, tempDir, writeFile } from "../helpers/temp.js";
 import { CRM_CSV, SHOP_JSONL } from "../helpers/two-exports.js";
 
 const US = ["--country", "US"];
@@ -48,11 +48,7 @@ describe("unmerge on a merged store", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function copy(): { dir: string; store: string } {
-    const other = tempDir();
-    copyFileSync(join(dir, "roster.db"), join(other, "roster.db"));
-    return { dir: other, store: join(other, "roster.db") };
-  }
+  const copy = () => copyStore(dir);
 
   it("splits the customer and says where each record went, on stderr; a merge afterwards has nothing to do", () => {
     const s = copy();

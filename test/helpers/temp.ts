@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
@@ -20,4 +20,11 @@ export function writeFile(dir: string, name: string, content: string | Uint8Arra
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
+}
+
+/** A copy of the store in `dir` (roster.db) in a new temporary directory, for a test that changes it. */
+export function copyStore(dir: string): { dir: string; store: string } {
+  const other = tempDir();
+  copyFileSync(join(dir, "roster.db"), join(other, "roster.db"));
+  return { dir: other, store: join(other, "roster.db") };
 }
