@@ -15,6 +15,7 @@ import { UsageError } from "../errors.js";
 import { count } from "../io/count.js";
 import type { PairDecision } from "../store/decisions.js";
 import { findRecordId } from "../store/dedupe.js";
+import { latestMergeRun } from "../store/merge.js";
 import { type Db, openStore } from "../store/open.js";
 import {
   type CustomerRecordRef,
@@ -126,7 +127,12 @@ function resolve(db: Db, options: UnmergeOptions): Resolved {
   }
   const id = Number(given);
   const found = lookUpCustomer(db, id);
-  if (found.kind === "unknown") throw new UsageError(`no customer ${id} in this store`, LOOK_UP_HINT);
+  if (found.kind === "unknown") {
+    if (latestMergeRun(db) === undefined) {
+      throw new UsageError(`no customer ${id}: merge has not run on this store, so there are no customers yet`, "run roster merge first");
+    }
+    throw new UsageError(`no customer ${id} in this store`, LOOK_UP_HINT);
+  }
   const named = found.aliasOf === undefined ? `customer ${id}` : `customer ${id} (merged into ${found.customerId})`;
   if (found.kind === "retired") {
     throw new UsageError(`${named} is retired: none of its records is current any more, nothing to split`, LOOK_UP_HINT);

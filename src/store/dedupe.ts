@@ -66,17 +66,27 @@ export function* dedupeStoreRecords(db: Db, only?: readonly number[], select: Fe
   }
 }
 
-/** One record by store id or by `source:source_id` (for --explain), or undefined. */
+/**
+ * One record by store id, by `source:source_id`, or by `source:#ID` (how roster names a record its source gave
+ * no id, a web form's row), or undefined.
+ */
 export function findRecordId(db: Db, reference: string): number | undefined {
   if (/^\d+$/.test(reference)) {
     return db.prepare("SELECT id FROM current_records WHERE id = ?").pluck().get(Number(reference)) as number | undefined;
   }
   const colon = reference.indexOf(":");
   if (colon <= 0) return undefined;
-  return db
+  const source = reference.slice(0, colon);
+  const sourceId = reference.slice(colon + 1);
+  const bySourceId = db
     .prepare("SELECT id FROM current_records WHERE source = ? AND source_id = ? ORDER BY id DESC LIMIT 1")
     .pluck()
-    .get(reference.slice(0, colon), reference.slice(colon + 1)) as number | undefined;
+    .get(source, sourceId) as number | undefined;
+  const numbered = /^#(\d+)$/.exec(sourceId);
+  if (bySourceId !== undefined || !numbered) return bySourceId;
+  return db.prepare("SELECT id FROM current_records WHERE source = ? AND id = ?").pluck().get(source, Number(numbered[1])) as
+    | number
+    | undefined;
 }
 
 export interface StoredRun {

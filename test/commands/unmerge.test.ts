@@ -319,6 +319,18 @@ describe("--record takes one record out", () => {
     }
   });
 
+  it("a record its source gave no id is named source:#ID, as the hints list it, and --record takes that form", async () => {
+    const s = await mergedStore();
+    await importText(s, "web.csv", WEB_TURNER.replace(/^id,/, "").replace(/\nw01,/, "\n"), "web");
+    await dedupe(s.store);
+    await merge(s.store);
+    const web = query<{ id: number }>(s.store, "SELECT id FROM current_records WHERE source = 'web' AND source_id IS NULL")[0]?.id;
+    expect(web).toBeDefined();
+    const result = await unmerge(s.store, s.turner, { record: `web:#${web}` });
+    expect(result.taken).toEqual({ id: web, source: "web", sourceId: null });
+    expect(result.parts.map((part) => part.records.map((r) => r.id))).toEqual([[s.c01, s.s01], [web]]);
+  });
+
   it("by record id too; of two records, the one with the smaller id keeps the customer whichever is taken out", async () => {
     const s = await mergedStore();
     const result = await unmerge(s.store, s.turner, { record: String(s.c01) });
@@ -404,6 +416,12 @@ describe("what unmerge refuses, and writes nothing for", () => {
     await refused(s, 9999, {}, /^no customer 9999 in this store$/);
     await refused(s, "zhang.wei", {}, /customer id "zhang.wei": customer ids are whole numbers/);
     await expect(unmerge(s.store, 9999)).rejects.toMatchObject({ hint: expect.stringMatching(/roster export customers/) });
+  });
+
+  it("before the first merge there are no customers: exit 2 saying to run merge", async () => {
+    const s = await dedupedStore();
+    await refused(s, 1, {}, /^no customer 1: merge has not run on this store, so there are no customers yet$/);
+    await expect(unmerge(s.store, 1)).rejects.toMatchObject({ hint: "run roster merge first" });
   });
 
   it("a retired customer (none of its records is current any more): exit 2", async () => {
