@@ -2,18 +2,20 @@
  * `roster export [customers|records|rejects|findings|pairs]`: the store's tables as CSV, TSV, JSON or JSON Lines,
  * streamed from SQLite to stdout or to a file written atomically. Everything a user can get wrong (fields,
  * filters, masks, the key, the encoding's limits known in advance) is checked before the store is opened or a
- * byte written; the rows then pass through the pure stages (src/stages/export/) one at a time.
+ * byte written. The rows are then read in key ranges (on worker threads for a large table: export-range.ts),
+ * through the pure stages (src/stages/export/), and their text written here, range after range in key order.
  */
 import { performance } from "node:perf_hooks";
 import { UsageError } from "../errors.js";
 import { type ExportEncoding, firstUnencodable, openExportSink } from "../io/export-sink.js";
 import type { Terminal } from "../io/terminal.js";
+import { scanStore, workersFor } from "../pipeline/store-scan.js";
 import { type ExportWhat, resolveColumns } from "../stages/export/columns.js";
-import { type ConsentStatus, consentStatus } from "../stages/export/consent.js";
-import { type Cell, type ExportFormat, rowFormatter } from "../stages/export/format.js";
+import { type ExportFormat, type RowFormatOptions, rowFormatter } from "../stages/export/format.js";
 import { parseWhere } from "../stages/export/where.js";
-import { checkSinceRun, exportRows } from "../store/export.js";
+import { checkSinceRun, exportKeyRanges, exportTableRows } from "../store/export.js";
 import { openStore } from "../store/open.js";
+import type { ExportSetup, LeftOut, Unencodable } from "./export-range.js";
 
 export interface ExportOptions {
   storePath: string;
@@ -35,15 +37,14 @@ export interface ExportOptions {
   /** UTF-8 with a byte order mark and CRLF line ends (GBK: CRLF only). */
   excel: boolean;
   encoding: ExportEncoding;
+  /** Worker threads (ROSTER_WORKERS); undefined: by the table's size and the cores. */
+  workers: number | undefined;
 }
 
 export interface ExportIo {
   terminal: Terminal;
   stdout: NodeJS.WritableStream;
 }
-
-/** Customers --require-consent left out, by why. */
-export type LeftOut = Record<Exclude<ConsentStatus, "given">, number>;
 
 export interface ExportResult {
   store: string;
@@ -69,23 +70,23 @@ function checkOptions(options: ExportOptions): void {
   }
 }
 
-/** Ends a loop turn now and then, so a signal's handler (removing the partial file) gets to run. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const TURN_EVERY = 4096;
+/** Keys per range: about a megabyte of CSV, the unit a worker thread reads and formats. */
+const RANGE_KEYS = 5000;
 
 export async function runExport(options: ExportOptions, io: ExportIo): Promise<ExportResult> {
   const started = performance.now();
   checkOptions(options);
   const columns = resolveColumns(options.what, options.fields, options.provenance);
   const filters = options.where.map((expression) => parseWhere(expression, options.what));
-  const formatter = rowFormatter({
+  const format: RowFormatOptions = {
     format: options.format,
     columns,
     mask: options.mask,
     pseudonymize: options.pseudonymize,
     key: options.key,
     lineEnd: options.excel ? "\r\n" : "\n",
-  });
+  };
+  const formatter = rowFormatter(format); // checks the masks and the key before anything is opened
   const header = formatter.begin();
   const bad = firstUnencodable(header, options.encoding);
   if (bad !== undefined) throw new UsageError(`--fields: the header ${JSON.stringify(bad)} cannot be written in GBK`);
@@ -93,37 +94,40 @@ export async function runExport(options: ExportOptions, io: ExportIo): Promise<E
   const { db, path } = openStore(options.storePath, { create: false, busyTimeoutMs: options.busyTimeoutMs });
   try {
     if (options.since !== undefined) checkSinceRun(db, options.what, options.since);
-    const rows = exportRows(db, {
-      what: options.what,
-      columns,
-      filters,
-      since: options.since,
-      extra: options.requireConsent ? ["marketing_consent"] : [],
-    });
+    const setup: ExportSetup = {
+      query: { what: options.what, columns, filters, since: options.since, extra: options.requireConsent ? ["marketing_consent"] : [] },
+      format,
+      encoding: options.encoding,
+      requireConsent: options.requireConsent,
+    };
     const sink = await openExportSink(options.out, io.stdout, { encoding: options.encoding, bom: options.excel });
     const leftOut: LeftOut = { withdrawn: 0, unrecorded: 0, unclear: 0 };
     let written = 0;
     try {
       await sink.write(header);
-      let read = 0;
-      for (const values of rows) {
-        if (++read % TURN_EVERY === 0) await nextTurn();
-        if (options.requireConsent) {
-          const status = consentStatus(values.pop() as string | null);
-          if (status !== "given") {
-            leftOut[status]++;
-            continue;
-          }
-        }
-        const cells = formatter.prepare(values);
-        if (options.encoding !== "utf-8") checkEncodable(cells, columns, written + 1, options.encoding);
-        await sink.write(formatter.line(cells, written));
-        written++;
-      }
+      await scanStore({
+        stage: "export",
+        setup,
+        db,
+        storePath: options.storePath,
+        busyTimeoutMs: options.busyTimeoutMs,
+        ranges: exportKeyRanges(db, options.what, RANGE_KEYS),
+        workers: workersFor(exportTableRows(db, options.what), options.workers),
+        apply: async (range) => {
+          leftOut.withdrawn += range.leftOut.withdrawn;
+          leftOut.unrecorded += range.leftOut.unrecorded;
+          leftOut.unclear += range.leftOut.unclear;
+          if (range.unencodable) throw unencodableError(range.unencodable, written + range.unencodable.row);
+          if (range.rows === 0) return;
+          // A JSON array's rows are comma-separated within a range; between ranges, here.
+          if (written > 0 && options.format === "json") await sink.write(",");
+          await sink.writeBytes(range.bytes);
+          written += range.rows;
+        },
+      });
       await sink.write(formatter.end(written));
       await sink.finish();
     } catch (error) {
-      rows.return?.();
       await sink.abandon();
       throw error;
     }
@@ -143,16 +147,10 @@ export async function runExport(options: ExportOptions, io: ExportIo): Promise<E
 }
 
 /** A character the encoding lacks is an error naming the row and field, never a silent "?". */
-function checkEncodable(cells: readonly Cell[], columns: readonly { name: string }[], row: number, encoding: ExportEncoding): void {
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (typeof cell !== "string") continue;
-    const bad = firstUnencodable(cell, encoding);
-    if (bad === undefined) continue;
-    const code = `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new UsageError(
-      `--encoding gbk: row ${row}, field ${columns[i]?.name}: ${JSON.stringify(bad)} (${code}) in ${JSON.stringify(cell)} cannot be written in GBK`,
-      "export as UTF-8 (--excel writes UTF-8 that Excel opens), or correct the value in the store",
-    );
-  }
+function unencodableError(bad: Unencodable, row: number): UsageError {
+  const code = `U+${(bad.character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+  return new UsageError(
+    `--encoding gbk: row ${row}, field ${bad.column}: ${JSON.stringify(bad.character)} (${code}) in ${JSON.stringify(bad.value)} cannot be written in GBK`,
+    "export as UTF-8 (--excel writes UTF-8 that Excel opens), or correct the value in the store",
+  );
 }

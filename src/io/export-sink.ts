@@ -6,7 +6,7 @@
  * beside OUT, which stays as it was.
  *
  * Text is gathered into chunks of about 64 KiB, encoded (UTF-8, optionally with a BOM, or GBK through
- * iconv-lite), and each chunk waits for the one before to be taken (file writes are awaited; stdout's `drain`),
+ * iconv-lite), or comes already encoded (a range of rows), and each chunk waits for the one before to be taken (file writes are awaited; stdout's `drain`),
  * so memory stays flat however many rows go through. A reader that closes stdout early (`| head -1`) ends the
  * export with OutputClosedError, which main turns into a quiet exit 0.
  */
@@ -21,6 +21,8 @@ export type ExportEncoding = "utf-8" | "gbk";
 
 export interface ExportSink {
   write(text: string): Promise<void>;
+  /** Bytes already encoded (in the sink's encoding). */
+  writeBytes(bytes: Uint8Array): Promise<void>;
   /** Flush; for a file: fsync, then rename into place. */
   finish(): Promise<void>;
   /** Give up: a file's temporary copy is removed, OUT untouched. */
@@ -66,6 +68,10 @@ export async function openExportSink(path: string | undefined, stdout: NodeJS.Wr
       pending += text;
       if (pending.length >= CHUNK) await flush();
     },
+    async writeBytes(bytes) {
+      await flush();
+      if (bytes.length > 0) await put.write(bytes);
+    },
     async finish() {
       await flush();
       await put.finish();
@@ -75,7 +81,7 @@ export async function openExportSink(path: string | undefined, stdout: NodeJS.Wr
 }
 
 interface ChunkWriter {
-  write(chunk: Buffer): Promise<void>;
+  write(chunk: Uint8Array): Promise<void>;
   finish(): Promise<void>;
   abandon(): Promise<void>;
 }

@@ -1,7 +1,8 @@
 /**
  * The SQL of `roster export`: one SELECT per export kind, its columns and `--where` filters turned into SQL text
  * from fixed fragments, every value a user typed bound as a parameter. Rows come back as arrays
- * (`.raw().iterate()`), one at a time in id order, so an export of any size streams in constant memory.
+ * (`.raw().iterate()`), one at a time in key order, one key range per statement run (a worker thread's unit of
+ * work), so an export of any size streams in constant memory.
  */
 import { UsageError } from "../errors.js";
 import type { ExportColumn, ExportWhat } from "../stages/export/columns.js";
@@ -18,12 +19,22 @@ export interface ExportQuery {
   extra?: readonly string[];
 }
 
+/** An inclusive range of the export's row key (see ROW_KEYS), the unit a worker thread reads. */
+export interface KeyRange {
+  from: number;
+  to: number;
+}
+
 interface Source {
   from: string;
   /** Column name → SQL expression. */
   columns: Record<string, string>;
   where: string[];
   order: string;
+  /** The integer key rows are read in order of, and cut into ranges by. */
+  key: string;
+  /** The table holding that key, for its smallest and largest value. */
+  keyTable: string;
   /** The expression of the row's import time, for changed. */
   importedAt?: string;
   batchId?: string;
@@ -57,6 +68,8 @@ const SOURCES: Record<ExportWhat, Source> = {
     columns: { ...prefixed("c", ["id", ...PERSON, "provenance", "first_merged_at", "last_changed_at"]) },
     where: ["c.retired_at IS NULL"],
     order: "c.id",
+    key: "c.id",
+    keyTable: "customers",
   },
   records: {
     from: "current_records r",
@@ -65,6 +78,8 @@ const SOURCES: Record<ExportWhat, Source> = {
     },
     where: [],
     order: "r.id",
+    key: "r.id",
+    keyTable: "records",
     importedAt: "(SELECT b.imported_at FROM batches b WHERE b.id = r.batch_id)",
     batchId: "r.batch_id",
   },
@@ -73,6 +88,8 @@ const SOURCES: Record<ExportWhat, Source> = {
     columns: { ...prefixed("j", ["id", "batch_id", "line", "reason", "raw"]), source: "b.source", path: "b.path" },
     where: ["b.status = 'complete'"],
     order: "j.id",
+    key: "j.id",
+    keyTable: "rejects",
     importedAt: "b.imported_at",
     batchId: "j.batch_id",
   },
@@ -85,6 +102,8 @@ const SOURCES: Record<ExportWhat, Source> = {
     },
     where: [],
     order: "f.id",
+    key: "f.id",
+    keyTable: "findings",
     importedAt: "(SELECT b.imported_at FROM batches b WHERE b.id = r.batch_id)",
     batchId: "r.batch_id",
   },
@@ -99,6 +118,8 @@ const SOURCES: Record<ExportWhat, Source> = {
     },
     where: [],
     order: "p.record_a, p.record_b",
+    key: "p.record_a",
+    keyTable: "pairs",
   },
 };
 
@@ -167,8 +188,11 @@ function filterSql(query: ExportQuery, source: Source, filter: WhereFilter, para
   }
 }
 
-/** The statement's text and parameters (exposed for tests and --verbose). */
-export function exportSql(query: ExportQuery): { sql: string; params: unknown[] } {
+/**
+ * The statement's text and parameters. With `ranged`, two more parameters follow the others: the range of the
+ * row key (inclusive), so one prepared statement reads any range.
+ */
+export function exportSql(query: ExportQuery, ranged = false): { sql: string; params: unknown[] } {
   const source = SOURCES[query.what];
   const params: unknown[] = [];
   const select = [
@@ -186,17 +210,42 @@ export function exportSql(query: ExportQuery): { sql: string; params: unknown[] 
     }
     params.push(query.since);
   }
+  if (ranged) where.push(`${source.key} BETWEEN ? AND ?`);
   const sql = `SELECT ${select.join(", ")} FROM ${source.from}${where.length > 0 ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${source.order}`;
   return { sql, params };
 }
 
-/** The rows, one array of values per row (the columns, then `extra`), read lazily. */
-export function exportRows(db: Db, query: ExportQuery): IterableIterator<unknown[]> {
-  const { sql, params } = exportSql(query);
-  return db
-    .prepare(sql)
-    .raw()
-    .iterate(...params) as IterableIterator<unknown[]>;
+/** A reader of the rows of one key range at a time (prepared once: one per thread). */
+export function exportRangeReader(db: Db, query: ExportQuery): (range: KeyRange) => IterableIterator<unknown[]> {
+  const { sql, params } = exportSql(query, true);
+  const statement = db.prepare(sql).raw();
+  return (range) => statement.iterate(...params, range.from, range.to) as IterableIterator<unknown[]>;
+}
+
+/** The export's key cut into ranges of `size` keys, from the smallest to the largest in its table. */
+export function exportKeyRanges(db: Db, what: ExportWhat, size: number): KeyRange[] {
+  const { key, keyTable } = SOURCES[what];
+  const column = key.slice(key.indexOf(".") + 1);
+  const { first, last } = db.prepare(`SELECT min(${column}) AS first, max(${column}) AS last FROM ${keyTable}`).get() as {
+    first: number | null;
+    last: number | null;
+  };
+  const ranges: KeyRange[] = [];
+  if (first !== null && last !== null)
+    for (let from = first; from <= last; from += size) ranges.push({ from, to: Math.min(from + size - 1, last) });
+  return ranges;
+}
+
+/** How many rows the export's table has (all of them: what decides inline against worker threads). */
+export function exportTableRows(db: Db, what: ExportWhat): number {
+  const { key, keyTable } = SOURCES[what];
+  const column = key.slice(key.indexOf(".") + 1);
+  // max - min + 1 bounds the count and costs two index lookups, where count(*) reads the whole table
+  const { first, last } = db.prepare(`SELECT min(${column}) AS first, max(${column}) AS last FROM ${keyTable}`).get() as {
+    first: number | null;
+    last: number | null;
+  };
+  return first === null || last === null ? 0 : last - first + 1;
 }
 
 /** Whether RUN names a merge run (customers) or a batch (the rest); the usage error says what exists. */

@@ -7,6 +7,7 @@ import { EXPORT_KINDS, type ExportWhat } from "../../stages/export/columns.js";
 import { exportFormatFor } from "../../stages/export/format.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "./normalize.js";
 
 const list = (value: string | undefined) =>
   value === undefined
@@ -70,6 +71,7 @@ export function exportOptionsFrom(what: string | undefined, raw: Record<string, 
     key,
     excel: flags.excel === true,
     encoding,
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
   };
 }
 

@@ -11,8 +11,15 @@
  * phone such as +1415… must not become the number 1415… when the spreadsheet saves it.
  */
 
-/** = + - @ TAB CR LF NUL. */
+/** = + - @ TAB CR LF NUL: what a cell must not begin with. */
 const FORMULA_START = /^[=+\-@\t\r\n\0]/;
+
+/** The same test on the first character's code: an export asks it of millions of cells. */
+function startsWithFormulaCharacter(text: string): boolean {
+  const code = text.charCodeAt(0);
+  // = + - @, and TAB CR LF NUL (all below 14; the other control characters there are no formula prefix)
+  return code === 61 || code === 43 || code === 45 || code === 64 || (code <= 13 && FORMULA_START.test(text));
+}
 /** A signed decimal number, nothing before or after it. */
 const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -22,7 +29,7 @@ export function isPlainNumber(text: string): boolean {
 
 /** Whether a spreadsheet could read this cell as a formula. */
 export function startsLikeFormula(text: string): boolean {
-  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text);
+  return startsWithFormulaCharacter(text) && !PLAIN_NUMBER.test(text);
 }
 
 export interface SpreadsheetSafeOptions {
@@ -32,6 +39,6 @@ export interface SpreadsheetSafeOptions {
 
 /** The cell as a spreadsheet should get it: an apostrophe in front of anything that starts like a formula. */
 export function spreadsheetSafe(text: string, options: SpreadsheetSafeOptions = {}): string {
-  if (!FORMULA_START.test(text)) return text;
+  if (!startsWithFormulaCharacter(text)) return text;
   return options.numbersAsText || !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
