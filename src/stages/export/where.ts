@@ -24,7 +24,8 @@ export type WhereFilter =
   | { kind: "cluster_size"; op: CompareOp; size: number }
   | { kind: "findings"; present: boolean };
 
-const EXPRESSION = /^([A-Za-z_][\w.]*)\s*(!=|>=|<=|=|>|<)(.*)$/s;
+/** A field name, or attr. and an attribute's name in any script (会员等级) up to the operator. */
+const EXPRESSION = /^(attr\.[^!=<>]+?|[A-Za-z_]\w*)\s*(!=|>=|<=|=|>|<)(.*)$/su;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
