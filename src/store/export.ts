@@ -156,7 +156,8 @@ function filterSql(query: ExportQuery, source: Source, filter: WhereFilter, para
       if (filter.value === "") return filter.op === "=" ? `coalesce(${sql}, '') = ''` : `coalesce(${sql}, '') != ''`;
       const value = filter.numeric && /^-?\d+(\.\d+)?$/.test(filter.value) ? Number(filter.value) : filter.value;
       params.push(value);
-      return filter.op === "=" ? `${sql} = ?` : `(${sql} IS NULL OR ${sql} != ?)`;
+      // (the expression once: an attribute's holds a parameter of its own)
+      return filter.op === "=" ? `${sql} = ?` : `coalesce(${sql}, '') != ?`;
     }
     case "source": {
       params.push(filter.value);
@@ -226,14 +227,18 @@ export function exportRangeReader(db: Db, query: ExportQuery): (range: KeyRange)
 export function exportKeyRanges(db: Db, what: ExportWhat, size: number): KeyRange[] {
   const { key, keyTable } = SOURCES[what];
   const column = key.slice(key.indexOf(".") + 1);
-  const { first, last } = db.prepare(`SELECT min(${column}) AS first, max(${column}) AS last FROM ${keyTable}`).get() as {
-    first: number | null;
-    last: number | null;
-  };
+  const { first, last } = keyBounds(db, column, keyTable);
   const ranges: KeyRange[] = [];
   if (first !== null && last !== null)
     for (let from = first; from <= last; from += size) ranges.push({ from, to: Math.min(from + size - 1, last) });
   return ranges;
+}
+
+/** Two statements: SQLite answers min() or max() alone from the index, and scans the table for both at once. */
+function keyBounds(db: Db, column: string, table: string): { first: number | null; last: number | null } {
+  const first = db.prepare(`SELECT min(${column}) FROM ${table}`).pluck().get() as number | null;
+  const last = db.prepare(`SELECT max(${column}) FROM ${table}`).pluck().get() as number | null;
+  return { first, last };
 }
 
 /** How many rows the export's table has (all of them: what decides inline against worker threads). */
@@ -241,10 +246,7 @@ export function exportTableRows(db: Db, what: ExportWhat): number {
   const { key, keyTable } = SOURCES[what];
   const column = key.slice(key.indexOf(".") + 1);
   // max - min + 1 bounds the count and costs two index lookups, where count(*) reads the whole table
-  const { first, last } = db.prepare(`SELECT min(${column}) AS first, max(${column}) AS last FROM ${keyTable}`).get() as {
-    first: number | null;
-    last: number | null;
-  };
+  const { first, last } = keyBounds(db, column, keyTable);
   return first === null || last === null ? 0 : last - first + 1;
 }
 

@@ -142,6 +142,14 @@ describe("roster export records", () => {
     expect(csvRows((await exported(s.store, { what: "records", where: ["attr.会员等级=金卡"], fields: ["source_id"] })).text)).toEqual([
       { source_id: "v1" },
     ]);
+    await importText(s, "vip2.csv", "id,姓名,会员等级\nv2,周杰,银卡\nv3,吴敏,\n", "vip2");
+    const attr = async (where: string) =>
+      csvRows(
+        (await exported(s.store, { what: "records", where: [where, "source!=crm", "source!=shop"], fields: ["source_id"] })).text,
+      ).map((r) => r.source_id);
+    expect(await attr("attr.会员等级!=金卡")).toEqual(["v2", "v3"]);
+    expect(await attr("attr.会员等级=")).toEqual(["v3"]);
+    expect(await attr("attr.会员等级!=")).toEqual(["v1", "v2"]);
   });
 
   it("--where source, cluster_size and findings on records match SQL; --since BATCH is the batches after it", async () => {
