@@ -315,7 +315,7 @@ dedupe run.`,
 Examples:
   $ roster export -o customers.csv                          golden customers, every canonical field
   $ roster export records --format jsonl --where source=crm
-  $ roster export --where country=CN --where changed>=2026-11-01 --fields id,full_name,email
+  $ roster export --where country=CN --where 'changed>=2026-11-01' --fields id,full_name,email
   $ roster export --require-consent --mask email,phone -o mailing.csv
   $ ROSTER_KEY=... roster export records --pseudonymize email,phone --key-env ROSTER_KEY -o shared.jsonl
   $ roster export --excel --encoding gbk -o 客户.csv           for Chinese Excel
