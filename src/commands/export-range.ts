@@ -70,10 +70,12 @@ class ByteBuilder {
     this.buffer = bigger;
   }
 
-  /** The bytes so far; the next range writes into a new buffer (this one may still be on its way out). */
+  /**
+   * The bytes so far, as a buffer of their own (posting a view of the working buffer would copy its whole
+   * allocation); the working buffer is kept for the next range.
+   */
   take(): Uint8Array {
-    const bytes = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(Math.max(1 << 16, this.length + (this.length >> 2)));
+    const bytes = Buffer.from(this.buffer.subarray(0, this.length));
     this.length = 0;
     return bytes;
   }
