@@ -2,7 +2,9 @@
 // npm run bench:export [-- --rows N] [--json]
 // Times `roster export records` to CSV on the 1M-record store the dedupe benchmark builds (bench/dedupe.mjs:
 // $TMPDIR/roster-bench/dedupe-template-N.db, three sources, normalized), beside sqlite3's own `.mode csv` export
-// of the same columns of the same rows. Goal (issue 11): >= 300,000 rows/s, in constant memory. The template is
+// of the same columns of the same rows. Goal (issue 11): >= 300,000 rows/s, in constant memory. roster runs twice:
+// as by default (worker threads for a table this size) and with ROSTER_WORKERS=0 (one thread), which must write
+// the same bytes. The template is
 // copied once (export-bench-N.db) and never written to; each run writes its CSV next to it and removes it.
 //
 // Memory: the export's resident set is sampled from /proc every 50 ms, and reported at each quarter of the run
@@ -71,10 +73,10 @@ function rssOf(pid) {
 }
 
 /** Runs a command writing `out`, sampling its memory; the samples are tagged with the output's size then. */
-async function measured(command, args, out, input) {
+async function measured(command, args, out, input, env = process.env) {
   rmSync(out, { force: true });
   const started = performance.now();
-  const child = spawn(command, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, { stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"], env });
   if (input !== undefined) child.stdin.end(input);
   let stdout = "";
   let stderr = "";
@@ -111,9 +113,14 @@ const records = Number(
 const rosterOut = join(dir, `export-bench-${rows}.roster.csv`);
 const sqliteOut = join(dir, `export-bench-${rows}.sqlite3.csv`);
 
-say(`roster export records → ${rosterOut} …`);
-const roster = await measured(process.execPath, [bin, "--json", "--store", store, "export", "records", "-o", rosterOut], rosterOut);
+const rosterArgs = [bin, "--json", "--store", store, "export", "records", "-o", rosterOut];
+say(`roster export records → ${rosterOut} (worker threads: the default for a table this size) …`);
+const roster = await measured(process.execPath, rosterArgs, rosterOut);
 const rosterRows = JSON.parse(roster.stdout).rows;
+const rosterBytes = readFileSync(rosterOut);
+say("the same with ROSTER_WORKERS=0 (one thread) …");
+const inline = await measured(process.execPath, rosterArgs, rosterOut, undefined, { ...process.env, ROSTER_WORKERS: "0" });
+const sameBytes = readFileSync(rosterOut).equals(rosterBytes);
 
 say(`sqlite3 .mode csv → ${sqliteOut} …`);
 const select = `SELECT ${COLUMNS.join(", ")} FROM current_records ORDER BY id;`;
@@ -130,6 +137,13 @@ const result = {
   uptime: { start: startedUptime, end: uptime() },
   loadavg: loadavg(),
   records,
+  sameBytes,
+  rosterInline: {
+    seconds: Number(inline.seconds.toFixed(2)),
+    rowsPerS: rate(inline),
+    peakMb: inline.peakMb,
+    rssMbAtQuarters: inline.rssMbAtQuarters,
+  },
   roster: {
     rows: rosterRows,
     seconds: Number(roster.seconds.toFixed(2)),
@@ -155,6 +169,9 @@ else {
   console.log(`${n(records)} current records, ${COLUMNS.length} columns, ${result.host.cpus} cores, Node ${process.version}`);
   console.log(
     `roster export records -o x.csv : ${result.roster.seconds} s, ${n(result.roster.rowsPerS)} rows/s, ${result.roster.mb} MB, peak RSS ${result.roster.peakMb} MB, RSS at 1/4 1/2 3/4 end: ${result.roster.rssMbAtQuarters.join(" / ")} MB`,
+  );
+  console.log(
+    `  ROSTER_WORKERS=0 (one thread): ${result.rosterInline.seconds} s, ${n(result.rosterInline.rowsPerS)} rows/s, peak RSS ${result.rosterInline.peakMb} MB, RSS at 1/4 1/2 3/4 end: ${result.rosterInline.rssMbAtQuarters.join(" / ")} MB; same bytes: ${sameBytes}`,
   );
   console.log(
     `sqlite3 .mode csv             : ${result.sqlite3.seconds} s, ${n(result.sqlite3.rowsPerS)} rows/s, ${result.sqlite3.mb} MB, peak RSS ${result.sqlite3.peakMb} MB`,
