@@ -4,8 +4,8 @@
 // $TMPDIR/roster-bench/dedupe-template-N.db, three sources, normalized), beside sqlite3's own `.mode csv` export
 // of the same columns of the same rows. Goal (issue 11): >= 300,000 rows/s, in constant memory. roster runs twice:
 // as by default (worker threads for a table this size) and with ROSTER_WORKERS=0 (one thread), which must write
-// the same bytes. The template is
-// copied once (export-bench-N.db) and never written to; each run writes its CSV next to it and removes it.
+// the same bytes. The template is copied once (export-bench-N.db) and never written to; each run writes its CSV
+// next to it and removes it.
 //
 // Memory: the export's resident set is sampled from /proc every 50 ms, and reported at each quarter of the run
 // (by the bytes written so far): flat figures from the first quarter to the last are the constant memory.
