@@ -121,6 +121,42 @@ describe("roster export (built binary)", () => {
     expect(partials()).toEqual([]);
   }, 60_000);
 
+  it("--require-consent on the demo's merged customers: stderr counts who was left out and why", () => {
+    const demo = join(dir, "demo.db");
+    const fixtures = join(import.meta.dirname, "..", "..", "fixtures", "demo");
+    const config = join(fixtures, "roster.yml");
+    const files = readdirSync(fixtures)
+      .filter((name) => /\.(csv|jsonl|json)$/.test(name))
+      .map((name) => join(fixtures, name));
+    for (const args of [["import", ...files], ["dedupe"], ["merge"]]) {
+      const step = cli(["-q", "--store", demo, "--config", config, ...args], { cwd: dir });
+      expect(step.code, step.stderr).toBe(0);
+    }
+    const run = cli(["--store", demo, "export", "--require-consent", "--fields", "id,marketing_consent"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const kept = run.stdout.trimEnd().split("\n").slice(1);
+    const consent = spawnSync(
+      "sqlite3",
+      [demo, "SELECT coalesce(marketing_consent, '-'), count(*) FROM customers WHERE retired_at IS NULL GROUP BY 1"],
+      {
+        encoding: "utf8",
+      },
+    ).stdout;
+    const counts = Object.fromEntries(
+      consent
+        .trim()
+        .split("\n")
+        .map((line) => line.split("|").map((x, i) => (i === 1 ? Number(x) : x))),
+    );
+    expect(kept).toHaveLength(counts.true);
+    expect(kept.every((line) => line.endsWith(",true"))).toBe(true);
+    const left = (counts.false ?? 0) + (counts["-"] ?? 0);
+    expect(run.stderr).toContain(
+      `--require-consent left out ${left} customers: ${counts.false} withdrew consent, ${counts["-"]} with no consent recorded\n`,
+    );
+    expect(run.stderr).toContain(`exported ${counts.true} customers as csv`);
+  }, 120_000);
+
   it("pseudonyms from the key in the environment: the same in two runs; --json with -o reports the export", () => {
     const args = [
       "--store",
