@@ -311,5 +311,52 @@ its records; a customer with one record has nothing to split (exit 0, nothing wr
       await unmergeCommand(customer, command.optsWithGlobals(), context);
     });
 
+  program
+    .command("export")
+    .description("write customers, records, rejects, findings or pairs as CSV, TSV, JSON or JSON Lines (stdout or a file)")
+    .argument("[what]", "customers (default) | records | rejects | findings | pairs")
+    .addOption(
+      new Option("--format <format>", "output format (default: from -o's extension, else csv)").choices(["csv", "tsv", "json", "jsonl"]),
+    )
+    .option("-o, --out <file>", "write here (atomically, mode 0600) instead of stdout; - for stdout")
+    .option("--fields <a,b,c>", "columns to write, in this order (records: attr.NAME for one attribute)")
+    .option(
+      "--where <filter>",
+      "FIELD=VALUE, FIELD!=VALUE, source=S, changed>=DATE, cluster_size>=N, findings (repeatable: all must hold)",
+      collect,
+    )
+    .option(
+      "--since <run>",
+      "only what changed after a run: customers after merge run RUN, records/rejects/findings of batches after batch RUN",
+    )
+    .option("--provenance", "customers: add the provenance column (which record and rule gave each field)")
+    .option("--require-consent", "customers: only those whose marketing_consent is affirmative (stderr says how many were left out)")
+    .option("--mask <fields>", "partial masks, such as j***@example.com, +86 138****8000, 1101**********1234")
+    .option("--pseudonymize <fields>", "replace by HMAC-SHA256 (hex) keyed from --key-env")
+    .option("--key-env <VAR>", "the environment variable holding the --pseudonymize key")
+    .option("--excel", "for Excel: UTF-8 with a byte order mark and CRLF line ends")
+    .option("--encoding <name>", "utf-8 (default) or gbk (a character GBK lacks is an error naming row and field)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster export -o customers.csv                          golden customers, every canonical field
+  $ roster export records --format jsonl --where source=crm
+  $ roster export --where country=CN --where 'changed>=2026-11-01' --fields id,full_name,email
+  $ roster export --require-consent --mask email,phone -o mailing.csv
+  $ ROSTER_KEY=... roster export records --pseudonymize email,phone --key-env ROSTER_KEY -o shared.jsonl
+  $ roster export --excel --encoding gbk -o 客户.csv           for Chinese Excel
+  $ roster export records --since 12 > new-records.csv       records of batches imported after batch 12
+  $ roster export findings --where severity=error
+
+Every text cell that starts with = + - @ TAB CR LF or NUL gets a leading apostrophe (spreadsheet formula
+injection); plain numbers stay as written. Exit codes: 0 done (a closed pipe too), 2 bad flags or filters, a
+missing key, a character GBK lacks; 4 store unavailable.`,
+    )
+    .action(async (what: string | undefined, _options, command: Command) => {
+      const { exportCommand } = await import("./commands/export.js");
+      await exportCommand(what, command.optsWithGlobals(), context);
+    });
+
   return program;
 }

@@ -21,6 +21,7 @@ export interface RangeStage<Setup, Result> {
 export const RANGE_STAGES = {
   normalize: async () => (await import("../commands/normalize-range.js")).normalizeRange,
   validate: async () => (await import("../commands/validate-range.js")).validateRange,
+  export: async () => (await import("../commands/export-range.js")).exportRange,
 };
 
 export type RangeStageName = keyof typeof RANGE_STAGES;

@@ -8,6 +8,7 @@
  * the export has another id, and its row is rejected on import (export again) rather than applied to a version the
  * person did not see.
  */
+import { spreadsheetSafe as cellSafe } from "../export/spreadsheet-safe.js";
 import { type PairReasons, reasonText } from "./reasons.js";
 import { REVIEW_FIELDS, type ReviewPair } from "./types.js";
 
@@ -48,10 +49,10 @@ export const EXPORT_COLUMNS: readonly string[] = [
 /**
  * A cell a spreadsheet would run as a formula (`=HYPERLINK(…)` typed into a web form, or `+1415…`, which Excel
  * turns into the number 1415…) starts with an apostrophe: the spreadsheet shows the text as it is. Customer data
- * is untrusted input, and this file is made to be opened in Excel.
+ * is untrusted input, and this file is made to be opened in Excel and saved back, so signed numbers stay text too.
  */
 export function spreadsheetSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return cellSafe(value, { numbersAsText: true });
 }
 
 export function exportRow(pair: ReviewPair, reasons: PairReasons, differs: readonly string[]): Record<string, string> {
