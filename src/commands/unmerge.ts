@@ -104,8 +104,7 @@ export function pairsToSeparate(recordIds: readonly number[], taken?: number): {
 
 export const recordName = (record: CustomerRecordRef): string => `${record.source}:${record.sourceId ?? `#${record.id}`}`;
 
-const LOOK_UP_HINT =
-  'roster export customers lists the customers and roster show QUERY finds one (or: sqlite3 STORE "SELECT id, full_name FROM customers WHERE retired_at IS NULL")';
+const LOOK_UP_HINT = "roster export customers --fields id,full_name,email,phone lists the customers (--where email=… finds one)";
 
 function listed(records: readonly CustomerRecordRef[]): string {
   const shown = records.slice(0, 10).map((record) => `${record.id} (${recordName(record)})`);
