@@ -115,6 +115,8 @@ interface PlanInput {
   /** Every current record, and the customers outside what was read (unchanged). */
   records: number;
   untouched: number;
+  /** Counted on the way by an incremental read; else asked of the store. */
+  changedSinceDedupe?: number;
 }
 
 /** Every current record and customer, refusing when dedupe has not clustered them all. */
@@ -149,7 +151,7 @@ function readForPlan(db: Db, dedupe: StoredRun | undefined, options: MergeOption
   if (last === undefined) return readEverything(db, dedupe, "the first merge of this store");
   if (dedupe === undefined || indexRunId(db) !== dedupe.id) return readEverything(db, dedupe, "dedupe's index is not the latest run's");
   refuseStale(notClusteredSince(db, dedupe.startedAt), clustersToRebuild(db), dedupe);
-  const changes = readChanges(db, last, JSON.stringify(options.settings));
+  const changes = readChanges(db, last, JSON.stringify(options.settings), dedupe);
   if ("full" in changes) return readEverything(db, dedupe, changes.full);
   return { mode: "incremental", fullBecause: null, ...changes.part };
 }
@@ -196,7 +198,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
       changed,
       mergeRunId: null,
       dedupeRunId: dedupe?.id ?? null,
-      changedSinceDedupe: changedSinceDedupe(db, dedupe?.readAt ?? ""),
+      changedSinceDedupe: input.changedSinceDedupe ?? changedSinceDedupe(db, dedupe?.readAt ?? ""),
       records: input.records,
       counts,
       ...tally(plan),

@@ -49,17 +49,21 @@ export function latestMergeRun(db: Db): StoredMergeRun | undefined {
   return { ...run, state: state ?? null };
 }
 
+/** MergeState.errors now. */
+export function errorFindingsNow(db: Db): MergeState["errors"] {
+  return db
+    .prepare("SELECT count(*), total(record_id), coalesce(max(id), 0) FROM findings WHERE severity = 'error'")
+    .raw()
+    .get() as MergeState["errors"];
+}
+
 /** The store's MergeState now (merge_runs keeps it with each run's counts). */
 export function mergeStateNow(db: Db): MergeState {
   const pair = (sql: string) => db.prepare(sql).raw().get() as [number, number];
-  const [errors, errorSum, highest] = db
-    .prepare("SELECT count(*), total(record_id), coalesce(max(id), 0) FROM findings WHERE severity = 'error'")
-    .raw()
-    .get() as [number, number, number];
   return {
     current: pair("SELECT count(*), total(record_id) FROM dedupe_records"),
     assignments: pair("SELECT count(*), total(record_id) FROM customer_records"),
-    errors: [errors, errorSum, highest],
+    errors: errorFindingsNow(db),
   };
 }
 

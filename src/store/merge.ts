@@ -270,6 +270,7 @@ export function readStoredCustomers(db: Db, currentIds: readonly number[]): Stor
 // The merge runs and the writing of a plan live in merge-write.ts; re-exported so that callers import one module.
 export {
   applyMergePlan,
+  errorFindingsNow,
   latestMergeRun,
   type MergeState,
   type MergeWrite,
