@@ -71,6 +71,7 @@ function timedMerge(store, label, extra = []) {
     updated: result.updated,
     merged: result.merged,
     retired: result.retired,
+    phases: result.phases,
     result,
   };
 }
@@ -186,6 +187,12 @@ else {
   );
   for (const row of table)
     console.log(row.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  "));
+  const phases = (r) =>
+    Object.entries(r.phases ?? {})
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(", ");
+  for (const [i, c] of chains.entries())
+    console.log(`run ${i + 1} phases (s): full ${phases(c.full)}; incremental ${phases(c.incremental)}`);
   for (const [i, r] of summary.runs.entries()) {
     console.log(`run ${i + 1}: incremental/full ${(r.incrementalOverFull * 100).toFixed(1)}% (goal <= ${GOALS.incrementalShare * 100}%)`);
     if (r.check)
