@@ -1,9 +1,11 @@
 /**
  * `roster merge`: one golden customer per dedupe cluster (a record alone is a customer too). Reads the clusters'
  * current records and the last merge's customers, plans with the pure stage (survivorship, completion, stable
- * ids: src/stages/merge/plan.ts), and applies the plan in one transaction. Merge trusts dedupe's clusters, so it
- * refuses to run on records dedupe has not seen: the customers would be built from clusters that do not hold
- * them.
+ * ids: src/stages/merge/plan.ts), and applies the plan in one transaction. After the first merge a run reads and
+ * plans only the part of the store that changed since the last merge run (store/merge-changes.ts), which gives
+ * exactly what planning everything gives; `full` (and whatever the part cannot be traced for) plans everything.
+ * Merge trusts dedupe's clusters, so it refuses to run on records dedupe has not seen: the customers would be
+ * built from clusters that do not hold them.
  */
 import { performance } from "node:perf_hooks";
 import { UsageError } from "../errors.js";
