@@ -265,12 +265,14 @@ and the file workflow is the way. Decisions are kept by each record's source and
     .command("merge")
     .description("build or refresh one golden customer per dedupe cluster (survivorship rules, completion, stable ids)")
     .option("--dry-run", "show what would be created, changed and merged; write nothing")
+    .option("--full", "re-plan every cluster, not only those that changed since the last merge run")
     .addHelpText(
       "after",
       `
 Examples:
   $ roster dedupe && roster merge             customers from the latest clusters
   $ roster merge --dry-run                    what would be created, updated, merged and retired
+  $ roster merge --full                       re-plan every cluster (a run re-plans only what changed)
   $ roster --json merge > merge.json          counts, aliases and retired ids as one JSON object
   $ sqlite3 roster.db "SELECT id, full_name, email, provenance FROM customers WHERE retired_at IS NULL"
 

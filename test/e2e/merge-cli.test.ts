@@ -80,6 +80,10 @@ describe("merge on the store", () => {
         "store",
         "dry_run",
         "run",
+        "mode",
+        "full_because",
+        "planned_clusters",
+        "phases",
         "changed",
         "merge_run_id",
         "dedupe_run_id",
@@ -109,6 +113,9 @@ describe("merge on the store", () => {
       store: s.store,
       dry_run: false,
       run: "applied",
+      mode: "full",
+      full_because: "the first merge of this store",
+      planned_clusters: 26,
       changed: true,
       merge_run_id: 1,
       dedupe_run_id: 1,
@@ -135,6 +142,11 @@ describe("merge on the store", () => {
     expect(examples.created[0]).toEqual({ customer_id: 1, records: [1, 25] });
     const again = onlyObject(cli([...US, "--json", "merge"], { cwd: s.dir }).stdout);
     expect(again).toMatchObject({ run: "unchanged", changed: false, merge_run_id: null, created: 0, unchanged: 26 });
+    // The second run re-planned nothing (nothing changed since the first); --full re-plans all 26 and agrees.
+    expect(again).toMatchObject({ mode: "incremental", full_because: null, planned_clusters: 0 });
+    const full = onlyObject(cli([...US, "--json", "merge", "--full"], { cwd: s.dir }).stdout);
+    expect(full).toMatchObject({ run: "unchanged", mode: "full", full_because: null, planned_clusters: 26, unchanged: 26 });
+    expect(Object.keys(full.phases as object).sort()).toEqual(["planning", "reading", "writing"]);
   });
 
   it("--dry-run lists what would be created and writes nothing, --json too", () => {

@@ -8,7 +8,7 @@ import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 
-const MergeFlags = z.object({ dryRun: z.boolean().optional() });
+const MergeFlags = z.object({ dryRun: z.boolean().optional(), full: z.boolean().optional() });
 
 export function mergeOptionsFrom(raw: Record<string, unknown>, globals: Globals): MergeOptions {
   const flags = parseOptions(MergeFlags, raw);
@@ -17,7 +17,8 @@ export function mergeOptionsFrom(raw: Record<string, unknown>, globals: Globals)
     busyTimeoutMs: globals.busyTimeoutMs,
     settings: mergeSettings(globals.config.merge),
     dryRun: flags.dryRun === true,
-    auditArgs: auditArgs({ "--dry-run": flags.dryRun }),
+    full: flags.full === true,
+    auditArgs: auditArgs({ "--dry-run": flags.dryRun, "--full": flags.full }),
   };
 }
 
@@ -98,6 +99,10 @@ function resultJson(result: MergeResult) {
     store: result.store,
     dry_run: result.dryRun,
     run: result.run,
+    mode: result.mode,
+    full_because: result.fullBecause,
+    planned_clusters: result.planned,
+    phases: result.phases,
     changed: result.changed,
     merge_run_id: result.mergeRunId,
     dedupe_run_id: result.dedupeRunId,

@@ -121,16 +121,28 @@ export function chooseGolden(records: readonly MergeRecord[], settings: Survivor
   return { values, provenance };
 }
 
-/** A cluster of one: every value it has, as it has it (the most common case, so kept cheap). */
+/**
+ * A cluster of one: every value it has, as it has it (the most common case, so kept cheap). When the record's
+ * values are already golden (each null or a value, as the store hands them over), the golden record shares
+ * them rather than copying: a million copies were a good part of a full merge's garbage collection. Nothing
+ * writes into a golden record's values (completion copies before it fills a field).
+ */
 function singleRecord(record: MergeRecord): GoldenRecord {
-  const values = emptyValues();
+  const source = record.values;
+  let shareable = true;
   const provenance = emptyProvenance();
   const only: FieldProvenance = { record: record.id, rule: "only_value" };
   for (const field of CANONICAL_FIELDS) {
-    const value = record.values[field];
-    if (isBlank(value)) continue;
-    values[field] = value;
+    const value = source[field];
+    if (value === null) continue;
+    if (typeof value !== "string" || isBlank(value)) {
+      shareable = false;
+      continue;
+    }
     provenance[field] = only;
   }
+  if (shareable) return { values: source, provenance };
+  const values = emptyValues();
+  for (const field of CANONICAL_FIELDS) if (provenance[field] !== undefined) values[field] = source[field]!;
   return { values, provenance };
 }
