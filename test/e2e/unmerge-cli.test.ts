@@ -150,7 +150,7 @@ describe("unmerge on a merged store", () => {
     const s = copy();
     const before = written(s.store);
     const hint =
-      '  roster export customers lists the customers and roster show QUERY finds one (or: sqlite3 STORE "SELECT id, full_name FROM customers WHERE retired_at IS NULL")\n';
+      '  roster export customers --fields id,full_name,email,phone lists the customers (--where email=… finds one)\n';
     expect(cli([...US, "unmerge", "999"], { cwd: s.dir })).toEqual({
       code: 2,
       stdout: "",
