@@ -16,7 +16,7 @@ import type { QualityReport } from "../../src/stages/report/types.js";
 import { CRM, dedupe, importRows, importText, merge, newStore, SHOP, secondRound } from "../helpers/merge-store.js";
 import { query, quietTerminal, validateOptions } from "../helpers/run.js";
 
-export function reportOptions(storePath: string, overrides: Partial<ReportOptions> = {}): ReportOptions {
+function reportOptions(storePath: string, overrides: Partial<ReportOptions> = {}): ReportOptions {
   return {
     files: [],
     read: { encoding: "auto" },
