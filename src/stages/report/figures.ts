@@ -28,7 +28,7 @@ export interface CountedScope {
 export interface ShapedField {
   /** Raw (as sent) filled values by shape. */
   rawShapes: Map<string, number>;
-  /** Distinct shapes of the canonical values. */
+  /** Distinct shapes of the canonical values (counted over all records only: 0 in a source's scope). */
   canonicalShapes: number;
   /** Records whose canonical value is not their raw one. */
   rewritten: number;

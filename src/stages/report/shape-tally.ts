@@ -2,7 +2,8 @@
  * One pass over records' raw and canonical values: the shapes of the raw values (formats, consistency) and what
  * normalize did to them (before and after cleaning). The one figure SQL cannot count: shapes need every
  * character looked at, so the store report runs this over its rows once (measured in BENCHMARKS.md "report").
- * Counted per source only, by field index; the figures over all records are the sums, made once at the end.
+ * Counted per source only, by field index; the figures over all records are the sums, made once at the end
+ * (the canonical shapes, reported over all records only, are counted there alone).
  */
 import { CANONICAL_FIELDS } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
@@ -11,22 +12,23 @@ import { valueShape } from "./shape.js";
 
 interface FieldCounts {
   rawShapes: Map<string, number>;
-  canonicalShapes: Set<string>;
   rewritten: number;
   unusable: number;
 }
 
-const newCounts = (): FieldCounts => ({ rawShapes: new Map(), canonicalShapes: new Set(), rewritten: 0, unusable: 0 });
+const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unusable: 0 });
 const newScope = (): FieldCounts[] => CANONICAL_FIELDS.map(newCounts);
 
-function shapedScope(scope: readonly FieldCounts[]): ShapedScope {
+/** The canonical values' shapes are only reported over all records (CleaningEffect), so only counted there. */
+function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: readonly Set<string>[]): ShapedScope {
   const shaped: ShapedScope = {};
   CANONICAL_FIELDS.forEach((field, i) => {
     const counts = scope[i] as FieldCounts;
-    if (counts.rawShapes.size === 0 && counts.canonicalShapes.size === 0 && counts.rewritten === 0) return;
+    const after = canonicalShapes?.[i]?.size ?? 0;
+    if (counts.rawShapes.size === 0 && after === 0 && counts.rewritten === 0) return;
     const result: ShapedField = {
       rawShapes: counts.rawShapes,
-      canonicalShapes: counts.canonicalShapes.size,
+      canonicalShapes: after,
       rewritten: counts.rewritten,
       unusable: counts.unusable,
     };
@@ -37,6 +39,7 @@ function shapedScope(scope: readonly FieldCounts[]): ShapedScope {
 
 export class ShapeTally {
   private readonly sources = new Map<string, FieldCounts[]>();
+  private readonly canonicalShapes: Set<string>[] = CANONICAL_FIELDS.map(() => new Set());
 
   /**
    * One record: its raw (mapped, not normalized) values, its canonical ones, and the fields with an error
@@ -61,7 +64,7 @@ export class ShapeTally {
         counts.rawShapes.set(rawShape, (counts.rawShapes.get(rawShape) ?? 0) + 1);
         if (after === null || errorFields?.has(field)) counts.unusable++;
       }
-      if (after !== null) counts.canonicalShapes.add(after === before ? (rawShape as string) : valueShape(after));
+      if (after !== null) (this.canonicalShapes[i] as Set<string>).add(after === before ? (rawShape as string) : valueShape(after));
       if (before !== after) counts.rewritten++;
     }
   }
@@ -72,11 +75,13 @@ export class ShapeTally {
       scope.forEach((counts, i) => {
         const total = all[i] as FieldCounts;
         for (const [shape, n] of counts.rawShapes) total.rawShapes.set(shape, (total.rawShapes.get(shape) ?? 0) + n);
-        for (const shape of counts.canonicalShapes) total.canonicalShapes.add(shape);
         total.rewritten += counts.rewritten;
         total.unusable += counts.unusable;
       });
     }
-    return { all: shapedScope(all), bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope)])) };
+    return {
+      all: shapedScope(all, this.canonicalShapes),
+      bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope)])),
+    };
   }
 }
