@@ -46,7 +46,9 @@ function table(
   const line = (cells: string[], row: number) =>
     cells
       .map((cell, i) => {
-        const padded = right.has(i) ? padStart(cell, widths[i] as number) : padEnd(cell, widths[i] as number);
+        // The last column is not padded: trailing spaces inside colour codes would survive trimEnd.
+        const last = i === cells.length - 1;
+        const padded = right.has(i) ? padStart(cell, widths[i] as number) : last ? cell : padEnd(cell, widths[i] as number);
         return colour && row >= 0 ? colour(row, i, padded) : padded;
       })
       .join("  ")
