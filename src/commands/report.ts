@@ -15,6 +15,7 @@ import { count } from "../io/count.js";
 import type { Terminal } from "../io/terminal.js";
 import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { readFileRecords } from "../pipeline/file-records.js";
+import { workersFor } from "../pipeline/store-scan.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
 import { FileTally } from "../stages/report/file-tally.js";
@@ -26,22 +27,15 @@ import type { CustomRuleConfig } from "../stages/validate/custom.js";
 import { localToday, Validator } from "../stages/validate/index.js";
 import { writeAudit } from "../store/audit.js";
 import { openStore } from "../store/open.js";
-import {
-  attributeNames,
-  countedScopes,
-  duplicateCounts,
-  hasAttribute,
-  type ProfileDimension,
-  profileHistograms,
-  rawShapeRows,
-} from "../store/report.js";
+import { attributeNames, hasAttribute, type ProfileDimension, rawShapeRows } from "../store/report.js";
+import { type StoreAggregates, storeAggregates, storeAggregatesInWorker } from "../store/report-worker.js";
 import { recentRuns, recordRun } from "../store/runs.js";
 import { defaultSource } from "./import.js";
 import type { NormalizeOptions } from "./normalize.js";
 import { fileEvidence, sourceContext } from "./source-contexts.js";
 import { VALUES_ONLY } from "./validate-range.js";
 
-export interface ReportOptions extends Omit<NormalizeOptions, "out" | "dryRun" | "onlyNew" | "workers"> {
+export interface ReportOptions extends Omit<NormalizeOptions, "out" | "dryRun" | "onlyNew"> {
   /** `--by`: each a list of canonical fields or attributes, the customers broken down by their combination. */
   by: string[][];
   gates: ReportGate[];
@@ -108,14 +102,20 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
   const progress = await io.terminal.progress("report: counting");
   try {
     const dimensions = profileDimensions(db, options.by);
-    const counted = countedScopes(db, now.toISOString());
+    const request = { now: now.toISOString(), dimensions };
+    const records = db.prepare("SELECT count(*) FROM current_records").pluck().get() as number;
+    // A big store counts in SQL on another thread while this one shapes the raw values (ROSTER_WORKERS=0: inline).
+    const parallel = workersFor(records, options.workers) > 0;
+    const counting: Promise<StoreAggregates> = parallel
+      ? storeAggregatesInWorker({ ...request, storePath: path, busyTimeoutMs: options.busyTimeoutMs })
+      : Promise.resolve(storeAggregates(db, request));
+    counting.catch(() => {}); // awaited below, unless the shapes pass fails first
     progress.update("report: shapes of the raw values");
     const shapes = new ShapeTally();
     for (const row of rawShapeRows(db)) shapes.add(row.source, row.raw, row.canonical, row.errorFields);
     const shaped = shapes.result();
-    progress.update("report: duplicates and customers");
-    const duplicates = duplicateCounts(db);
-    const histograms = profileHistograms(db, now.toISOString(), dimensions);
+    progress.update("report: counting");
+    const { counted, duplicates, histograms } = await counting;
     const trend = recentRuns(db, "report", options.trendRuns).map((run) => ({ runId: run.id, at: run.finishedAt, metrics: run.metrics }));
     const report = assembleReport({
       generatedAt: now.toISOString(),

@@ -53,6 +53,16 @@ describe("report on a merged store", () => {
     expect(markdown).toContain("| field | filled | complete |");
   });
 
+  it("counting on a thread of its own (as on a big store) gives the very report counting inline gives", () => {
+    const parse = (env: Record<string, string>) => {
+      const result = run(["report", "--no-record", "--format", "json", "--by", "city"], env);
+      expect(result.code).toBe(0);
+      const { generatedAt: _, ...report } = JSON.parse(result.stdout);
+      return report;
+    };
+    expect(parse({ ROSTER_WORKERS: "1" })).toEqual(parse({ ROSTER_WORKERS: "0" }));
+  });
+
   it("each report records a runs row (the trend shows the earlier ones); --no-record writes none", () => {
     const before = runs();
     expect(run(["report"]).code).toBe(0);
@@ -129,7 +139,9 @@ describe("report on a merged store", () => {
     expect(zhang).toHaveLength(1);
     const value = `${zhang[0]?.country ?? "unknown"}, ${zhang[0]?.city ?? "unknown"}`;
     expect(breakdown.rows.find((r: { value: string }) => r.value === value)?.customers).toBeGreaterThanOrEqual(1);
-    expect(breakdown.rows.reduce((sum: number, r: { customers: number }) => sum + r.customers, 0)).toBe(JSON.parse(result.stdout).profile.customers);
+    expect(breakdown.rows.reduce((sum: number, r: { customers: number }) => sum + r.customers, 0)).toBe(
+      JSON.parse(result.stdout).profile.customers,
+    );
   });
 });
 

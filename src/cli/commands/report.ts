@@ -14,7 +14,7 @@ import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { perSourceSettings } from "./normalize.js";
+import { perSourceSettings, workerCount } from "./normalize.js";
 
 export const REPORT_FORMATS = ["text", "json", "markdown", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -96,6 +96,7 @@ export function reportOptionsFrom(
     perSource: perSourceSettings(globals),
     storePath: globals.storePath,
     busyTimeoutMs: globals.busyTimeoutMs,
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
     by: (flags.by ?? []).map(parseBy),
     gates,
     record: flags.record !== false,
