@@ -18,6 +18,8 @@ import { readFileRecords } from "../pipeline/file-records.js";
 import { workersFor } from "../pipeline/store-scan.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
+import { DistinctTally } from "../stages/report/distinct-tally.js";
+import type { CountedScope } from "../stages/report/figures.js";
 import { FileTally } from "../stages/report/file-tally.js";
 import { closeNames, describeGate, evaluateGates, type GateResult, type ReportGate } from "../stages/report/gates.js";
 import { buildDuplicates, buildProfile } from "../stages/report/profile.js";
@@ -94,6 +96,10 @@ function profileDimensions(db: Parameters<typeof hasAttribute>[0], by: readonly 
   );
 }
 
+function withDistinct(scope: CountedScope, distinct: Partial<Record<(typeof CANONICAL_FIELDS)[number], number>>): void {
+  for (const [field, counts] of Object.entries(scope.fields)) counts.distinct = distinct[field as keyof typeof distinct] ?? 0;
+}
+
 async function reportStore(options: ReportOptions, io: ReportIo): Promise<ReportResult> {
   const now = options.now ?? new Date();
   const startedAt = new Date().toISOString();
@@ -112,10 +118,17 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     counting.catch(() => {}); // awaited below, unless the shapes pass fails first
     progress.update("report: shapes of the raw values");
     const shapes = new ShapeTally();
-    for (const row of rawShapeRows(db)) shapes.add(row.source, row.raw, row.canonical, row.errorFields);
+    const distinct = new DistinctTally();
+    for (const row of rawShapeRows(db)) {
+      shapes.add(row.source, row.raw, row.canonical, row.errorFields);
+      distinct.add(row.source, row.canonical);
+    }
     const shaped = shapes.result();
+    const distinctValues = distinct.result();
     progress.update("report: counting");
     const { counted, duplicates, histograms } = await counting;
+    withDistinct(counted.all, distinctValues.all);
+    for (const [source, scope] of counted.bySource) withDistinct(scope, distinctValues.bySource.get(source) ?? {});
     const trend = recentRuns(db, "report", options.trendRuns).map((run) => ({ runId: run.id, at: run.finishedAt, metrics: run.metrics }));
     const report = assembleReport({
       generatedAt: now.toISOString(),

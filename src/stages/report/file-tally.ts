@@ -7,6 +7,7 @@ import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js
 import type { Finding } from "../../model/finding.js";
 import type { RecordValues } from "../../model/record.js";
 import { daysBetween } from "./bands.js";
+import { DistinctTally } from "./distinct-tally.js";
 import type { CountedField, CountedScope, QualityFigures } from "./figures.js";
 import { ShapeTally } from "./shape-tally.js";
 
@@ -16,7 +17,6 @@ interface ScopeCounts {
   ages: Map<number, number>;
   filled: number[];
   invalid: number[];
-  values: Set<string>[];
   /** `field\trule\tseverity` → findings. */
   findings: Map<string, number>;
 }
@@ -27,20 +27,19 @@ const newScope = (): ScopeCounts => ({
   ages: new Map(),
   filled: CANONICAL_FIELDS.map(() => 0),
   invalid: CANONICAL_FIELDS.map(() => 0),
-  values: CANONICAL_FIELDS.map(() => new Set<string>()),
   findings: new Map(),
 });
 
 const FIELD_INDEX = new Map<string, number>(CANONICAL_FIELDS.map((field, i) => [field, i]));
 
-function countedScope(counts: ScopeCounts): CountedScope {
+function countedScope(counts: ScopeCounts, distinct: Partial<Record<CanonicalField, number>>): CountedScope {
   const fields: Partial<Record<CanonicalField, CountedField>> = {};
   CANONICAL_FIELDS.forEach((field, i) => {
     if ((counts.filled[i] as number) === 0) return;
     fields[field] = {
       filled: counts.filled[i] as number,
       invalid: counts.invalid[i] as number,
-      distinct: (counts.values[i] as Set<string>).size,
+      distinct: distinct[field] ?? 0,
       findings: [],
     };
   });
@@ -56,6 +55,7 @@ export class FileTally {
   private readonly all = newScope();
   private readonly sources = new Map<string, ScopeCounts>();
   private readonly shapes = new ShapeTally();
+  private readonly distinct = new DistinctTally();
 
   constructor(private readonly now: Date) {}
 
@@ -81,7 +81,6 @@ export class FileTally {
         const value = canonical[field];
         if (value === null || value === "") return;
         counts.filled[i] = (counts.filled[i] as number) + 1;
-        (counts.values[i] as Set<string>).add(value);
         if (errorFields.has(field)) counts.invalid[i] = (counts.invalid[i] as number) + 1;
       });
       for (const finding of findings) {
@@ -91,13 +90,18 @@ export class FileTally {
       }
     }
     this.shapes.add(source, raw, canonical, errorFields.size > 0 ? errorFields : undefined);
+    this.distinct.add(source, canonical);
   }
 
   figures(): QualityFigures {
     const shaped = this.shapes.result();
+    const distinct = this.distinct.result();
     const bySource = new Map(
-      [...this.sources].map(([source, counts]) => [source, { counted: countedScope(counts), shaped: shaped.bySource.get(source) ?? {} }]),
+      [...this.sources].map(([source, counts]) => [
+        source,
+        { counted: countedScope(counts, distinct.bySource.get(source) ?? {}), shaped: shaped.bySource.get(source) ?? {} },
+      ]),
     );
-    return { all: { counted: countedScope(this.all), shaped: shaped.all }, bySource };
+    return { all: { counted: countedScope(this.all, distinct.all), shaped: shaped.all }, bySource };
   }
 }
