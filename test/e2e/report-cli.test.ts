@@ -145,6 +145,20 @@ describe("report on a merged store", () => {
   });
 });
 
+describe("report before dedupe and merge", () => {
+  it("has no duplicates or customers yet, says what to run, and warns that --by has nothing to break down", () => {
+    const dir = tempDir();
+    writeFile(dir, "crm.csv", CRM_CSV);
+    expect(cli([...US, "import", "crm.csv"], { cwd: dir }).code).toBe(0);
+    const result = cli([...US, "report", "--by", "country"], { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("dedupe has not run: roster dedupe");
+    expect(result.stdout).toContain("merge has not run: roster merge");
+    expect(result.stderr).toBe("warning: --by breaks down golden customers, and merge has not run on this store: roster merge first\n");
+    expect(cli([...US, "--warn-error", "report", "--by", "country"], { cwd: dir }).code).toBe(1);
+  });
+});
+
 describe("report on files", () => {
   it("reads files statelessly; an unreadable file is exit 3 after the report of the rest", () => {
     const dir = tempDir();

@@ -170,6 +170,8 @@ export async function reportCommand(files: string[], raw: Record<string, unknown
     }
   }
   for (const gate of result.gates) if (!gate.passed && gate.level === "warning") terminal.warn(describeGate(gate));
+  if (options.by.length > 0 && result.report.profile === null)
+    terminal.warn("--by breaks down golden customers, and merge has not run on this store: roster merge first");
   if (toFile)
     terminal.info(
       `report of ${count(result.report.records, "record")} in ${options.out}${result.runId !== null ? ` (run ${result.runId})` : ""}`,
