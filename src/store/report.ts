@@ -7,7 +7,7 @@
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
 import { mappedValues, type StoredMapping, storedMapping } from "../fields/raw.js";
 import type { Severity } from "../model/finding.js";
-import type { RecordValues } from "../model/record.js";
+import { emptyValues, type RecordValues } from "../model/record.js";
 import type { CountedScope } from "../stages/report/figures.js";
 import type { DuplicateCounts, Histogram, ProfileHistograms } from "../stages/report/profile.js";
 import type { Db } from "./open.js";
@@ -161,10 +161,9 @@ export function* rawShapeRows(db: Db): Generator<RawShapeRow> {
     .raw()
     .iterate() as IterableIterator<unknown[]>;
   for (const row of rows) {
-    const canonical = {} as RecordValues;
-    FIELDS.forEach((field, i) => {
-      canonical[field] = (row[4 + i] as string | null) ?? null;
-    });
+    // A literal of every field (one hidden class for every row), then filled: cheaper than growing {} per row.
+    const canonical = emptyValues();
+    for (let i = 0; i < FIELDS.length; i++) canonical[FIELDS[i] as CanonicalField] = (row[4 + i] as string | null) ?? null;
     const batch = batches.get(row[2] as number) ?? { mapping: storedMapping(null), fromJson: true };
     yield {
       source: row[1] as string,

@@ -7,6 +7,7 @@ import type { Finding } from "../../src/model/finding.js";
 import { emptyValues, type RecordValues } from "../../src/model/record.js";
 import { assembleReport } from "../../src/stages/report/assemble.js";
 import { ageBand, clusterSizeBand, daysBetween, histogramMedian, personAgeBand } from "../../src/stages/report/bands.js";
+import { DistinctTally } from "../../src/stages/report/distinct-tally.js";
 import { FileTally } from "../../src/stages/report/file-tally.js";
 import { buildDuplicates, buildProfile, consentClass } from "../../src/stages/report/profile.js";
 import { valueShape } from "../../src/stages/report/shape.js";
@@ -358,6 +359,36 @@ describe("files: the tally and the assembly", () => {
             ),
           );
         expect(sortFindings(b)).toEqual(sortFindings(a));
+      }),
+    );
+  });
+});
+
+describe("DistinctTally", () => {
+  it("counts distinct values per source and over all, as sets of them do, with up to 40 sources (property)", () => {
+    const value = fc.option(fc.constantFrom("张伟", "Zhang Wei", "zhangwei@example.cn", "+8613800138000", "北京", ""), { nil: null });
+    const record = fc.tuple(fc.integer({ min: 0, max: 39 }), value, value);
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 80 }), (records) => {
+        const tally = new DistinctTally();
+        const naive = new Map<string, [Set<string>, Set<string>]>();
+        const all: [Set<string>, Set<string>] = [new Set(), new Set()];
+        for (const [n, email, city] of records) {
+          const source = `source${n}`;
+          tally.add(source, values({ email, city }));
+          const sets = naive.get(source) ?? [new Set<string>(), new Set<string>()];
+          naive.set(source, sets);
+          [email, city].forEach((v, i) => {
+            if (v === null || v === "") return;
+            sets[i]?.add(v);
+            all[i]?.add(v);
+          });
+        }
+        const result = tally.result();
+        expect([result.all.email, result.all.city]).toEqual([all[0].size, all[1].size]);
+        for (const [source, [emails, cities]] of naive) {
+          expect([result.bySource.get(source)?.email, result.bySource.get(source)?.city]).toEqual([emails.size, cities.size]);
+        }
       }),
     );
   });
