@@ -15,7 +15,6 @@ import { count } from "../io/count.js";
 import type { Terminal } from "../io/terminal.js";
 import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { readFileRecords } from "../pipeline/file-records.js";
-import { workersFor } from "../pipeline/store-scan.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
 import { DistinctTally } from "../stages/report/distinct-tally.js";
@@ -109,9 +108,9 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
   try {
     const dimensions = profileDimensions(db, options.by);
     const request = { now: now.toISOString(), dimensions };
-    const records = db.prepare("SELECT count(*) FROM current_records").pluck().get() as number;
-    // A big store counts in SQL on another thread while this one shapes the raw values (ROSTER_WORKERS=0: inline).
-    const parallel = workersFor(records, options.workers) > 0;
+    // Counting in SQL on a thread of its own while this one shapes the raw values is opt-in (ROSTER_WORKERS=1 or
+    // more): measured on the 1M store it was no faster, and up to 25 s slower, on two shared cores (BENCHMARKS.md).
+    const parallel = (options.workers ?? 0) > 0;
     const counting: Promise<StoreAggregates> = parallel
       ? storeAggregatesInWorker({ ...request, storePath: path, busyTimeoutMs: options.busyTimeoutMs })
       : Promise.resolve(storeAggregates(db, request));
