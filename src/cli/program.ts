@@ -360,5 +360,40 @@ missing key, a character GBK lacks; 4 store unavailable.`,
       await exportCommand(what, command.optsWithGlobals(), context);
     });
 
+  addReadingOptions(
+    program
+      .command("report")
+      .description(
+        "a data-quality scorecard of the store (or of files): completeness, validity, formats, freshness, duplicates, customers, trend",
+      )
+      .argument("[file...]", "files to report on straight (- for stdin), nothing written; without files, the store")
+      .addOption(new Option("--format <format>", "report format (default: text)").choices(["text", "json", "markdown", "html"]))
+      .option("-o, --out <file>", "write the report here instead of stdout (written whether the gates pass or not)")
+      .option("--by <FIELD[,FIELD]>", "also break the golden customers down by these fields or attributes together (repeatable)", collect)
+      .option("--fail-under <METRIC=N>", "exit 1 when METRIC is below N, e.g. completeness.email=95 (repeatable)", collect)
+      .option("--fail-over <METRIC=N>", "exit 1 when METRIC is above N, e.g. duplicates.rate=5 (repeatable)", collect)
+      .option("--no-record", "store: do not write this report's metrics as a runs row (the trend)"),
+    "--input-format",
+    "with files: the rows' source name (default: the file name without extension)",
+  )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ roster report                                         the store's scorecard on the terminal
+  $ roster report --format markdown >> "$GITHUB_STEP_SUMMARY"
+  $ roster report --format html -o report.html
+  $ roster report --by country,age_band --by vip_level    customers by combinations of fields or attributes
+  $ roster report --fail-under completeness.email=95 --fail-over duplicates.rate=5
+  $ roster report crm.csv shop.jsonl                      files straight: no store, nothing written
+  $ roster report --no-record --format json > report.json
+
+Every store report writes one runs row with its metrics (unless --no-record); the report shows the trend of the
+last runs. Gates also come from roster.yml's report.checks. Exit 1 when a gate fails, 2 for an unknown metric.`,
+    )
+    .action(async (files: string[], _options, command: Command) => {
+      const { reportCommand } = await import("./commands/report.js");
+      await reportCommand(files, command.optsWithGlobals(), context);
+    });
   return program;
 }

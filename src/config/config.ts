@@ -9,6 +9,7 @@ import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import { DedupeConfigSchema } from "./dedupe.js";
 import { MergeConfigSchema } from "./merge.js";
+import { ReportConfigSchema } from "./report.js";
 
 const mappingTarget = z.enum([...CANONICAL_FIELDS, "attributes", "-"]);
 const countryCode = z.string().regex(/^[A-Za-z]{2}$/, "a two-letter country code such as CN or US");
@@ -105,6 +106,8 @@ export const ConfigSchema = z.strictObject({
   dedupe: DedupeConfigSchema.optional(),
   /** merge: source order and survivorship rules per field (merge.ts). */
   merge: MergeConfigSchema.optional(),
+  /** report: gates on the report's metrics, and the trend's length (report.ts). */
+  report: ReportConfigSchema.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -334,6 +334,19 @@ export const MIGRATIONS: readonly Migration[] = [
          LEFT JOIN customer_records cr ON cr.record_id = r.id
     WHERE b.status = 'complete' AND r.superseded_by IS NULL;
   `,
+  // 9: report (issue 11): one row per recorded run with its flat metrics, so a report can show the trend. Written
+  // by `roster report` (command 'report'); other commands may record theirs later under their own name.
+  `
+  CREATE TABLE runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    command     TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    metrics     TEXT NOT NULL,             -- JSON: metric name -> number (QualityReport.metrics)
+    counts      TEXT NOT NULL              -- JSON: what the run counted (records, customers, sources)
+  );
+  CREATE INDEX runs_by_command ON runs(command, id);
+  `,
 ];
 
 /**

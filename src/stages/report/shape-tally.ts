@@ -1,0 +1,87 @@
+/**
+ * One pass over records' raw and canonical values: the shapes of the raw values (formats, consistency) and what
+ * normalize did to them (before and after cleaning). The one figure SQL cannot count: shapes need every
+ * character looked at, so the store report runs this over its rows once (measured in BENCHMARKS.md "report").
+ * Counted per source only, by field index; the figures over all records are the sums, made once at the end
+ * (the canonical shapes, reported over all records only, are counted there alone).
+ */
+import { CANONICAL_FIELDS } from "../../fields/canonical.js";
+import type { RecordValues } from "../../model/record.js";
+import type { ShapedField, ShapedScope } from "./figures.js";
+import { valueShape } from "./shape.js";
+
+interface FieldCounts {
+  rawShapes: Map<string, number>;
+  rewritten: number;
+  unusable: number;
+}
+
+const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unusable: 0 });
+const newScope = (): FieldCounts[] => CANONICAL_FIELDS.map(newCounts);
+
+/** The canonical values' shapes are only reported over all records (CleaningEffect), so only counted there. */
+function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: readonly Set<string>[]): ShapedScope {
+  const shaped: ShapedScope = {};
+  CANONICAL_FIELDS.forEach((field, i) => {
+    const counts = scope[i] as FieldCounts;
+    const after = canonicalShapes?.[i]?.size ?? 0;
+    if (counts.rawShapes.size === 0 && after === 0 && counts.rewritten === 0) return;
+    const result: ShapedField = {
+      rawShapes: counts.rawShapes,
+      canonicalShapes: after,
+      rewritten: counts.rewritten,
+      unusable: counts.unusable,
+    };
+    shaped[field] = result;
+  });
+  return shaped;
+}
+
+export class ShapeTally {
+  private readonly sources = new Map<string, FieldCounts[]>();
+  private readonly canonicalShapes: Set<string>[] = CANONICAL_FIELDS.map(() => new Set());
+
+  /**
+   * One record: its raw (mapped, not normalized) values, its canonical ones, and the fields with an error
+   * finding (those raw values normalize or validate could not use).
+   */
+  add(source: string, raw: RecordValues, canonical: RecordValues, errorFields: ReadonlySet<string> | undefined): void {
+    let scope = this.sources.get(source);
+    if (!scope) {
+      scope = newScope();
+      this.sources.set(source, scope);
+    }
+    for (let i = 0; i < CANONICAL_FIELDS.length; i++) {
+      const field = CANONICAL_FIELDS[i] as (typeof CANONICAL_FIELDS)[number];
+      const before = raw[field];
+      const stored = canonical[field];
+      const after = stored === "" ? null : stored;
+      if (before === null && after === null) continue;
+      const counts = scope[i] as FieldCounts;
+      let rawShape: string | undefined;
+      if (before !== null) {
+        rawShape = valueShape(before);
+        counts.rawShapes.set(rawShape, (counts.rawShapes.get(rawShape) ?? 0) + 1);
+        if (after === null || errorFields?.has(field)) counts.unusable++;
+      }
+      if (after !== null) (this.canonicalShapes[i] as Set<string>).add(after === before ? (rawShape as string) : valueShape(after));
+      if (before !== after) counts.rewritten++;
+    }
+  }
+
+  result(): { all: ShapedScope; bySource: Map<string, ShapedScope> } {
+    const all = newScope();
+    for (const scope of this.sources.values()) {
+      scope.forEach((counts, i) => {
+        const total = all[i] as FieldCounts;
+        for (const [shape, n] of counts.rawShapes) total.rawShapes.set(shape, (total.rawShapes.get(shape) ?? 0) + n);
+        total.rewritten += counts.rewritten;
+        total.unusable += counts.unusable;
+      });
+    }
+    return {
+      all: shapedScope(all, this.canonicalShapes),
+      bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope)])),
+    };
+  }
+}
