@@ -149,8 +149,7 @@ describe("unmerge on a merged store", () => {
   it("exit 2 for an unknown customer, an id that is no number, a record not the customer's; --json carries the error", () => {
     const s = copy();
     const before = written(s.store);
-    const hint =
-      '  roster export customers --fields id,full_name,email,phone lists the customers (--where email=… finds one)\n';
+    const hint = "  roster export customers --fields id,full_name,email,phone lists the customers (--where email=… finds one)\n";
     expect(cli([...US, "unmerge", "999"], { cwd: s.dir })).toEqual({
       code: 2,
       stdout: "",
