@@ -51,6 +51,14 @@ function exercise(bin: string, dir: string) {
     // The worker thread that reads half the features and computes comparisons must ship and load.
     run(["--json", "dedupe", "--full"], { ROSTER_WORKERS: "1" }),
     run(["dedupe", "crm.csv", "-o", "crm-clusters.csv"]),
+    run(["merge"]),
+    // Customer ids are the smallest record id of their records; batch 1's records (ids 1-40) were removed.
+    run(["--json", "unmerge", "41", "--dry-run"]),
+    run(["review", "--export", "pairs.csv"]),
+    run(["export", "--require-consent", "--mask", "email,phone", "-o", "mailing.csv"]),
+    run(["export", "records", "--format", "jsonl", "--encoding", "gbk", "-o", "records.jsonl"]),
+    run(["report", "--format", "html", "-o", "report.html"]),
+    run(["--json", "report", "crm.csv"]),
   ];
 }
 
@@ -72,6 +80,13 @@ function expectAllRan(runs: ReturnType<typeof exercise>, dir: string) {
   expect(runs[11]?.stderr).toMatch(/records in \d[\d,]* clusters/);
   expect(JSON.parse(runs[12]?.stdout ?? "")).toMatchObject({ command: "dedupe", ok: true, run: "full" });
   expect(readFileSync(join(dir, "crm-clusters.csv"), "utf8").split("\n")[0]).toMatch(/cluster_id,match_probability$/);
+  expect(runs[14]?.stderr).toMatch(/^\d+ customers from \d+ records/);
+  expect(JSON.parse(runs[15]?.stdout ?? "")).toMatchObject({ command: "unmerge", ok: true, run: "dry-run", customer_id: 41 });
+  expect(readFileSync(join(dir, "pairs.csv"), "utf8")).toMatch(/^pair_id,decision,/);
+  expect(readFileSync(join(dir, "mailing.csv"), "utf8")).toMatch(/^id,source_id,given_name,/);
+  expect(readFileSync(join(dir, "records.jsonl")).length).toBeGreaterThan(1000);
+  expect(readFileSync(join(dir, "report.html"), "utf8")).toMatch(/^<!doctype html>[\s\S]*<svg/i);
+  expect(JSON.parse(runs[20]?.stdout ?? "")).toMatchObject({ command: "report", ok: true, report: { scope: { kind: "files" } } });
 }
 
 describe("installing roster as the README says", () => {
