@@ -314,9 +314,65 @@ describe("survivorship: the address group", () => {
       ],
       DEFAULT_SURVIVORSHIP,
     );
-    // Record 3 (newest) wins with a city only; the region of record 2 (same city) is filled, its street is not.
-    expect(golden.values).toMatchObject({ city: "上海", country: "CN", region: "上海市", address_line1: null, postal_code: null });
+    // Record 3 (newest) wins with a city only; the region of record 2 (same city) is filled; the two streets
+    // differ, so neither is; the one postal code, which no record contradicts, is.
+    expect(golden.values).toMatchObject({ city: "上海", country: "CN", region: "上海市", address_line1: null, postal_code: "200001" });
     expect(golden.provenance.region).toEqual({ record: 2, rule: "same_address" });
+    expect(golden.provenance.postal_code).toEqual({ record: 1, rule: "same_address" });
+  });
+
+  it("a winner that names the city gets the postal code its same-address records agree on, not a street they write apart", () => {
+    // The demo's 张伟: the newest record says Beijing only; the others write one street three ways, all 100022.
+    const golden = chooseGolden(
+      [
+        record(1, {
+          address_line1: "88 Jianguo Rd, Chaoyang District",
+          city: "Beijing",
+          region: "Beijing",
+          postal_code: "100022",
+          country: "CN",
+        }),
+        record(2, { address_line1: "88 Jianguo Road", city: "Beijing", postal_code: "100022", country: "CN" }),
+        record(3, { address_line1: "建国路88号", city: "Beijing", postal_code: "100022", country: "CN" }),
+        record(4, { city: "Beijing", country: "CN", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(golden.values).toMatchObject({ city: "Beijing", region: "Beijing", postal_code: "100022", country: "CN", address_line1: null });
+    expect(golden.provenance.city).toEqual({ record: 4, rule: "most_recent" });
+    expect(golden.provenance.region).toEqual({ record: 1, rule: "same_address" });
+    expect(golden.provenance.postal_code).toEqual({ record: 1, rule: "same_address" });
+  });
+
+  it("a finer part is left blank when the same-address records disagree on it, and nothing finer goes under a region alone", () => {
+    const disagree = chooseGolden(
+      [
+        record(1, { city: "Boston", postal_code: "02108" }),
+        record(2, { city: "Boston", postal_code: "02116" }),
+        record(3, { city: "Boston", region: "MA", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(disagree.values).toMatchObject({ city: "Boston", region: "MA", postal_code: null });
+    const regionOnly = chooseGolden(
+      [record(1, { ...boston }), record(2, { region: "MA", country: "US", updated_at: "2024-05-01T00:00:00Z" })],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(regionOnly.values).toMatchObject({ region: "MA", country: "US", city: null, postal_code: null, address_line1: null });
+  });
+
+  it("the apartment comes only with its own street line", () => {
+    const golden = chooseGolden(
+      [
+        record(1, { address_line1: "12 Beacon Street", address_line2: "Apt 4B", city: "Boston", postal_code: "02108" }),
+        record(2, { address_line2: "Suite 9", city: "Boston", postal_code: "02108" }),
+        record(3, { city: "Boston", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    // One street line among the donors: it is filled, with its own apartment; record 2's suite has no street.
+    expect(golden.values).toMatchObject({ address_line1: "12 Beacon Street", address_line2: "Apt 4B", postal_code: "02108" });
+    expect(golden.provenance.address_line2).toEqual({ record: 1, rule: "same_address" });
   });
 
   it("does not fill from two donors that disagree with each other", () => {
