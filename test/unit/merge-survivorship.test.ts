@@ -9,6 +9,8 @@ import {
   checkSurvivorshipRules,
   chooseGolden,
   DEFAULT_SURVIVORSHIP,
+  NAME_FIELDS,
+  type NameField,
   SURVIVORSHIP_RULES,
   type SurvivorshipRule,
   type SurvivorshipSettings,
@@ -110,7 +112,7 @@ describe("survivorship: blanks and recency", () => {
 
 describe("survivorship: each rule", () => {
   it("most_complete prefers the value with more letters and digits, punctuation counting for nothing", () => {
-    const settings = withRules("given_name", ["most_complete", "most_recent"]);
+    const settings = withRules("name", ["most_complete", "most_recent"]);
     const golden = chooseGolden(
       [
         record(1, { given_name: "Rob", updated_at: "2024-01-01T00:00:00Z" }),
@@ -461,7 +463,11 @@ describe("survivorship settings", () => {
   it("every default rule list is valid, and every field has one", () => {
     expect(checkSurvivorshipRules(DEFAULT_SURVIVORSHIP.rules)).toEqual([]);
     expect(Object.keys(DEFAULT_SURVIVORSHIP.rules).sort()).toEqual(
-      [...CANONICAL_FIELDS.filter((f) => !ADDRESS_FIELDS.includes(f as AddressField)), "address"].sort(),
+      [
+        ...CANONICAL_FIELDS.filter((f) => !ADDRESS_FIELDS.includes(f as AddressField) && !NAME_FIELDS.includes(f as NameField)),
+        "name",
+        "address",
+      ].sort(),
     );
   });
 
@@ -472,18 +478,19 @@ describe("survivorship settings", () => {
       city: ["most_recent"],
       nickname: ["most_recent"],
       company: ["latest"],
-      given_name: ["most_frequent", "most_frequent"],
+      name: ["most_frequent", "most_frequent"],
       family_name: [],
       birth_date: ["earliest", 3],
     });
     const byPath = Object.fromEntries(problems.map((p) => [p.path.join("."), p.message]));
     expect(Object.keys(byPath).sort()).toEqual(
-      ["birth_date.1", "city", "company.0", "email.1", "family_name", "given_name.1", "nickname", "phone"].sort(),
+      ["birth_date.1", "city", "company.0", "email.1", "family_name", "name.1", "nickname", "phone"].sort(),
     );
     expect(byPath["email.1"]).toContain('unknown rule "most_recnet"');
     expect(byPath.city).toContain("under address");
+    expect(byPath.family_name).toContain("family_name and name set different rules");
     expect(byPath["company.0"]).toContain("compares dates");
-    expect(byPath["given_name.1"]).toContain("twice");
+    expect(byPath["name.1"]).toContain("twice");
     expect(byPath.nickname).toContain("unknown field");
   });
 
@@ -560,16 +567,21 @@ describe("survivorship properties", () => {
         const golden = chooseGolden(records, DEFAULT_SURVIVORSHIP);
         const stated = (field: (typeof CANONICAL_FIELDS)[number]) =>
           records.some((r) => r.values[field] !== null && r.values[field]!.trim() !== "");
+        const turned: Partial<Record<string, NameField>> = { given_name: "family_name", family_name: "given_name" };
         for (const field of CANONICAL_FIELDS) {
           const value = golden.values[field];
-          // An address part may stay blank: it is not taken from a record holding another address.
-          if (!ADDRESS_FIELDS.includes(field as AddressField)) expect(value !== null).toBe(stated(field));
+          // An address or name part may stay blank: it is not taken from a record holding another address or name.
+          const grouped = ADDRESS_FIELDS.includes(field as AddressField) || NAME_FIELDS.includes(field as NameField);
+          if (!grouped) expect(value !== null).toBe(stated(field));
           if (value === null) continue;
           const from = records.find((r) => r.id === golden.provenance[field]?.record);
-          expect(from?.values[field]).toBe(value);
+          // A part read the other way round (han_name_order) is the record's other part.
+          const own = golden.provenance[field]?.rule === "han_name_order" ? turned[field]! : field;
+          expect(from?.values[own]).toBe(value);
         }
-        const someAddress = ADDRESS_FIELDS.some(stated);
-        expect(ADDRESS_FIELDS.some((field) => golden.values[field] !== null)).toBe(someAddress);
+        for (const group of [ADDRESS_FIELDS, NAME_FIELDS] as const) {
+          expect(group.some((field) => golden.values[field] !== null)).toBe(group.some(stated));
+        }
       }),
     );
   });
