@@ -135,8 +135,11 @@ export function chooseName(view: ClusterView, rules: readonly SurvivorshipRule[]
   const han = hanOrientations(candidates.map((i) => records[i]!.values));
   for (const i of candidates) names.push(orientName(records[i]!.values, han));
 
-  const keys = names.map(groupKey);
-  const same = keys.every((key) => key === keys[0]);
+  // Names written alike in every record (most clusters) tie on every rule: no comparison keys needed.
+  const first = names[0]!;
+  const alike = names.every((n) => n.given === first.given && n.family === first.family && n.full === first.full);
+  const keys = alike ? names.map(() => "") : names.map(groupKey);
+  const same = alike || keys.every((key) => key === keys[0]);
   const table = new ScoreTable(m, rules.length);
   fillScores(view, table, rules, keys);
   const { winner, rule } = rank(view, table, candidates, rules, same ? undefined : (c, best) => keys[c] !== keys[best]);
