@@ -14,8 +14,9 @@ import { count } from "../io/count.js";
 import type { Terminal } from "../io/terminal.js";
 import { type MergePlan, planMerge } from "../stages/merge/plan.js";
 import type { SurvivorshipSettings } from "../stages/merge/settings.js";
+import { decisionsDigest } from "../store/decisions.js";
 import { currentRecordCount, latestRun, type StoredRun } from "../store/dedupe.js";
-import { indexRunId } from "../store/dedupe-index.js";
+import { indexedDecisions, indexRunId } from "../store/dedupe-index.js";
 import {
   applyMergePlan,
   changedSinceDedupe,
@@ -93,6 +94,32 @@ export interface MergeResult {
   phases: { reading: number; planning: number; writing: number };
 }
 
+/**
+ * The counts of a run under the names and meanings `--json` gives them, which merge_runs.counts and the audit
+ * line keep too: one place, so that a count never means one thing in the output and another in the store
+ * (`moved` once counted every record given a customer, the first assignments included).
+ */
+export function mergeCounts(result: MergeResult) {
+  return {
+    records: result.records,
+    customers: result.counts.customers,
+    created: result.counts.created,
+    updated: result.counts.updated,
+    unchanged: result.counts.unchanged,
+    /** Customers whose id became an alias of an older one. */
+    merged: result.counts.aliased,
+    retired: result.counts.retired,
+    /** Records that left one customer for another. */
+    records_moved: result.counts.moved - result.assigned,
+    /** Records that got a customer for the first time. */
+    records_assigned: result.assigned,
+    /** Re-imported records that kept their older version's customer. */
+    records_carried: result.carried,
+    changed_fields: result.changedFields,
+    derived_fields: result.derived,
+  };
+}
+
 /** A turn of the event loop between phases, so Ctrl-C on a terminal stops the run there. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -143,6 +170,21 @@ function refuseStale(notClustered: number, rebuild: number, dedupe: StoredRun | 
 }
 
 /**
+ * People's decisions (review, unmerge) made, changed or undone since the last dedupe run: its clusters do not
+ * follow them, and merge would keep two people a person told apart in one customer. Dedupe keeps the digest of
+ * the decisions it clustered with in its index; a store whose index is not the latest run's (`batches rm` drops
+ * it) cannot tell, and is merged as before (its next dedupe clusters everything again anyway).
+ */
+function refuseUndecided(db: Db, dedupe: StoredRun | undefined): void {
+  if (dedupe === undefined || indexRunId(db) !== dedupe.id) return;
+  if (indexedDecisions(db) === decisionsDigest(db)) return;
+  throw new UsageError(
+    `decisions made since the last dedupe run (${dedupe.finishedAt}) by roster review or unmerge: its clusters do not follow them yet`,
+    "run roster dedupe first, then roster merge",
+  );
+}
+
+/**
  * Only what changed since the last merge run, when that can be told exactly; else everything. The refusal is
  * checked first and cheaply: with the latest dedupe run's index in place no batch was removed since that run, so
  * only batches completed since can hold records it did not cluster.
@@ -169,6 +211,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
     if (!dedupe && currentRecordCount(db) > 0) {
       throw new UsageError("dedupe has not run on this store: merge builds one customer per dedupe cluster", "run roster dedupe first");
     }
+    refuseUndecided(db, dedupe);
     const lastMerge = latestMergeRun(db)?.id ?? null;
     const input = readForPlan(db, dedupe, options);
     const { read, stored } = input;
@@ -219,14 +262,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
     if (result.run === "applied" && dedupe) {
       await nextTurn();
       progress.update("merge: writing");
-      const runCounts = {
-        records: result.records,
-        ...counts,
-        carried: result.carried,
-        derived: Object.values(result.derived).reduce((sum, n) => sum + n, 0),
-        mode: result.mode,
-        planned: result.planned,
-      };
+      const runCounts = { ...mergeCounts(result), mode: result.mode, planned_clusters: result.planned };
       result.mergeRunId = applyMergePlan(db, {
         plan,
         basedOn: { mergeRun: lastMerge, dedupeRun: dedupe.id },

@@ -13,6 +13,7 @@ import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { RecordValues } from "../model/record.js";
 import type { PreviousCustomer } from "../stages/merge/plan.js";
 import type { MergeRecord, Provenance } from "../stages/merge/types.js";
+import { batchRecordTimes } from "./batch-times.js";
 import { fillWantedIds } from "./dedupe-index.js";
 import type { Db } from "./open.js";
 
@@ -79,14 +80,8 @@ function valuesAt(row: unknown[], at: number): RecordValues {
   };
 }
 
-function batchTimes(db: Db): Map<number, string> {
-  // One string per batch, shared by its records.
-  const importedAt = new Map<number, string>();
-  for (const [id, at] of db.prepare("SELECT id, imported_at FROM batches").raw().iterate() as Iterable<[number, string]>) {
-    importedAt.set(id, at);
-  }
-  return importedAt;
-}
+/** One string per batch, shared by its records: the time of its import command (batch-times.ts). */
+const batchTimes = batchRecordTimes;
 
 function readInto(read: MergeRecordsRead, rows: Iterable<unknown[]>, importedAt: Map<number, string>, errors: Map<number, string[]>): void {
   for (const row of rows) {

@@ -17,8 +17,10 @@ describe("roster.yml's merge: section", () => {
 
   it("sources in order of trust, and a field's rules, choose the golden value", async () => {
     const s = await dedupedStore();
-    const crmFirst = settingsFrom("merge:\n  sources: [crm, shop]\n  rules:\n    given_name: [source_priority, most_recent]\n");
-    expect(crmFirst.rules.given_name).toEqual(["source_priority", "most_recent"]);
+    const crmFirst = settingsFrom("merge:\n  sources: [crm, shop]\n  rules:\n    name: [source_priority, most_recent]\n");
+    // given_name, as roster.yml files wrote it before the name was one group, sets the same list.
+    expect(settingsFrom("merge:\n  sources: [crm, shop]\n  rules:\n    given_name: [source_priority, most_recent]\n")).toEqual(crmFirst);
+    expect(crmFirst.rules.name).toEqual(["source_priority", "most_recent"]);
     expect(crmFirst.rules.email).toEqual(DEFAULT_SURVIVORSHIP.rules.email); // the rest keeps the defaults
     await merge(s.store, { settings: crmFirst });
     const turner = customerOf(s.store).get("crm:c01");
@@ -30,7 +32,7 @@ describe("roster.yml's merge: section", () => {
 
     // The other order: every customer whose name the shop writes otherwise is updated; ids stay.
     const result = await merge(s.store, {
-      settings: settingsFrom("merge:\n  sources: [shop, crm]\n  rules:\n    given_name: [source_priority]\n"),
+      settings: settingsFrom("merge:\n  sources: [shop, crm]\n  rules:\n    name: [source_priority]\n"),
     });
     expect(customerRow(s.store, turner)?.given_name).toBe("Bill");
     expect(result.changedFields.given_name).toBeGreaterThanOrEqual(2); // Bill Turner, Jim Fitzgerald
@@ -46,7 +48,11 @@ describe("roster.yml's merge: section", () => {
     ["rules:\n    nickname: [most_recent]", /merge\.rules\.nickname: unknown field "nickname"; fields: source_id, /],
     ["rules:\n    email: []", /merge\.rules\.email: must be a non-empty list of rules/],
     ["rules:\n    email: most_recent", /merge\.rules\.email: must be a non-empty list of rules/],
-    ["rules:\n    given_name: [earliest]", /merge\.rules\.given_name\.0: earliest compares dates/],
+    ["rules:\n    name: [earliest]", /merge\.rules\.name\.0: earliest compares dates/],
+    [
+      "rules:\n    name: [most_recent]\n    family_name: [most_frequent]",
+      /merge\.rules\.family_name: family_name and name set different rules, but the name \(given, family and full\) is chosen as one group, from one record: set its rules once, under name/,
+    ],
     ["rules:\n    phone: [most_recent, most_recent]", /merge\.rules\.phone\.1: most_recent is listed twice/],
     ["rules:\n    email: [most_recent, source_priority]", /merge\.rules\.email\.1: source_priority ranks records by merge\.sources/],
     ["sources: [crm, shop, crm]", /merge\.sources\.2: crm is listed twice/],

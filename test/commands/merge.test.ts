@@ -14,6 +14,7 @@ import { runValidate } from "../../src/commands/validate.js";
 import { StoreError, UsageError } from "../../src/errors.js";
 import { CANONICAL_FIELDS } from "../../src/fields/canonical.js";
 import { DEFAULT_SURVIVORSHIP, SURVIVORSHIP_RULES } from "../../src/stages/merge/settings.js";
+import { recordDecision } from "../../src/store/decisions.js";
 import { applyMergePlan } from "../../src/store/merge.js";
 import { openStore } from "../../src/store/open.js";
 import {
@@ -63,6 +64,32 @@ describe("merge refuses what it cannot merge", () => {
     expect(mergeState(s.store)).toEqual(before);
     await dedupe(s.store);
     expect((await merge(s.store)).counts.customers).toBe(before.customers.length + 1); // 王芳; 李芳 joins her CRM record
+  });
+
+  it("a person's decision made since the last dedupe run: refused until dedupe follows it, then the two are apart", async () => {
+    const s = await dedupedStore();
+    await merge(s.store);
+    const crm = recordId(s.store, "crm:c01")!;
+    const shop = recordId(s.store, "shop:s01")!;
+    expect(customerOf(s.store).get("crm:c01")).toBe(customerOf(s.store).get("shop:s01"));
+    const before = mergeState(s.store);
+    // What `roster review --import decisions.csv` writes for an "n": different people.
+    const { db } = openStore(s.store, { create: false, busyTimeoutMs: 1000 });
+    recordDecision(db, crm, shop, "different", "tester", "import");
+    db.close();
+    const refused = merge(s.store);
+    await expect(refused).rejects.toThrow(UsageError);
+    await expect(refused).rejects.toThrow(/decisions made since the last dedupe run \(.+\)/);
+    await expect(refused).rejects.toMatchObject({ exitCode: 2, hint: expect.stringMatching(/run roster dedupe first/) });
+    // --full and --dry-run are refused alike: both would show customers the decision contradicts.
+    await expect(merge(s.store, { full: true })).rejects.toThrow(/decisions made since the last dedupe run/);
+    await expect(merge(s.store, { dryRun: true })).rejects.toThrow(/decisions made since the last dedupe run/);
+    expect(mergeState(s.store)).toEqual(before);
+    await dedupe(s.store);
+    await merge(s.store);
+    expect(customerOf(s.store).get("crm:c01")).not.toBe(customerOf(s.store).get("shop:s01"));
+    // Followed now: the next merge runs, and with nothing new it changes nothing.
+    expect((await merge(s.store)).run).toBe("unchanged");
   });
 
   it("records normalized again since the last dedupe run: merged in that run's clusters and counted (the CLI warns)", async () => {
@@ -198,6 +225,33 @@ describe("the first merge: one golden customer per cluster", () => {
       for (const value of [person.email, person.last_name, person.phone].filter((v) => v !== "")) expect(details).not.toContain(value);
     }
     expect(details).not.toMatch(/@|\+\d/);
+  });
+  it("merge_runs and audit_log count under the --json names and meanings: a first merge assigns, it moves nothing", async () => {
+    const s = await dedupedStore();
+    const first = await merge(s.store);
+    const counts = () => query<{ counts: string }>(s.store, "SELECT counts FROM merge_runs ORDER BY id").map((r) => JSON.parse(r.counts));
+    const audits = () =>
+      query<{ details: string }>(s.store, "SELECT details FROM audit_log WHERE command = 'merge' ORDER BY id").map((r) =>
+        JSON.parse(r.details),
+      );
+    const records = currentRows(s.store).length;
+    const expected = { records, records_moved: 0, records_assigned: records, records_carried: 0, merged: 0 };
+    expect(first.assigned).toBe(records);
+    expect(counts()[0]).toMatchObject(expected);
+    expect(audits()[0]).toMatchObject(expected);
+    // The names of the plan's counts are not written beside them: one meaning per count.
+    for (const stored of [counts()[0], audits()[0]])
+      for (const name of ["moved", "aliased", "carried"]) expect(stored).not.toHaveProperty(name);
+
+    // Michael Brennan's shop record (s07) becomes someone else: it moves; Pat and 王芳 are assigned; one alias.
+    await secondRound(s);
+    const second = await merge(s.store);
+    const moved = second.counts.moved - second.assigned;
+    expect(moved).toBeGreaterThan(0);
+    const again = { records_moved: moved, records_assigned: second.assigned, merged: second.counts.aliased };
+    expect(again.merged).toBe(1);
+    expect(counts()[1]).toMatchObject(again);
+    expect(audits()[1]).toMatchObject(again);
   });
 });
 

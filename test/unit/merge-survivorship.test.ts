@@ -9,6 +9,8 @@ import {
   checkSurvivorshipRules,
   chooseGolden,
   DEFAULT_SURVIVORSHIP,
+  NAME_FIELDS,
+  type NameField,
   SURVIVORSHIP_RULES,
   type SurvivorshipRule,
   type SurvivorshipSettings,
@@ -110,7 +112,7 @@ describe("survivorship: blanks and recency", () => {
 
 describe("survivorship: each rule", () => {
   it("most_complete prefers the value with more letters and digits, punctuation counting for nothing", () => {
-    const settings = withRules("given_name", ["most_complete", "most_recent"]);
+    const settings = withRules("name", ["most_complete", "most_recent"]);
     const golden = chooseGolden(
       [
         record(1, { given_name: "Rob", updated_at: "2024-01-01T00:00:00Z" }),
@@ -314,9 +316,65 @@ describe("survivorship: the address group", () => {
       ],
       DEFAULT_SURVIVORSHIP,
     );
-    // Record 3 (newest) wins with a city only; the region of record 2 (same city) is filled, its street is not.
-    expect(golden.values).toMatchObject({ city: "上海", country: "CN", region: "上海市", address_line1: null, postal_code: null });
+    // Record 3 (newest) wins with a city only; the region of record 2 (same city) is filled; the two streets
+    // differ, so neither is; the one postal code, which no record contradicts, is.
+    expect(golden.values).toMatchObject({ city: "上海", country: "CN", region: "上海市", address_line1: null, postal_code: "200001" });
     expect(golden.provenance.region).toEqual({ record: 2, rule: "same_address" });
+    expect(golden.provenance.postal_code).toEqual({ record: 1, rule: "same_address" });
+  });
+
+  it("a winner that names the city gets the postal code its same-address records agree on, not a street they write apart", () => {
+    // The demo's 张伟: the newest record says Beijing only; the others write one street three ways, all 100022.
+    const golden = chooseGolden(
+      [
+        record(1, {
+          address_line1: "88 Jianguo Rd, Chaoyang District",
+          city: "Beijing",
+          region: "Beijing",
+          postal_code: "100022",
+          country: "CN",
+        }),
+        record(2, { address_line1: "88 Jianguo Road", city: "Beijing", postal_code: "100022", country: "CN" }),
+        record(3, { address_line1: "建国路88号", city: "Beijing", postal_code: "100022", country: "CN" }),
+        record(4, { city: "Beijing", country: "CN", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(golden.values).toMatchObject({ city: "Beijing", region: "Beijing", postal_code: "100022", country: "CN", address_line1: null });
+    expect(golden.provenance.city).toEqual({ record: 4, rule: "most_recent" });
+    expect(golden.provenance.region).toEqual({ record: 1, rule: "same_address" });
+    expect(golden.provenance.postal_code).toEqual({ record: 1, rule: "same_address" });
+  });
+
+  it("a finer part is left blank when the same-address records disagree on it, and nothing finer goes under a region alone", () => {
+    const disagree = chooseGolden(
+      [
+        record(1, { city: "Boston", postal_code: "02108" }),
+        record(2, { city: "Boston", postal_code: "02116" }),
+        record(3, { city: "Boston", region: "MA", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(disagree.values).toMatchObject({ city: "Boston", region: "MA", postal_code: null });
+    const regionOnly = chooseGolden(
+      [record(1, { ...boston }), record(2, { region: "MA", country: "US", updated_at: "2024-05-01T00:00:00Z" })],
+      DEFAULT_SURVIVORSHIP,
+    );
+    expect(regionOnly.values).toMatchObject({ region: "MA", country: "US", city: null, postal_code: null, address_line1: null });
+  });
+
+  it("the apartment comes only with its own street line", () => {
+    const golden = chooseGolden(
+      [
+        record(1, { address_line1: "12 Beacon Street", address_line2: "Apt 4B", city: "Boston", postal_code: "02108" }),
+        record(2, { address_line2: "Suite 9", city: "Boston", postal_code: "02108" }),
+        record(3, { city: "Boston", updated_at: "2024-05-01T00:00:00Z" }),
+      ],
+      DEFAULT_SURVIVORSHIP,
+    );
+    // One street line among the donors: it is filled, with its own apartment; record 2's suite has no street.
+    expect(golden.values).toMatchObject({ address_line1: "12 Beacon Street", address_line2: "Apt 4B", postal_code: "02108" });
+    expect(golden.provenance.address_line2).toEqual({ record: 1, rule: "same_address" });
   });
 
   it("does not fill from two donors that disagree with each other", () => {
@@ -405,7 +463,11 @@ describe("survivorship settings", () => {
   it("every default rule list is valid, and every field has one", () => {
     expect(checkSurvivorshipRules(DEFAULT_SURVIVORSHIP.rules)).toEqual([]);
     expect(Object.keys(DEFAULT_SURVIVORSHIP.rules).sort()).toEqual(
-      [...CANONICAL_FIELDS.filter((f) => !ADDRESS_FIELDS.includes(f as AddressField)), "address"].sort(),
+      [
+        ...CANONICAL_FIELDS.filter((f) => !ADDRESS_FIELDS.includes(f as AddressField) && !NAME_FIELDS.includes(f as NameField)),
+        "name",
+        "address",
+      ].sort(),
     );
   });
 
@@ -416,18 +478,19 @@ describe("survivorship settings", () => {
       city: ["most_recent"],
       nickname: ["most_recent"],
       company: ["latest"],
-      given_name: ["most_frequent", "most_frequent"],
+      name: ["most_frequent", "most_frequent"],
       family_name: [],
       birth_date: ["earliest", 3],
     });
     const byPath = Object.fromEntries(problems.map((p) => [p.path.join("."), p.message]));
     expect(Object.keys(byPath).sort()).toEqual(
-      ["birth_date.1", "city", "company.0", "email.1", "family_name", "given_name.1", "nickname", "phone"].sort(),
+      ["birth_date.1", "city", "company.0", "email.1", "family_name", "name.1", "nickname", "phone"].sort(),
     );
     expect(byPath["email.1"]).toContain('unknown rule "most_recnet"');
     expect(byPath.city).toContain("under address");
+    expect(byPath.family_name).toContain("family_name and name set different rules");
     expect(byPath["company.0"]).toContain("compares dates");
-    expect(byPath["given_name.1"]).toContain("twice");
+    expect(byPath["name.1"]).toContain("twice");
     expect(byPath.nickname).toContain("unknown field");
   });
 
@@ -504,16 +567,21 @@ describe("survivorship properties", () => {
         const golden = chooseGolden(records, DEFAULT_SURVIVORSHIP);
         const stated = (field: (typeof CANONICAL_FIELDS)[number]) =>
           records.some((r) => r.values[field] !== null && r.values[field]!.trim() !== "");
+        const turned: Partial<Record<string, NameField>> = { given_name: "family_name", family_name: "given_name" };
         for (const field of CANONICAL_FIELDS) {
           const value = golden.values[field];
-          // An address part may stay blank: it is not taken from a record holding another address.
-          if (!ADDRESS_FIELDS.includes(field as AddressField)) expect(value !== null).toBe(stated(field));
+          // An address or name part may stay blank: it is not taken from a record holding another address or name.
+          const grouped = ADDRESS_FIELDS.includes(field as AddressField) || NAME_FIELDS.includes(field as NameField);
+          if (!grouped) expect(value !== null).toBe(stated(field));
           if (value === null) continue;
           const from = records.find((r) => r.id === golden.provenance[field]?.record);
-          expect(from?.values[field]).toBe(value);
+          // A part read the other way round (han_name_order) is the record's other part.
+          const own = golden.provenance[field]?.rule === "han_name_order" ? turned[field]! : field;
+          expect(from?.values[own]).toBe(value);
         }
-        const someAddress = ADDRESS_FIELDS.some(stated);
-        expect(ADDRESS_FIELDS.some((field) => golden.values[field] !== null)).toBe(someAddress);
+        for (const group of [ADDRESS_FIELDS, NAME_FIELDS] as const) {
+          expect(group.some((field) => golden.values[field] !== null)).toBe(group.some(stated));
+        }
       }),
     );
   });

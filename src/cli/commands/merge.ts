@@ -1,7 +1,7 @@
 /** `roster merge`: the commander adapter, and the summary (terminal) or result object (--json). */
 import { z } from "zod";
 import { auditArgs } from "../../commands/audit-args.js";
-import { EXAMPLES, type MergeOptions, type MergeResult, runMerge } from "../../commands/merge.js";
+import { EXAMPLES, type MergeOptions, type MergeResult, mergeCounts, runMerge } from "../../commands/merge.js";
 import { mergeSettings } from "../../config/merge.js";
 import { count, number as n } from "../../io/count.js";
 import type { Terminal } from "../../io/terminal.js";
@@ -107,18 +107,7 @@ function resultJson(result: MergeResult) {
     merge_run_id: result.mergeRunId,
     dedupe_run_id: result.dedupeRunId,
     changed_since_dedupe: result.changedSinceDedupe,
-    records: result.records,
-    customers: result.counts.customers,
-    created: result.counts.created,
-    updated: result.counts.updated,
-    unchanged: result.counts.unchanged,
-    merged: result.counts.aliased,
-    retired: result.counts.retired,
-    records_moved: result.counts.moved - result.assigned,
-    records_assigned: result.assigned,
-    records_carried: result.carried,
-    changed_fields: result.changedFields,
-    derived_fields: result.derived,
+    ...mergeCounts(result),
     aliases: result.aliases,
     retired_ids: result.retired,
     examples: {

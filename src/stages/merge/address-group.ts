@@ -2,10 +2,13 @@
  * The address is chosen as a whole: lines, city, region, postal code and country come from one record, so that a
  * golden address is never stitched from two different addresses. The winner's blanks may then be filled from
  * another record of the cluster that holds the same address (it agrees on the winner's most specific part and
- * contradicts none of its parts): the city of a record with the same street and number, the country of one with
- * the same postal code. Only parts coarser than what the winner has are filled (a street is never added to a
- * winner that only knows the city: the person may have moved within it), and the apartment (line 2) only under
- * the same street line.
+ * contradicts none of its parts; rule `same_address`):
+ * - a part coarser than what the winner names (its region, its country) from the best-ranked such record;
+ * - a finer part too (the postal code or street of a winner that names the city) when the winner names at least
+ *   a city or postal code, and every record holding the same address that has the part agrees on it: five records
+ *   with 100022 fill the postal code, two different streets in one city fill no street (the person may have
+ *   moved within it). A region or country alone is not an address, so it gets nothing finer.
+ * The apartment (line 2) is only taken from a record whose street line is the golden one.
  */
 import type { RecordValues } from "../../model/record.js";
 import { comparisonKey, informativeLength, isBlank } from "./compare.js";
@@ -123,9 +126,20 @@ export function chooseAddress(view: ClusterView, rules: readonly SurvivorshipRul
   const sharing: number[] = [];
   for (let c = 0; c < m; c++) {
     const donor = records[candidates[c]!]!.values;
-    if (candidates[c] !== winner && anchors.every((field) => sameValue(field, values[field], donor[field]))) sharing.push(c);
+    if (
+      candidates[c] !== winner &&
+      anchors.every((field) => sameValue(field, values[field], donor[field])) &&
+      !contradicts(values, donor)
+    ) {
+      sharing.push(c);
+    }
   }
   if (sharing.length > 0) fillFromSameAddress(view, order(view, table, candidates, sharing), finest, values, provenance);
+}
+
+/** Whether `donor` writes a part `values` has in another way (a blank on either side contradicts nothing). */
+function contradicts(values: RecordValues, donor: RecordValues): boolean {
+  return !ADDRESS_FIELDS.every((field) => isBlank(values[field]) || isBlank(donor[field]) || sameValue(field, values[field], donor[field]));
 }
 
 /** Two values of a field, both present, that are the same value (however written). */
@@ -134,16 +148,35 @@ function sameValue(field: AddressField, a: string | null, b: string | null): boo
   return a === b || comparisonKey(field, a) === comparisonKey(field, b);
 }
 
+/** The finest level a winner must name for finer parts to be filled: a city (or a postal code, a street). */
+const CITY = LEVEL.city;
+
+/** The blank parts a same-address record may fill: coarser ones always, finer ones under a city or finer. */
 function fillable(values: RecordValues, finest: number): AddressField[] {
   return ADDRESS_FIELDS.filter(
-    (field) => isBlank(values[field]) && (LEVEL[field] > finest || (field === "address_line2" && !isBlank(values.address_line1))),
+    (field) =>
+      isBlank(values[field]) && (LEVEL[field] > finest || finest <= CITY || (field === "address_line2" && !isBlank(values.address_line1))),
   );
 }
 
+/** Whether every donor that has `field` writes it the same way (the finer parts' condition). */
+function donorsAgree(records: ClusterView["records"], donors: readonly number[], field: AddressField): boolean {
+  let first: string | null = null;
+  for (const donor of donors) {
+    const { values } = records[donor]!;
+    const value = values[field];
+    // An apartment without its street line is no evidence for or against one.
+    if (isBlank(value) || (field === "address_line2" && isBlank(values.address_line1))) continue;
+    if (first === null) first = value;
+    else if (!sameValue(field, first, value)) return false;
+  }
+  return true;
+}
+
 /**
- * Fills blanks from `donors` (record indexes of records sharing the winner's most specific part, best first), each
- * checked against the address as filled so far, so that two donors that disagree with each other never both
- * contribute.
+ * Fills blanks from `donors` (record indexes of records holding the winner's address, best first), each checked
+ * against the address as filled so far, so that two donors that disagree with each other never both contribute.
+ * A part finer than the winner's finest is filled only when the donors that have it agree on it.
  */
 function fillFromSameAddress(
   view: ClusterView,
@@ -152,22 +185,21 @@ function fillFromSameAddress(
   values: RecordValues,
   provenance: Provenance,
 ): void {
-  let open = fillable(values, finest);
   const { records } = view;
+  const agreed = new Set(ADDRESS_FIELDS.filter((field) => LEVEL[field] > finest || donorsAgree(records, donors, field)));
+  let open = fillable(values, finest).filter((field) => agreed.has(field));
   for (const donor of donors) {
     const given = records[donor]!.values;
-    if (
-      !ADDRESS_FIELDS.every((field) => isBlank(values[field]) || isBlank(given[field]) || sameValue(field, values[field], given[field]))
-    ) {
-      continue;
-    }
+    if (contradicts(values, given)) continue;
     for (const field of open) {
       const value = given[field];
       if (isBlank(value)) continue;
+      // An apartment belongs to its street line: only from a record whose line 1 is the golden one.
+      if (field === "address_line2" && !sameValue("address_line1", values.address_line1, given.address_line1)) continue;
       values[field] = value;
       provenance[field] = view.provenance(donor, "same_address");
     }
-    open = fillable(values, finest);
+    open = open.filter((field) => isBlank(values[field]));
     if (open.length === 0) return;
   }
 }

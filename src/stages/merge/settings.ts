@@ -37,13 +37,29 @@ export const ADDRESS_FIELDS = ["address_line1", "address_line2", "city", "region
 
 export type AddressField = (typeof ADDRESS_FIELDS)[number];
 
-/** What a rule list is set for: each canonical field outside the address, and the address as a whole. */
-export type SurvivorshipTarget = Exclude<CanonicalField, AddressField> | "address";
+/**
+ * The name fields are chosen together too, from one record: given, family and full name of one golden customer
+ * never come from three records (Jonathan from one, Harper from another, "Jonathan Harpar" from a third).
+ */
+export const NAME_FIELDS = ["given_name", "family_name", "full_name"] as const;
+
+export type NameField = (typeof NAME_FIELDS)[number];
+
+/** A field whose rules are set for its group: the address's or the name's. */
+type GroupedField = AddressField | NameField;
+
+/** What a rule list is set for: each canonical field outside the groups, the name and the address as wholes. */
+export type SurvivorshipTarget = Exclude<CanonicalField, GroupedField> | "name" | "address";
 
 const ADDRESS_SET: ReadonlySet<string> = new Set(ADDRESS_FIELDS);
+const NAME_SET: ReadonlySet<string> = new Set(NAME_FIELDS);
 
+/** In the canonical order, the name where its first field is, the address last. */
 export const SURVIVORSHIP_TARGETS: readonly SurvivorshipTarget[] = [
-  ...CANONICAL_FIELDS.filter((field): field is Exclude<CanonicalField, AddressField> => !ADDRESS_SET.has(field)),
+  ...CANONICAL_FIELDS.flatMap((field): SurvivorshipTarget[] => {
+    if (field === NAME_FIELDS[0]) return ["name"];
+    return ADDRESS_SET.has(field) || NAME_SET.has(field) ? [] : [field as Exclude<CanonicalField, GroupedField>];
+  }),
   "address",
 ];
 
@@ -57,7 +73,7 @@ export interface SurvivorshipSettings {
 }
 
 /**
- * The defaults, for a user who has not thought about it yet. Names: what most records say, then the newest
+ * The defaults, for a user who has not thought about it yet. The name: what most records say, then the newest
  * writing. Contact fields: a valid address or number before an invalid one, then the newest (people change
  * them). Birth date and national id: valid, then what most records say (a typo in one record loses). Address:
  * valid, newest (people move), then the most complete. Consent: only the newest counts, so that a withdrawal
@@ -66,9 +82,7 @@ export interface SurvivorshipSettings {
 export const DEFAULT_SURVIVORSHIP: SurvivorshipSettings = {
   rules: {
     source_id: ["source_priority", "most_recent"],
-    given_name: ["most_frequent", "most_recent"],
-    family_name: ["most_frequent", "most_recent"],
-    full_name: ["most_frequent", "most_recent"],
+    name: ["most_frequent", "most_recent"],
     email: ["valid_over_invalid", "most_recent"],
     phone: ["valid_over_invalid", "most_recent"],
     birth_date: ["valid_over_invalid", "most_frequent", "most_recent"],
@@ -82,13 +96,18 @@ export const DEFAULT_SURVIVORSHIP: SurvivorshipSettings = {
   sources: [],
 };
 
-/** The defaults with the user's rule lists and sources laid over them. */
+/**
+ * The defaults with the user's rule lists and sources laid over them. A list under given_name, family_name or
+ * full_name (checkSurvivorshipRules: they agree) is the name group's, when `name` itself has none.
+ */
 export function survivorshipSettings(overrides: {
-  rules?: Partial<Record<SurvivorshipTarget, readonly SurvivorshipRule[]>>;
+  rules?: Partial<Record<SurvivorshipTarget | NameField, readonly SurvivorshipRule[]>>;
   sources?: readonly string[];
 }): SurvivorshipSettings {
+  const { given_name, family_name, full_name, ...targets } = overrides.rules ?? {};
+  const name = targets.name ?? given_name ?? family_name ?? full_name;
   return {
-    rules: { ...DEFAULT_SURVIVORSHIP.rules, ...overrides.rules },
+    rules: { ...DEFAULT_SURVIVORSHIP.rules, ...targets, ...(name === undefined ? {} : { name }) },
     sources: overrides.sources ?? DEFAULT_SURVIVORSHIP.sources,
   };
 }
@@ -120,7 +139,8 @@ export function checkSurvivorshipRules(rules: unknown): SettingsProblem[] {
       });
       continue;
     }
-    if (!TARGET_SET.has(target)) {
+
+    if (!TARGET_SET.has(target) && !NAME_SET.has(target)) {
       problems.push({ path: [target], message: `unknown field ${JSON.stringify(target)}; fields: ${SURVIVORSHIP_TARGETS.join(", ")}` });
       continue;
     }
@@ -138,6 +158,26 @@ export function checkSurvivorshipRules(rules: unknown): SettingsProblem[] {
         problems.push({ path: [target, i], message: `${rule} is listed twice` });
       }
       if (typeof rule === "string") seen.add(rule);
+    });
+  }
+  problems.push(...nameListProblems(rules as Record<string, unknown>));
+  return problems;
+}
+
+/**
+ * A rule list under given_name, family_name or full_name (as roster.yml set them before the name was chosen as
+ * one group) ranks the whole name; two that differ cannot both, and are a mistake rather than a silent choice.
+ */
+function nameListProblems(rules: Record<string, unknown>): SettingsProblem[] {
+  const keys = ["name", ...NAME_FIELDS].filter((key) => Array.isArray(rules[key]));
+  const first = keys[0];
+  if (first === undefined) return [];
+  const problems: SettingsProblem[] = [];
+  for (const key of keys.slice(1)) {
+    if (JSON.stringify(rules[key]) === JSON.stringify(rules[first])) continue;
+    problems.push({
+      path: [key],
+      message: `${key} and ${first} set different rules, but the name (given, family and full) is chosen as one group, from one record: set its rules once, under name`,
     });
   }
   return problems;

@@ -2,14 +2,16 @@
  * Survivorship: the golden value of every field of one cluster, chosen from its records by the field's ordered
  * rules (settings.ts), with the record and rule it came from. Blanks never win over a value; the first rule
  * decides, later ones break its ties, and the smallest record id breaks the last, so the result depends only on
- * the records, never on their order. The address fields are chosen together (address-group.ts).
+ * the records, never on their order. The name fields are chosen together (name-group.ts), and so are the address
+ * fields (address-group.ts).
  */
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import { emptyValues, type RecordValues } from "../../model/record.js";
 import { chooseAddress } from "./address-group.js";
 import { comparisonKey, informativeLength, isBlank, timeOf } from "./compare.js";
+import { chooseName } from "./name-group.js";
 import { ClusterView, rank, ScoreTable } from "./ranking.js";
-import { type AddressField, SURVIVORSHIP_TARGETS, type SurvivorshipRule, type SurvivorshipSettings } from "./settings.js";
+import { type AddressField, type NameField, SURVIVORSHIP_TARGETS, type SurvivorshipRule, type SurvivorshipSettings } from "./settings.js";
 import { emptyProvenance, type FieldProvenance, type GoldenRecord, type MergeRecord, type Provenance } from "./types.js";
 
 export {
@@ -17,6 +19,8 @@ export {
   type AddressField,
   checkSurvivorshipRules,
   DEFAULT_SURVIVORSHIP,
+  NAME_FIELDS,
+  type NameField,
   type SettingsProblem,
   SURVIVORSHIP_RULES,
   SURVIVORSHIP_TARGETS,
@@ -46,7 +50,7 @@ function keyOf(field: CanonicalField, c: number): string {
 /** Chooses one field's golden value into `values` and `provenance`. */
 function chooseField(
   view: ClusterView,
-  field: Exclude<CanonicalField, AddressField>,
+  field: Exclude<CanonicalField, AddressField | NameField>,
   rules: readonly SurvivorshipRule[],
   values: RecordValues,
   provenance: Provenance,
@@ -114,6 +118,10 @@ export function chooseGolden(records: readonly MergeRecord[], settings: Survivor
     const rules = settings.rules[target];
     if (target === "address") {
       chooseAddress(view, rules, values, provenance);
+      continue;
+    }
+    if (target === "name") {
+      chooseName(view, rules, values, provenance);
       continue;
     }
     chooseField(view, target, rules, values, provenance);

@@ -10,7 +10,10 @@ export interface MergeRecord {
   /** The store's record id; the final tie-break of every rule, so it must be unique. */
   readonly id: number;
   readonly source: string;
-  /** When the record's batch was imported (ISO 8601): its time when it has no readable updated_at. */
+  /**
+   * When the record's batch was imported (ISO 8601): its time when it has no readable updated_at. The store hands
+   * every batch of one import command the same time (store/batch-times.ts), so that they tie.
+   */
   readonly batchImportedAt: string;
   readonly values: RecordValues;
   /** Fields with an error finding (validate): their values lose to valid ones under `valid_over_invalid`. */
