@@ -17,9 +17,11 @@ import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { readFileRecords } from "../pipeline/file-records.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
+import { CustomerTally } from "../stages/report/customer-tally.js";
 import { DistinctTally } from "../stages/report/distinct-tally.js";
 import type { CountedScope } from "../stages/report/figures.js";
 import { FileTally } from "../stages/report/file-tally.js";
+import { type Freshness, FreshnessTally } from "../stages/report/freshness-tally.js";
 import { closeNames, describeGate, evaluateGates, type GateResult, type ReportGate } from "../stages/report/gates.js";
 import { buildDuplicates, buildProfile } from "../stages/report/profile.js";
 import { ShapeTally } from "../stages/report/shape-tally.js";
@@ -95,8 +97,15 @@ function profileDimensions(db: Parameters<typeof hasAttribute>[0], by: readonly 
   );
 }
 
-function withDistinct(scope: CountedScope, distinct: Partial<Record<(typeof CANONICAL_FIELDS)[number], number>>): void {
+/** The pass's figures into a scope SQL counted: distinct values per field, and freshness. */
+function withPassFigures(
+  scope: CountedScope,
+  distinct: Partial<Record<(typeof CANONICAL_FIELDS)[number], number>>,
+  freshness: Freshness | undefined,
+): void {
   for (const [field, counts] of Object.entries(scope.fields)) counts.distinct = distinct[field as keyof typeof distinct] ?? 0;
+  scope.ages = freshness?.ages ?? [];
+  scope.dated = freshness?.dated ?? 0;
 }
 
 async function reportStore(options: ReportOptions, io: ReportIo): Promise<ReportResult> {
@@ -118,16 +127,23 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     progress.update("report: shapes of the raw values");
     const shapes = new ShapeTally();
     const distinct = new DistinctTally();
-    for (const row of rawShapeRows(db)) {
+    const freshness = new FreshnessTally();
+    const customers = new CustomerTally();
+    for (const row of rawShapeRows(db, request.now)) {
       shapes.add(row.source, row.raw, row.canonical, row.errorFields);
       distinct.add(row.source, row.canonical);
+      freshness.add(row.source, row.days, row.dated);
+      if (row.customerId !== null) customers.add(row.customerId, row.source, row.days);
     }
     const shaped = shapes.result();
     const distinctValues = distinct.result();
+    const fresh = freshness.result();
     progress.update("report: counting");
     const { counted, duplicates, histograms } = await counting;
-    withDistinct(counted.all, distinctValues.all);
-    for (const [source, scope] of counted.bySource) withDistinct(scope, distinctValues.bySource.get(source) ?? {});
+    withPassFigures(counted.all, distinctValues.all, fresh.all);
+    for (const [source, scope] of counted.bySource) {
+      withPassFigures(scope, distinctValues.bySource.get(source) ?? {}, fresh.bySource.get(source));
+    }
     const trend = recentRuns(db, "report", options.trendRuns).map((run) => ({ runId: run.id, at: run.finishedAt, metrics: run.metrics }));
     const report = assembleReport({
       generatedAt: now.toISOString(),
@@ -139,7 +155,7 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
         ),
       },
       duplicates: duplicates ? buildDuplicates(duplicates) : null,
-      profile: histograms ? buildProfile(histograms, now) : null,
+      profile: histograms ? buildProfile({ ...histograms, ...customers.result(histograms.customers) }, now) : null,
       trend,
     });
     const gates = evaluateGates(options.gates, report.metrics);

@@ -8,9 +8,9 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { CountedScope } from "../stages/report/figures.js";
-import type { DuplicateCounts, ProfileHistograms } from "../stages/report/profile.js";
+import type { DuplicateCounts } from "../stages/report/profile.js";
 import { openStore } from "./open.js";
-import { countedScopes, duplicateCounts, type ProfileDimension, profileHistograms } from "./report.js";
+import { type CustomerHistograms, countedScopes, duplicateCounts, type ProfileDimension, profileHistograms } from "./report.js";
 
 export interface AggregateRequest {
   storePath: string;
@@ -22,7 +22,7 @@ export interface AggregateRequest {
 export interface StoreAggregates {
   counted: { all: CountedScope; bySource: Map<string, CountedScope> };
   duplicates: DuplicateCounts | null;
-  histograms: ProfileHistograms | null;
+  histograms: CustomerHistograms | null;
 }
 
 /** Everything the report counts in SQL, on the given connection (inline) . */
@@ -31,9 +31,9 @@ export function storeAggregates(
   request: Omit<AggregateRequest, "storePath" | "busyTimeoutMs">,
 ): StoreAggregates {
   return {
-    counted: countedScopes(db, request.now),
+    counted: countedScopes(db),
     duplicates: duplicateCounts(db),
-    histograms: profileHistograms(db, request.now, request.dimensions),
+    histograms: profileHistograms(db, request.dimensions),
   };
 }
 
