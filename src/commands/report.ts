@@ -126,20 +126,23 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     counting.catch(() => {}); // awaited below, unless the shapes pass fails first
     progress.update("report: shapes of the raw values");
     const shapes = new ShapeTally();
-    const distinct = new DistinctTally();
+    // With the counting thread, it counts the distinct values (reading the canonical values again, beside this
+    // pass): the two threads then share the work about evenly (BENCHMARKS.md "report").
+    const distinct = parallel ? null : new DistinctTally();
     const freshness = new FreshnessTally();
     const customers = new CustomerTally();
     for (const row of rawShapeRows(db, request.now)) {
       shapes.add(row.source, row.raw, row.canonical, row.errorFields);
-      distinct.add(row.source, row.canonical);
+      distinct?.add(row.source, row.canonical);
       freshness.add(row.source, row.days, row.dated);
       if (row.customerId !== null) customers.add(row.customerId, row.source, row.days);
     }
     const shaped = shapes.result();
-    const distinctValues = distinct.result();
     const fresh = freshness.result();
     progress.update("report: counting");
-    const { counted, duplicates, histograms } = await counting;
+    const aggregates = await counting;
+    const { counted, duplicates, histograms } = aggregates;
+    const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map() };
     withPassFigures(counted.all, distinctValues.all, fresh.all);
     for (const [source, scope] of counted.bySource) {
       withPassFigures(scope, distinctValues.bySource.get(source) ?? {}, fresh.bySource.get(source));

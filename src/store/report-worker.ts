@@ -7,10 +7,18 @@
  * This module is both the thread's entry (when started as a worker) and the main thread's way to start it.
  */
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { type DistinctCounts, DistinctTally } from "../stages/report/distinct-tally.js";
 import type { CountedScope } from "../stages/report/figures.js";
 import type { DuplicateCounts } from "../stages/report/profile.js";
 import { openStore } from "./open.js";
-import { type CustomerHistograms, countedScopes, duplicateCounts, type ProfileDimension, profileHistograms } from "./report.js";
+import {
+  type CustomerHistograms,
+  canonicalRows,
+  countedScopes,
+  duplicateCounts,
+  type ProfileDimension,
+  profileHistograms,
+} from "./report.js";
 
 export interface AggregateRequest {
   storePath: string;
@@ -23,17 +31,30 @@ export interface StoreAggregates {
   counted: { all: CountedScope; bySource: Map<string, CountedScope> };
   duplicates: DuplicateCounts | null;
   histograms: CustomerHistograms | null;
+  /** Distinct values per field: counted here only on the counting thread (else in the main thread's pass). */
+  distinct: DistinctCounts | null;
 }
 
-/** Everything the report counts in SQL, on the given connection (inline) . */
+/**
+ * Everything the report counts in SQL, on the given connection (inline), and with `distinct` the distinct
+ * values too (a read of every record's canonical values: the counting thread's share of the pass).
+ */
 export function storeAggregates(
   db: Parameters<typeof countedScopes>[0],
   request: Omit<AggregateRequest, "storePath" | "busyTimeoutMs">,
+  distinct = false,
 ): StoreAggregates {
+  let counts: DistinctCounts | null = null;
+  if (distinct) {
+    const tally = new DistinctTally();
+    for (const row of canonicalRows(db)) tally.add(row.source, row.canonical);
+    counts = tally.result();
+  }
   return {
     counted: countedScopes(db),
     duplicates: duplicateCounts(db),
     histograms: profileHistograms(db, request.dimensions),
+    distinct: counts,
   };
 }
 
@@ -58,7 +79,7 @@ if (parentPort && request) {
   try {
     const { db } = openStore(request.storePath, { create: false, busyTimeoutMs: request.busyTimeoutMs });
     try {
-      port.postMessage({ aggregates: storeAggregates(db, request) } satisfies Reply);
+      port.postMessage({ aggregates: storeAggregates(db, request, true) } satisfies Reply);
     } finally {
       db.close();
     }

@@ -180,6 +180,24 @@ export function* rawShapeRows(db: Db, now: string): Generator<RawShapeRow> {
   }
 }
 
+/**
+ * Every current record's source and canonical values, nothing else: what the distinct counts need, for the
+ * counting thread, which reads them beside the main thread's pass (cheaper than handing those values over).
+ * One values object is refilled per row: the caller must not keep it.
+ */
+export function* canonicalRows(db: Db): Generator<{ source: string; canonical: RecordValues }> {
+  const canonical = emptyValues();
+  const row = { source: "", canonical };
+  for (const values of db
+    .prepare(`SELECT source, ${FIELDS.join(", ")} FROM current_records`)
+    .raw()
+    .iterate() as IterableIterator<unknown[]>) {
+    row.source = values[0] as string;
+    for (let i = 0; i < FIELDS.length; i++) canonical[FIELDS[i] as CanonicalField] = (values[1 + i] as string | null) ?? null;
+    yield row;
+  }
+}
+
 /** null when dedupe never ran on this store. */
 export function duplicateCounts(db: Db): DuplicateCounts | null {
   const run = db.prepare("SELECT summary FROM dedupe_runs ORDER BY id DESC LIMIT 1").get() as { summary: string } | undefined;

@@ -5,8 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { emptyValues, type RecordValues } from "../../src/model/record.js";
 import { CustomerTally, codePointCompare } from "../../src/stages/report/customer-tally.js";
+import { DistinctTally } from "../../src/stages/report/distinct-tally.js";
 import { FreshnessTally } from "../../src/stages/report/freshness-tally.js";
+import { StringTable, stringHash } from "../../src/stages/report/string-table.js";
+
+const values = (partial: Partial<RecordValues>): RecordValues => ({ ...emptyValues(), ...partial });
 
 type Visit = { customer: number; source: string; days: number | null };
 
@@ -130,5 +135,63 @@ describe("FreshnessTally", () => {
       dated: 1,
     });
     expect(new FreshnessTally().result()).toEqual({ all: { ages: [], dated: 0 }, bySource: new Map() });
+  });
+});
+
+describe("StringTable and DistinctTally on many values", () => {
+  /** Realistic values: emails, Chinese and English names, phones, with repeats and near-repeats. */
+  const text = fc.oneof(
+    fc.constantFrom("张伟", "Zhang Wei", "zhang wei", "李芳", "王秀英", "+86 138 0013 8000", "+8613800138000", "Margaret Hughes"),
+    fc.stringMatching(/^[a-z]{1,6}@(example\.com|163\.com|qq\.com)$/),
+    fc.string({ unit: "grapheme", maxLength: 6 }),
+  );
+
+  it("gives each distinct string one index, in arrival order, whatever the hash (a colliding one too) (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(text, { maxLength: 400 }),
+        fc.constantFrom<"real" | "constant" | "two">("real", "constant", "two"),
+        (texts, kind) => {
+          const hash = kind === "real" ? stringHash : kind === "constant" ? () => 7 : (t: string) => t.length & 1;
+          const table = new StringTable(hash);
+          const first = new Map<string, number>();
+          for (const t of texts) {
+            if (!first.has(t)) first.set(t, first.size);
+            expect(table.intern(t)).toBe(first.get(t));
+          }
+          expect(table.size).toBe(first.size);
+        },
+      ),
+    );
+  });
+
+  it("counts distinct values per source exactly past its tables' growth, with every value's hash colliding", () => {
+    const sources = ["crm", "shop", "微信"];
+    for (const hash of [stringHash, (t: string) => t.charCodeAt(0)]) {
+      const tally = new DistinctTally(hash);
+      const sets = new Map(sources.map((s) => [s, new Set<string>()]));
+      const all = new Set<string>();
+      for (let i = 0; i < 5000; i++) {
+        const source = sources[i % 3] as string;
+        const email = `user${(i * 7919) % 3001}@example.com`;
+        tally.add(source, values({ email }));
+        sets.get(source)?.add(email);
+        all.add(email);
+      }
+      const result = tally.result();
+      expect(result.all.email).toBe(all.size);
+      for (const s of sources) expect(result.bySource.get(s)?.email).toBe(sets.get(s)?.size);
+    }
+  });
+
+  it("hashes to a 32-bit integer that depends on the text only, not on how the string was built", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), fc.nat(), (t, cut) => {
+        const h = stringHash(t);
+        expect(Number.isInteger(h) && h >= -(2 ** 31) && h < 2 ** 31).toBe(true);
+        const k = t.length === 0 ? 0 : cut % t.length;
+        expect(stringHash(t.slice(0, k) + t.slice(k))).toBe(h);
+      }),
+    );
   });
 });
