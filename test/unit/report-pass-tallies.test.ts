@@ -9,6 +9,8 @@ import { emptyValues, type RecordValues } from "../../src/model/record.js";
 import { CustomerTally, codePointCompare } from "../../src/stages/report/customer-tally.js";
 import { DistinctTally } from "../../src/stages/report/distinct-tally.js";
 import { FreshnessTally } from "../../src/stages/report/freshness-tally.js";
+import { valueShape } from "../../src/stages/report/shape.js";
+import { ShapeTally } from "../../src/stages/report/shape-tally.js";
 import { StringTable, stringHash } from "../../src/stages/report/string-table.js";
 
 const values = (partial: Partial<RecordValues>): RecordValues => ({ ...emptyValues(), ...partial });
@@ -193,5 +195,46 @@ describe("StringTable and DistinctTally on many values", () => {
         expect(stringHash(t.slice(0, k) + t.slice(k))).toBe(h);
       }),
     );
+  });
+});
+
+describe("ShapeTally on many values", () => {
+  it("shapes 10,000 distinct emails and phones and a few countries as shaping each one does", () => {
+    const tally = new ShapeTally();
+    const expected = new Map<string, Map<string, number>>([
+      ["email", new Map()],
+      ["phone", new Map()],
+      ["country", new Map()],
+    ]);
+    const canonical = new Map<string, Set<string>>([
+      ["email", new Set()],
+      ["phone", new Set()],
+      ["country", new Set()],
+    ]);
+    const changed = { email: 0, phone: 0, country: 0 };
+    const count = (field: string, value: string) => {
+      const m = expected.get(field) as Map<string, number>;
+      const shape = valueShape(value);
+      m.set(shape, (m.get(shape) ?? 0) + 1);
+    };
+    for (let i = 0; i < 10_000; i++) {
+      const raw = {
+        email: i % 3 === 0 ? `User${i}@Example.com` : `wang.${i}@163.com`,
+        phone: i % 2 === 0 ? `+86 138 ${String(i).padStart(4, "0")} 8000` : `(415) 555-${String(i % 10_000).padStart(4, "0")}`,
+        country: ["China", "中国", "USA", "US"][i % 4] as string,
+      };
+      const clean = { email: raw.email.toLowerCase(), phone: raw.phone.replace(/[^\d+]/g, ""), country: i % 4 < 2 ? "CN" : "US" };
+      tally.add(i % 2 === 0 ? "crm" : "微信", values(raw), values(clean), undefined);
+      for (const [field, value] of Object.entries(raw)) count(field, value);
+      for (const field of ["email", "phone", "country"] as const) if (raw[field] !== clean[field]) changed[field]++;
+      for (const [field, value] of Object.entries(clean)) canonical.get(field)?.add(valueShape(value));
+    }
+    const { all } = tally.result();
+    for (const field of ["email", "phone", "country"] as const) {
+      expect(all[field]?.rawShapes, field).toEqual(expected.get(field));
+      expect(all[field]?.canonicalShapes, field).toBe(canonical.get(field)?.size);
+      // Every email has a capital or is unchanged: count the changed ones plainly.
+      expect(all[field]?.rewritten, field).toBe(changed[field]);
+    }
   });
 });
