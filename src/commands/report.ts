@@ -137,12 +137,12 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
       freshness.add(row.source, row.days, row.dated);
       if (row.customerId !== null) customers.add(row.customerId, row.source, row.days);
     }
-    const shaped = shapes.result();
     const fresh = freshness.result();
     progress.update("report: counting");
     const aggregates = await counting;
     const { counted, duplicates, histograms } = aggregates;
-    const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map() };
+    const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map(), canonicalShapes: {} };
+    const shaped = shapes.result(distinctValues.canonicalShapes);
     withPassFigures(counted.all, distinctValues.all, fresh.all);
     for (const [source, scope] of counted.bySource) {
       withPassFigures(scope, distinctValues.bySource.get(source) ?? {}, fresh.bySource.get(source));

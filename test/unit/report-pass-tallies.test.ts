@@ -199,8 +199,9 @@ describe("StringTable and DistinctTally on many values", () => {
 });
 
 describe("ShapeTally on many values", () => {
-  it("shapes 10,000 distinct emails and phones and a few countries as shaping each one does", () => {
+  it("shapes 10,000 distinct emails and phones and a few countries as shaping each one does (canonical ones too)", () => {
     const tally = new ShapeTally();
+    const distinct = new DistinctTally();
     const expected = new Map<string, Map<string, number>>([
       ["email", new Map()],
       ["phone", new Map()],
@@ -225,11 +226,12 @@ describe("ShapeTally on many values", () => {
       };
       const clean = { email: raw.email.toLowerCase(), phone: raw.phone.replace(/[^\d+]/g, ""), country: i % 4 < 2 ? "CN" : "US" };
       tally.add(i % 2 === 0 ? "crm" : "微信", values(raw), values(clean), undefined);
+      distinct.add(i % 2 === 0 ? "crm" : "微信", values(clean));
       for (const [field, value] of Object.entries(raw)) count(field, value);
       for (const field of ["email", "phone", "country"] as const) if (raw[field] !== clean[field]) changed[field]++;
       for (const [field, value] of Object.entries(clean)) canonical.get(field)?.add(valueShape(value));
     }
-    const { all } = tally.result();
+    const { all } = tally.result(distinct.result().canonicalShapes);
     for (const field of ["email", "phone", "country"] as const) {
       expect(all[field]?.rawShapes, field).toEqual(expected.get(field));
       expect(all[field]?.canonicalShapes, field).toBe(canonical.get(field)?.size);

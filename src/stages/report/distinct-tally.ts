@@ -8,6 +8,7 @@
  */
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
+import { valueShape } from "./shape.js";
 import { StringTable, stringHash } from "./string-table.js";
 
 /** Sources that get a bit of their own (a small integer stays a V8 small integer); later ones count by pairs. */
@@ -15,10 +16,15 @@ const MASK_SOURCES = 30;
 
 type Counts = Partial<Record<CanonicalField, number>>;
 
-/** field → distinct values, over all records and per source. */
+/** field → distinct values, over all records and per source; and the distinct shapes of those values. */
 export interface DistinctCounts {
   all: Counts;
   bySource: Map<string, Counts>;
+  /**
+   * field → distinct shapes of its canonical values over all records (a format-consistency figure): the shapes
+   * of the distinct values, so each value is shaped once, not once per record.
+   */
+  canonicalShapes: Counts;
 }
 
 export class DistinctTally {
@@ -81,6 +87,13 @@ export class DistinctTally {
       const counts = this.perSource[index] as number[];
       bySource.set(source, Object.fromEntries(CANONICAL_FIELDS.map((field, i) => [field, counts[i] as number])));
     }
-    return { all, bySource };
+    const canonicalShapes: Counts = Object.fromEntries(
+      CANONICAL_FIELDS.map((field, i) => {
+        const shapes = new Set<string>();
+        for (const value of (this.values[i] as StringTable).strings()) shapes.add(valueShape(value));
+        return [field, shapes.size];
+      }),
+    );
+    return { all, bySource, canonicalShapes };
   }
 }

@@ -32,6 +32,11 @@ export class StringTable {
     return this.texts.length;
   }
 
+  /** Every string interned, in order of arrival (index order). */
+  strings(): readonly string[] {
+    return this.texts;
+  }
+
   /** The text's index; a new text gets the next one (size - 1 after the call). */
   intern(text: string): number {
     const hash = this.hash(text) | 0;
