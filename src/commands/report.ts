@@ -117,8 +117,9 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
   try {
     const dimensions = profileDimensions(db, options.by);
     const request = { now: now.toISOString(), dimensions };
-    // Counting in SQL on a thread of its own while this one shapes the raw values is opt-in (ROSTER_WORKERS=1 or
-    // more): measured on the 1M store it was no faster, and up to 25 s slower, on two shared cores (BENCHMARKS.md).
+    // Counting (SQL and the distinct values) on a thread of its own while this one shapes the raw values is
+    // opt-in (ROSTER_WORKERS=1 or more): on the 1M store and two shared cores it was faster in one run of four
+    // and slower in the others (BENCHMARKS.md "report").
     const parallel = (options.workers ?? 0) > 0;
     const counting: Promise<StoreAggregates> = parallel
       ? storeAggregatesInWorker({ ...request, storePath: path, busyTimeoutMs: options.busyTimeoutMs })

@@ -1,7 +1,7 @@
 /**
- * The store report's SQL aggregates on a thread of their own, so that they can run while the main thread makes
- * its one pass over the raw rows (the value shapes), for ROSTER_WORKERS=1 or more: on the project's two shared
- * cores it gained nothing (BENCHMARKS.md "report"), so one thread is the default. The thread opens its own
+ * The store report's SQL aggregates and distinct values on a thread of their own, so that they can run while
+ * the main thread makes its one pass over the raw rows (the value shapes), for ROSTER_WORKERS=1 or more: on
+ * the project's two shared cores it gained nothing reliable (BENCHMARKS.md "report"), so one thread is the default. The thread opens its own
  * read connection; both read the same committed store (WAL readers), so only a write landing between the two
  * reads could make them disagree, as two runs of any report would.
  * This module is both the thread's entry (when started as a worker) and the main thread's way to start it.
