@@ -4,8 +4,8 @@
 // normalized template ($TMPDIR/roster-bench/dedupe-template-N.db, made by `npm run bench:dedupe`, only ever
 // read here) copied once and deduplicated and merged (report-store-N.db, kept for later runs), then copied
 // fresh for each timed run, so every run records its runs row into the same store. Each run is timed twice:
-// as roster runs it (one thread) and with ROSTER_WORKERS=1 (the SQL aggregates on a thread of their own beside
-// the pass over the rows), with the load average before each, since the machine is shared.
+// as roster runs it (one thread) and with ROSTER_WORKERS=1 (the SQL aggregates and the distinct values on a
+// thread of their own beside the pass over the rows), with the load average before each: the machine is shared.
 import { spawnSync } from "node:child_process";
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";

@@ -17,9 +17,11 @@ import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { readFileRecords } from "../pipeline/file-records.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
+import { CustomerTally } from "../stages/report/customer-tally.js";
 import { DistinctTally } from "../stages/report/distinct-tally.js";
 import type { CountedScope } from "../stages/report/figures.js";
 import { FileTally } from "../stages/report/file-tally.js";
+import { type Freshness, FreshnessTally } from "../stages/report/freshness-tally.js";
 import { closeNames, describeGate, evaluateGates, type GateResult, type ReportGate } from "../stages/report/gates.js";
 import { buildDuplicates, buildProfile } from "../stages/report/profile.js";
 import { ShapeTally } from "../stages/report/shape-tally.js";
@@ -95,8 +97,15 @@ function profileDimensions(db: Parameters<typeof hasAttribute>[0], by: readonly 
   );
 }
 
-function withDistinct(scope: CountedScope, distinct: Partial<Record<(typeof CANONICAL_FIELDS)[number], number>>): void {
+/** The pass's figures into a scope SQL counted: distinct values per field, and freshness. */
+function withPassFigures(
+  scope: CountedScope,
+  distinct: Partial<Record<(typeof CANONICAL_FIELDS)[number], number>>,
+  freshness: Freshness | undefined,
+): void {
   for (const [field, counts] of Object.entries(scope.fields)) counts.distinct = distinct[field as keyof typeof distinct] ?? 0;
+  scope.ages = freshness?.ages ?? [];
+  scope.dated = freshness?.dated ?? 0;
 }
 
 async function reportStore(options: ReportOptions, io: ReportIo): Promise<ReportResult> {
@@ -108,8 +117,9 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
   try {
     const dimensions = profileDimensions(db, options.by);
     const request = { now: now.toISOString(), dimensions };
-    // Counting in SQL on a thread of its own while this one shapes the raw values is opt-in (ROSTER_WORKERS=1 or
-    // more): measured on the 1M store it was no faster, and up to 25 s slower, on two shared cores (BENCHMARKS.md).
+    // Counting (SQL and the distinct values) on a thread of its own while this one shapes the raw values is
+    // opt-in (ROSTER_WORKERS=1 or more): on the 1M store and two shared cores it was faster in one run of four
+    // and slower in the others (BENCHMARKS.md "report").
     const parallel = (options.workers ?? 0) > 0;
     const counting: Promise<StoreAggregates> = parallel
       ? storeAggregatesInWorker({ ...request, storePath: path, busyTimeoutMs: options.busyTimeoutMs })
@@ -117,17 +127,27 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     counting.catch(() => {}); // awaited below, unless the shapes pass fails first
     progress.update("report: shapes of the raw values");
     const shapes = new ShapeTally();
-    const distinct = new DistinctTally();
-    for (const row of rawShapeRows(db)) {
+    // With the counting thread, it counts the distinct values (reading the canonical values again, beside this
+    // pass): the two threads then share the work about evenly (BENCHMARKS.md "report").
+    const distinct = parallel ? null : new DistinctTally();
+    const freshness = new FreshnessTally();
+    const customers = new CustomerTally();
+    for (const row of rawShapeRows(db, request.now)) {
       shapes.add(row.source, row.raw, row.canonical, row.errorFields);
-      distinct.add(row.source, row.canonical);
+      distinct?.add(row.source, row.canonical);
+      freshness.add(row.source, row.days, row.dated);
+      if (row.customerId !== null) customers.add(row.customerId, row.source, row.days);
     }
-    const shaped = shapes.result();
-    const distinctValues = distinct.result();
+    const fresh = freshness.result();
     progress.update("report: counting");
-    const { counted, duplicates, histograms } = await counting;
-    withDistinct(counted.all, distinctValues.all);
-    for (const [source, scope] of counted.bySource) withDistinct(scope, distinctValues.bySource.get(source) ?? {});
+    const aggregates = await counting;
+    const { counted, duplicates, histograms } = aggregates;
+    const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map(), canonicalShapes: {} };
+    const shaped = shapes.result(distinctValues.canonicalShapes);
+    withPassFigures(counted.all, distinctValues.all, fresh.all);
+    for (const [source, scope] of counted.bySource) {
+      withPassFigures(scope, distinctValues.bySource.get(source) ?? {}, fresh.bySource.get(source));
+    }
     const trend = recentRuns(db, "report", options.trendRuns).map((run) => ({ runId: run.id, at: run.finishedAt, metrics: run.metrics }));
     const report = assembleReport({
       generatedAt: now.toISOString(),
@@ -139,7 +159,7 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
         ),
       },
       duplicates: duplicates ? buildDuplicates(duplicates) : null,
-      profile: histograms ? buildProfile(histograms, now) : null,
+      profile: histograms ? buildProfile({ ...histograms, ...customers.result(histograms.customers) }, now) : null,
       trend,
     });
     const gates = evaluateGates(options.gates, report.metrics);

@@ -94,8 +94,8 @@ export class FileTally {
   }
 
   figures(): QualityFigures {
-    const shaped = this.shapes.result();
     const distinct = this.distinct.result();
+    const shaped = this.shapes.result(distinct.canonicalShapes);
     const bySource = new Map(
       [...this.sources].map(([source, counts]) => [
         source,

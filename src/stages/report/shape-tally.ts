@@ -2,10 +2,11 @@
  * One pass over records' raw and canonical values: the shapes of the raw values (formats, consistency) and what
  * normalize did to them (before and after cleaning). The one figure SQL cannot count: shapes need every
  * character looked at, so the store report runs this over its rows once (measured in BENCHMARKS.md "report").
- * Counted per source only, by field index; the figures over all records are the sums, made once at the end
- * (the canonical shapes, reported over all records only, are counted there alone).
+ * Counted per source only, by field index; the figures over all records are the sums, made once at the end.
+ * The canonical values' distinct shapes are not counted here but from the distinct values (distinct-tally.ts):
+ * shaping each distinct value once, rather than every record's, was a third of this pass.
  */
-import { CANONICAL_FIELDS } from "../../fields/canonical.js";
+import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
 import type { ShapedField, ShapedScope } from "./figures.js";
 import { valueShape } from "./shape.js";
@@ -19,12 +20,12 @@ interface FieldCounts {
 const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unusable: 0 });
 const newScope = (): FieldCounts[] => CANONICAL_FIELDS.map(newCounts);
 
-/** The canonical values' shapes are only reported over all records (CleaningEffect), so only counted there. */
-function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: readonly Set<string>[]): ShapedScope {
+/** The canonical values' shapes are only reported over all records (CleaningEffect), so only given there. */
+function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: Partial<Record<CanonicalField, number>>): ShapedScope {
   const shaped: ShapedScope = {};
   CANONICAL_FIELDS.forEach((field, i) => {
     const counts = scope[i] as FieldCounts;
-    const after = canonicalShapes?.[i]?.size ?? 0;
+    const after = canonicalShapes?.[field] ?? 0;
     if (counts.rawShapes.size === 0 && after === 0 && counts.rewritten === 0) return;
     const result: ShapedField = {
       rawShapes: counts.rawShapes,
@@ -39,7 +40,6 @@ function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: readonly S
 
 export class ShapeTally {
   private readonly sources = new Map<string, FieldCounts[]>();
-  private readonly canonicalShapes: Set<string>[] = CANONICAL_FIELDS.map(() => new Set());
 
   /**
    * One record: its raw (mapped, not normalized) values, its canonical ones, and the fields with an error
@@ -58,18 +58,17 @@ export class ShapeTally {
       const after = stored === "" ? null : stored;
       if (before === null && after === null) continue;
       const counts = scope[i] as FieldCounts;
-      let rawShape: string | undefined;
       if (before !== null) {
-        rawShape = valueShape(before);
+        const rawShape = valueShape(before);
         counts.rawShapes.set(rawShape, (counts.rawShapes.get(rawShape) ?? 0) + 1);
         if (after === null || errorFields?.has(field)) counts.unusable++;
       }
-      if (after !== null) (this.canonicalShapes[i] as Set<string>).add(after === before ? (rawShape as string) : valueShape(after));
       if (before !== after) counts.rewritten++;
     }
   }
 
-  result(): { all: ShapedScope; bySource: Map<string, ShapedScope> } {
+  /** `canonicalShapes`: field → distinct shapes of its canonical values (DistinctCounts.canonicalShapes). */
+  result(canonicalShapes: Partial<Record<CanonicalField, number>>): { all: ShapedScope; bySource: Map<string, ShapedScope> } {
     const all = newScope();
     for (const scope of this.sources.values()) {
       scope.forEach((counts, i) => {
@@ -80,7 +79,7 @@ export class ShapeTally {
       });
     }
     return {
-      all: shapedScope(all, this.canonicalShapes),
+      all: shapedScope(all, canonicalShapes),
       bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope)])),
     };
   }
