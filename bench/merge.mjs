@@ -11,7 +11,7 @@
 // --runs N repeats the whole chain on fresh copies (a shared 2-core machine can be off by more than the margin);
 // --check then runs `merge --full --dry-run`: had the incremental run missed a change, it would find one.
 import { spawnSync } from "node:child_process";
-import { existsSync, renameSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -107,10 +107,23 @@ if (!existsSync(template)) {
 // ---------------------------------------------------------------------------------------------------------------
 // The runs: each chain on a fresh copy of the template.
 
+/** What the full merge stored: customers.provenance's bytes (stored compact, see provenance-json.ts), not timed. */
+function provenanceBytes(store) {
+  const db = new Database(store, { readonly: true });
+  try {
+    return db.prepare("SELECT total(length(CAST(provenance AS BLOB))) FROM customers").pluck().get();
+  } finally {
+    db.close();
+  }
+}
+
+// One store per bench process: helpers sharing a machine (and $TMPDIR) may run this bench at the same time.
+const benchStore = join(dir, `merge-bench-${rows}-${process.pid}.db`);
 const chains = [];
 for (let run = 1; run <= runs; run++) {
-  const store = freshStore(template, join(dir, `merge-bench-${rows}.db`));
+  const store = freshStore(template, benchStore);
   const full = timedMerge(store, `full, run ${run}`);
+  full.provenanceMb = Number((provenanceBytes(store) / 1e6).toFixed(1));
   say("importing the 1% increment, normalizing the new records, deduping (incremental) …");
   const t0 = performance.now();
   for (const { source, path } of increments) timedRoster(["-q", "--store", store, "import", path, "--source", source]);
@@ -124,6 +137,7 @@ for (let run = 1; run <= runs; run++) {
   const check = opts.check ? timedMerge(store, `--full --dry-run after the incremental, run ${run}`, ["--full", "--dry-run"]) : null;
   chains.push({ full, incremental, again, check });
 }
+for (const suffix of ["", "-wal", "-shm"]) rmSync(benchStore + suffix, { force: true });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Report
@@ -192,7 +206,9 @@ else {
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
       .join(", ");
   for (const [i, c] of chains.entries())
-    console.log(`run ${i + 1} phases (s): full ${phases(c.full)}; incremental ${phases(c.incremental)}`);
+    console.log(
+      `run ${i + 1} phases (s): full ${phases(c.full)}; incremental ${phases(c.incremental)}; full's stored provenance ${c.full.provenanceMb} MB`,
+    );
   for (const [i, r] of summary.runs.entries()) {
     console.log(`run ${i + 1}: incremental/full ${(r.incrementalOverFull * 100).toFixed(1)}% (goal <= ${GOALS.incrementalShare * 100}%)`);
     if (r.check)

@@ -5,6 +5,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { CANONICAL_FIELDS } from "../dist/fields/canonical.js";
+import { readStoredProvenance } from "../dist/store/provenance-json.js";
 
 const root = join(import.meta.dirname, "..");
 const store = join(process.cwd(), "roster.db");
@@ -57,10 +59,12 @@ const zhang = db
   .get();
 if (zhang) {
   console.log(`\nTheir golden customer (merge), customer ${zhang.id}: each field, the record it came from and the rule that chose it:`);
-  const provenance = JSON.parse(zhang.provenance);
+  // Stored compact (fields the customer's own values account for are left out): expanded as roster reads it.
+  const provenance = readStoredProvenance(zhang.provenance, (field) => zhang[field] !== null);
   const records = db.prepare("SELECT id, source, source_id FROM records WHERE id = ?");
   console.table(
-    Object.entries(provenance).map(([field, from]) => {
+    CANONICAL_FIELDS.filter((field) => provenance[field] !== undefined).map((field) => {
+      const from = provenance[field];
       const record = from.record === null ? undefined : records.get(from.record);
       return {
         field,

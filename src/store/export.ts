@@ -5,9 +5,11 @@
  * work), so an export of any size streams in constant memory.
  */
 import { UsageError } from "../errors.js";
+import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { ExportColumn, ExportWhat } from "../stages/export/columns.js";
 import type { CompareOp, WhereFilter } from "../stages/export/where.js";
 import type { Db } from "./open.js";
+import { fullProvenanceJson } from "./provenance-json.js";
 
 export interface ExportQuery {
   what: ExportWhat;
@@ -62,10 +64,27 @@ const PERSON = [
 ];
 const prefixed = (alias: string, names: readonly string[]) => Object.fromEntries(names.map((name) => [name, `${alias}.${name}`]));
 
+/**
+ * customers.provenance may be stored compact (provenance-json.ts: fields whose source the row's values imply are
+ * left out); users get the full map, expanded by a function of this connection's (FULL_PROVENANCE) from the
+ * stored text and which of the row's fields are not NULL, one bit per canonical field.
+ */
+const FULL_PROVENANCE = "roster_full_provenance";
+const FIELDS_PRESENT = CANONICAL_FIELDS.map((field, i) => `((c.${field} IS NOT NULL) << ${i})`).join(" | ");
+
+function defineFullProvenance(db: Db): void {
+  db.function(FULL_PROVENANCE, { deterministic: true }, (text: unknown, present: unknown) =>
+    typeof text === "string" ? fullProvenanceJson(text, (_field, i) => (Number(present) & (1 << i)) !== 0) : text,
+  );
+}
+
 const SOURCES: Record<ExportWhat, Source> = {
   customers: {
     from: "customers c",
-    columns: { ...prefixed("c", ["id", ...PERSON, "provenance", "first_merged_at", "last_changed_at"]) },
+    columns: {
+      ...prefixed("c", ["id", ...PERSON, "first_merged_at", "last_changed_at"]),
+      provenance: `${FULL_PROVENANCE}(c.provenance, ${FIELDS_PRESENT})`,
+    },
     where: ["c.retired_at IS NULL"],
     order: "c.id",
     key: "c.id",
@@ -219,6 +238,7 @@ export function exportSql(query: ExportQuery, ranged = false): { sql: string; pa
 /** A reader of the rows of one key range at a time (prepared once: one per thread). */
 export function exportRangeReader(db: Db, query: ExportQuery): (range: KeyRange) => IterableIterator<unknown[]> {
   const { sql, params } = exportSql(query, true);
+  if (query.what === "customers") defineFullProvenance(db);
   const statement = db.prepare(sql).raw();
   return (range) => statement.iterate(...params, range.from, range.to) as IterableIterator<unknown[]>;
 }

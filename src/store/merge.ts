@@ -12,10 +12,11 @@
 import { CANONICAL_FIELDS } from "../fields/canonical.js";
 import type { RecordValues } from "../model/record.js";
 import type { PreviousCustomer } from "../stages/merge/plan.js";
-import type { MergeRecord, Provenance } from "../stages/merge/types.js";
+import type { MergeRecord } from "../stages/merge/types.js";
 import { batchRecordTimes } from "./batch-times.js";
 import { fillWantedIds } from "./dedupe-index.js";
 import type { Db } from "./open.js";
+import { readStoredProvenance } from "./provenance-json.js";
 
 const FIELD_COLUMNS = CANONICAL_FIELDS.map((field) => `c.${field}`).join(", ");
 /** Shared by every record without an error finding (most of them). */
@@ -171,11 +172,13 @@ export interface StoredCustomers {
 const CUSTOMER_SELECT = `SELECT c.id, ${FIELD_COLUMNS}, c.provenance FROM customers c`;
 
 function customerFrom(row: unknown[]): PreviousCustomer {
+  const values = valuesAt(row, 1);
   return {
     customerId: row[0] as number,
     recordIds: [],
-    values: valuesAt(row, 1),
-    provenance: JSON.parse(row[1 + CANONICAL_FIELDS.length] as string) as Provenance,
+    values,
+    // Either stored form, expanded: golden equality compares the full map.
+    provenance: readStoredProvenance(row[1 + CANONICAL_FIELDS.length] as string, (field) => values[field] !== null),
   };
 }
 

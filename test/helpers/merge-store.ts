@@ -12,6 +12,7 @@ import { type MergeOptions, type MergeResult, runMerge } from "../../src/command
 import { runNormalize } from "../../src/commands/normalize.js";
 import { DEFAULT_SURVIVORSHIP } from "../../src/stages/merge/settings.js";
 import type { Provenance } from "../../src/stages/merge/types.js";
+import { readStoredProvenance } from "../../src/store/provenance-json.js";
 import { importOrThrow, normalizeOptions, query, quietTerminal, storeDedupeOptions } from "./run.js";
 import { tempDir, writeFile } from "./temp.js";
 
@@ -363,7 +364,9 @@ export const recordId = (store: string, reference: string) =>
 type CustomerRow = Record<string, string | number | null> & { id: number; provenance: string; retired_at: string | null };
 export const customerRows = (store: string) => query<CustomerRow>(store, "SELECT * FROM customers ORDER BY id");
 export const customerRow = (store: string, id: number | null | undefined) => customerRows(store).find((c) => c.id === id);
-export const provenanceOf = (row: CustomerRow | undefined) => JSON.parse(row?.provenance ?? "{}") as Provenance;
+/** A customer's provenance as every reader sees it: expanded from the stored text (compact or full). */
+export const provenanceOf = (row: CustomerRow | undefined): Provenance =>
+  row === undefined ? {} : readStoredProvenance(row.provenance, (field) => row[field] !== null && row[field] !== undefined);
 
 /** An id as a user would look it up: a customer's own id, or an alias resolved to the customer it joined. */
 export const resolve = (store: string, id: number) =>
