@@ -274,7 +274,7 @@ Examples:
   $ roster merge --dry-run                    what would be created, updated, merged and retired
   $ roster merge --full                       re-plan every cluster (a run re-plans only what changed)
   $ roster --json merge > merge.json          counts, aliases and retired ids as one JSON object
-  $ sqlite3 roster.db "SELECT id, full_name, email, provenance FROM customers WHERE retired_at IS NULL"
+  $ roster export --provenance --format jsonl  the customers, each field with the record and rule it came from
 
 Survivorship rules per field and the source order come from roster.yml's merge: section. A customer keeps its
 id when records join or leave it; when two customers become one, the older id survives and the other resolves

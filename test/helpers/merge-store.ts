@@ -361,7 +361,7 @@ export const customerOf = (store: string) => new Map(currentRows(store).map((r) 
 export const recordId = (store: string, reference: string) =>
   currentRows(store).find((r) => `${r.source}:${r.source_id}` === reference)?.id;
 
-type CustomerRow = Record<string, string | number | null> & { id: number; provenance: string; retired_at: string | null };
+export type CustomerRow = Record<string, string | number | null> & { id: number; provenance: string; retired_at: string | null };
 export const customerRows = (store: string) => query<CustomerRow>(store, "SELECT * FROM customers ORDER BY id");
 export const customerRow = (store: string, id: number | null | undefined) => customerRows(store).find((c) => c.id === id);
 /** A customer's provenance as every reader sees it: expanded from the stored text (compact or full). */
