@@ -14,6 +14,7 @@ import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } 
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { CANONICAL_FIELDS } from "../dist/fields/canonical.js";
 import { bin } from "./setup.mjs";
 
 const GOAL_ROWS_PER_S = 300_000;
@@ -43,23 +44,7 @@ const COLUMNS = [
   "source_id",
   "cluster_id",
   "customer_id",
-  "given_name",
-  "family_name",
-  "full_name",
-  "email",
-  "phone",
-  "birth_date",
-  "company",
-  "address_line1",
-  "address_line2",
-  "city",
-  "region",
-  "postal_code",
-  "country",
-  "national_id",
-  "marketing_consent",
-  "created_at",
-  "updated_at",
+  ...CANONICAL_FIELDS.filter((field) => field !== "source_id"),
   "attributes",
 ];
 

@@ -42,26 +42,8 @@ interface Source {
   batchId?: string;
 }
 
-const PERSON = [
-  "source_id",
-  "given_name",
-  "family_name",
-  "full_name",
-  "email",
-  "phone",
-  "birth_date",
-  "company",
-  "address_line1",
-  "address_line2",
-  "city",
-  "region",
-  "postal_code",
-  "country",
-  "national_id",
-  "marketing_consent",
-  "created_at",
-  "updated_at",
-];
+/** Every canonical field, in canonical order. */
+const PERSON: readonly string[] = CANONICAL_FIELDS;
 const prefixed = (alias: string, names: readonly string[]) => Object.fromEntries(names.map((name) => [name, `${alias}.${name}`]));
 
 /**
