@@ -9,6 +9,7 @@
  * its own cluster counts). Their records' age falls back on the file's modification time.
  */
 import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { InputError, UsageError } from "../errors.js";
 import { CANONICAL_FIELDS, isCanonicalField } from "../fields/canonical.js";
 import { count } from "../io/count.js";
@@ -30,7 +31,7 @@ import type { CustomRuleConfig } from "../stages/validate/custom.js";
 import { localToday, Validator } from "../stages/validate/index.js";
 import { writeAudit } from "../store/audit.js";
 import { openStore } from "../store/open.js";
-import { attributeNames, hasAttribute, type ProfileDimension, rawShapeRows } from "../store/report.js";
+import { attributeNames, hasAttribute, largestRecordId, type ProfileDimension, rawShapeRows } from "../store/report.js";
 import { type StoreAggregates, storeAggregates, storeAggregatesInWorker } from "../store/report-worker.js";
 import { recentRuns, recordRun } from "../store/runs.js";
 import { defaultSource } from "./import.js";
@@ -72,6 +73,9 @@ export interface ReportResult {
 }
 
 export const TREND_RUNS = 10;
+
+/** Below this many records the counting thread costs more (its start, its own connection) than it saves. */
+const THREAD_PAYS_FROM = 30_000;
 
 export async function runReport(options: ReportOptions, io: ReportIo): Promise<ReportResult> {
   return options.files.length > 0 ? reportFiles(options, io) : reportStore(options, io);
@@ -117,10 +121,11 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
   try {
     const dimensions = profileDimensions(db, options.by);
     const request = { now: now.toISOString(), dimensions };
-    // Counting (SQL and the distinct values) on a thread of its own while this one shapes the raw values is
-    // opt-in (ROSTER_WORKERS=1 or more): on the 1M store and two shared cores it was faster in one run of four
-    // and slower in the others (BENCHMARKS.md "report").
-    const parallel = (options.workers ?? 0) > 0;
+    // Counting (SQL and the distinct values) on a thread of its own while this one shapes the raw values: by
+    // default on a store big enough to pay for the thread and a machine with a second core. On two idle cores it
+    // took the 1M report from 28.6 s to 16.4 s; on cores other work shares it gained nothing (BENCHMARKS.md
+    // "report"), so ROSTER_WORKERS=0 keeps it on one thread.
+    const parallel = (options.workers ?? (availableParallelism() > 1 && largestRecordId(db) >= THREAD_PAYS_FROM ? 1 : 0)) > 0;
     const counting: Promise<StoreAggregates> = parallel
       ? storeAggregatesInWorker({ ...request, storePath: path, busyTimeoutMs: options.busyTimeoutMs })
       : Promise.resolve(storeAggregates(db, request));

@@ -306,3 +306,8 @@ export function profileHistograms(db: Db, by: readonly ProfileDimension[][]): Cu
     }),
   };
 }
+
+/** The largest record id: a store's size at no cost (ids are never reused), to decide whether a thread pays. */
+export function largestRecordId(db: Db): number {
+  return (db.prepare("SELECT max(id) FROM records").pluck().get() as number | null) ?? 0;
+}
