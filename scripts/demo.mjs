@@ -83,3 +83,5 @@ show(
 db.close();
 console.log(`\nThe store is ${store}. Explore it with: sqlite3 ${store} "SELECT * FROM records LIMIT 5"`);
 console.log(`Import the same files again and nothing is added: node bin/roster.js --store ${store} import ${files.join(" ")}`);
+console.log(`The data-quality scorecard: node bin/roster.js --store ${store} report (or --format html -o report.html)`);
+console.log(`The golden customers for a spreadsheet: node bin/roster.js --store ${store} export --excel -o customers.csv`);
