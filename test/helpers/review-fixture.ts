@@ -8,27 +8,9 @@
  * With the review threshold at 0.01 (REVIEW_ARGS on the command line), dedupe stores them for review and the ten
  * duplicates as matches.
  */
+import { CRM_PEOPLE } from "./two-exports.js";
 
-export const CRM_CSV = `id,first_name,last_name,email,phone,birth_date,address,city,postcode
-c01,William,Turner,william.turner@example.com,+1 415 555 0101,1980-03-14,12 Oak Street,San Francisco,94110
-c02,Margaret,Hughes,mhughes@example.org,+1 415 555 0102,1975-07-02,88 Pine Avenue,Oakland,94607
-c03,Robert,Nakamura,rob.nakamura@example.net,+1 212 555 0103,1990-11-23,5 Elm Road,New York,10001
-c04,Elizabeth,Okafor,e.okafor@example.com,+1 312 555 0104,1988-01-30,401 Lake Shore Drive,Chicago,60611
-c05,James,Fitzgerald,jfitz@example.com,+1 617 555 0105,1969-05-05,77 Beacon Street,Boston,02108
-c06,Patricia,Lindqvist,pat.lindqvist@example.org,+1 206 555 0106,1992-09-17,230 Maple Lane,Seattle,98101
-c07,Michael,Brennan,mbrennan@example.net,+1 503 555 0107,1985-12-01,19 Cedar Court,Portland,97201
-c08,Jennifer,Castillo,jcastillo@example.com,+1 305 555 0108,1979-04-12,64 Palm Way,Miami,33101
-c09,David,Kowalski,dkowalski@example.org,+1 412 555 0109,1983-08-08,9 River Street,Pittsburgh,15201
-c10,Susan,Abernathy,susan.abernathy@example.com,+1 615 555 0110,1971-02-25,350 Broadway,Nashville,37201
-c11,Thomas,Moreau,tmoreau@example.net,+1 504 555 0111,1995-06-19,11 Royal Street,New Orleans,70116
-c12,Linda,Petrova,lpetrova@example.com,+1 702 555 0112,1966-10-10,808 Desert Road,Las Vegas,89101
-c13,Charles,Whitfield,cwhitfield@example.org,+1 404 555 0113,1987-03-03,42 Peachtree Street,Atlanta,30303
-c14,Barbara,Yilmaz,byilmaz@example.com,+1 713 555 0114,1993-07-27,15 Bayou Drive,Houston,77002
-c15,Richard,Delgado,rdelgado@example.net,+1 602 555 0115,1974-12-12,600 Camelback Road,Phoenix,85004
-c16,Karen,Sorensen,ksorensen@example.com,+1 612 555 0116,1981-01-09,27 Lake Street,Minneapolis,55401
-c17,Joseph,Adeyemi,jadeyemi@example.org,+1 303 555 0117,1990-05-21,3 Larimer Square,Denver,80202
-c18,Nancy,Holloway,nholloway@example.com,+1 919 555 0118,1968-09-30,71 Oak Ridge Road,Raleigh,27601
-c19,Daniel,Ferreira,dferreira@example.net,+1 858 555 0119,1997-02-14,250 Harbor Drive,San Diego,92101
+export const CRM_CSV = `${CRM_PEOPLE}c19,Daniel,Ferreira,dferreira@example.net,+1 858 555 0119,1997-02-14,250 Harbor Drive,San Diego,92101
 c20,Lisa,Gallagher,lgallagher@example.com,+1 801 555 0120,1984-11-11,18 Temple Street,Salt Lake City,84101
 c21,伟,张,zhangwei@example.cn,+86 138 0013 8000,1986-04-18,朝阳区建国路88号,北京,100022
 c22,芳,李,lifang@example.cn,+86 139 1234 5678,1991-08-08,浦东新区世纪大道100号,上海,200120

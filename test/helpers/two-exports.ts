@@ -4,7 +4,8 @@
  * two new people.
  */
 
-export const CRM_CSV = `id,first_name,last_name,email,phone,birth_date,address,city,postcode
+/** The CRM header and its first 18 people (c01-c18): the review fixture's CRM export starts the same way. */
+export const CRM_PEOPLE = `id,first_name,last_name,email,phone,birth_date,address,city,postcode
 c01,William,Turner,william.turner@example.com,+1 415 555 0101,1980-03-14,12 Oak Street,San Francisco,94110
 c02,Margaret,Hughes,mhughes@example.org,+1 415 555 0102,1975-07-02,88 Pine Avenue,Oakland,94607
 c03,Robert,Nakamura,rob.nakamura@example.net,+1 212 555 0103,1990-11-23,5 Elm Road,New York,10001
@@ -23,7 +24,9 @@ c15,Richard,Delgado,rdelgado@example.net,+1 602 555 0115,1974-12-12,600 Camelbac
 c16,Karen,Sorensen,ksorensen@example.com,+1 612 555 0116,1981-01-09,27 Lake Street,Minneapolis,55401
 c17,Joseph,Adeyemi,jadeyemi@example.org,+1 303 555 0117,1990-05-21,3 Larimer Square,Denver,80202
 c18,Nancy,Holloway,nholloway@example.com,+1 919 555 0118,1968-09-30,71 Oak Ridge Road,Raleigh,27601
-c19,伟,张,zhangwei@example.cn,+86 138 0013 8000,1986-04-18,朝阳区建国路88号,北京,100022
+`;
+
+export const CRM_CSV = `${CRM_PEOPLE}c19,伟,张,zhangwei@example.cn,+86 138 0013 8000,1986-04-18,朝阳区建国路88号,北京,100022
 c20,芳,李,lifang@example.cn,+86 139 1234 5678,1991-08-08,浦东新区世纪大道100号,上海,200120
 c21,Paul,Novak,pnovak@example.com,+1 216 555 0123,1977-06-06,500 Euclid Avenue,Cleveland,44114
 c22,Sandra,Mbeki,smbeki@example.org,+1 313 555 0124,1989-10-01,44 Woodward Avenue,Detroit,48226
