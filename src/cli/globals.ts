@@ -25,6 +25,17 @@ const GlobalOptionsSchema = z.object({
     .optional(),
 });
 
+/**
+ * The reading options normalize, validate, dedupe and report share (DESIGN.md §1), as each command's flag schema
+ * spreads them; import has its own (its --source names a new source, with stricter rules).
+ */
+export const READING_FLAGS = {
+  encoding: z.string().default("auto"),
+  delimiter: z.string().optional(),
+  map: z.array(z.string()).optional(),
+  source: z.string().trim().min(1, "must not be empty").optional(),
+};
+
 export interface Globals {
   terminal: Terminal;
   storePath: string;

@@ -9,7 +9,7 @@ import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
-import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
+import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { explanationJson, modelJson, printExplanation, printModel } from "./dedupe-output.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
@@ -19,10 +19,7 @@ const probability = z.coerce.number().gt(0, "must be above 0").max(1, "must be a
 
 const DedupeFlags = z.object({
   format: z.enum(FORMATS).optional(),
-  encoding: z.string().default("auto"),
-  delimiter: z.string().optional(),
-  map: z.array(z.string()).optional(),
-  source: z.string().trim().min(1, "must not be empty").optional(),
+  ...READING_FLAGS,
   out: z.string().optional(),
   threshold: probability.optional(),
   reviewThreshold: z.coerce.number().min(0, "must be at least 0").max(1, "must be at most 1").optional(),

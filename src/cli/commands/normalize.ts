@@ -7,16 +7,13 @@ import { count, number as n } from "../../io/count.js";
 import { parseEncodingName } from "../../io/encoding.js";
 import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
-import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
+import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 
 const NormalizeFlags = z.object({
   format: z.enum(FORMATS).optional(),
-  encoding: z.string().default("auto"),
-  delimiter: z.string().optional(),
-  map: z.array(z.string()).optional(),
-  source: z.string().trim().min(1, "must not be empty").optional(),
+  ...READING_FLAGS,
   out: z.string().optional(),
   dryRun: z.boolean().optional(),
   new: z.boolean().optional(),

@@ -11,7 +11,7 @@ import { checkMetricName, describeGate, parseGateFlag, type ReportGate } from ".
 import { renderMarkdown } from "../../stages/report/render-markdown.js";
 import { renderText } from "../../stages/report/render-text.js";
 import { failOnGate } from "../gate.js";
-import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
+import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 import { perSourceSettings, workerCount } from "./normalize.js";
@@ -22,10 +22,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const ReportFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
   inputFormat: z.enum(FORMATS).optional(),
-  encoding: z.string().default("auto"),
-  delimiter: z.string().optional(),
-  map: z.array(z.string()).optional(),
-  source: z.string().trim().min(1, "must not be empty").optional(),
+  ...READING_FLAGS,
   out: z.string().min(1).optional(),
   by: z.array(z.string()).optional(),
   failUnder: z.array(z.string()).optional(),

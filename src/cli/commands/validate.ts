@@ -22,7 +22,7 @@ import {
 import type { FailOn, Threshold } from "../../stages/validate/report.js";
 import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
 import { failOnGate } from "../gate.js";
-import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
+import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 import { perSourceSettings, workerCount } from "./normalize.js";
@@ -30,10 +30,7 @@ import { perSourceSettings, workerCount } from "./normalize.js";
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
   inputFormat: z.enum(FORMATS).optional(),
-  encoding: z.string().default("auto"),
-  delimiter: z.string().optional(),
-  map: z.array(z.string()).optional(),
-  source: z.string().trim().min(1, "must not be empty").optional(),
+  ...READING_FLAGS,
   out: z.string().min(1).optional(),
   failOn: z.enum(["error", "warning", "never"]).optional(),
   maxInvalid: z.array(z.string()).optional(),
