@@ -99,7 +99,11 @@ export function clusterSizes(
   ids: { kept: number; created: number; joined: number },
 ): ClusterSummary {
   // Sorted, a cluster's records are one run of equal ids: counting runs beats a Map of a million clusters.
-  const sorted = Float64Array.from({ length: clusterIds.length }, (_, k) => clusterIds[k] ?? Number.NaN).sort();
+  const sorted = (
+    clusterIds instanceof Float64Array
+      ? clusterIds.slice()
+      : Float64Array.from({ length: clusterIds.length }, (_, k) => clusterIds[k] ?? Number.NaN)
+  ).sort();
   const bySize: Record<string, number> = {};
   let largest = 0;
   let clusters = 0;

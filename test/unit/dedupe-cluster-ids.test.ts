@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assignClusterIds } from "../../src/stages/dedupe/cluster-ids.js";
+import { assignClusterIds, outsideIds } from "../../src/stages/dedupe/cluster-ids.js";
 
 /** Runs one assignment; `component` may use any labels. */
 function assign(recordIds: number[], component: number[], previous: (number | null)[]) {
@@ -162,4 +162,29 @@ describe("assignClusterIds", () => {
       }),
     );
   });
+});
+
+describe("outsideIds", () => {
+  // Both shapes: ids near the record count (a bitmap) and ids far beyond it (a Set).
+  for (const [label, spread] of [
+    ["ids below the records' count", 50],
+    ["ids far beyond it", 1e9],
+  ] as const) {
+    it(`holds exactly the cluster ids of the rows outside, and their largest (${label})`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.integer({ min: 1, max: spread }), fc.boolean()), { maxLength: 40 }),
+          fc.array(fc.integer({ min: -5, max: spread + 5 }), { maxLength: 20 }),
+          (rows, probes) => {
+            const clusterIds = Float64Array.from(rows, ([id]) => id);
+            const inside = Uint8Array.from(rows, ([, isInside]) => (isInside ? 1 : 0));
+            const expected = new Set(rows.filter(([, isInside]) => !isInside).map(([id]) => id));
+            const outside = outsideIds(clusterIds, inside);
+            expect(outside.max).toBe(expected.size === 0 ? Number.NEGATIVE_INFINITY : Math.max(...expected));
+            for (const id of [...probes, ...rows.map(([id]) => id), 0.5, Number.NaN]) expect(outside.has(id)).toBe(expected.has(id));
+          },
+        ),
+      );
+    });
+  }
 });

@@ -5,7 +5,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type DedupeOutcome, dedupeTable as runDedupe } from "../../src/stages/dedupe/index.js";
 import { compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
-import { buildModel, PairScorer, priorWeight, probabilityOf, tfAdjustment } from "../../src/stages/dedupe/model.js";
+import {
+  buildModel,
+  type DedupeModel,
+  PairScorer,
+  priorWeight,
+  probabilityOf,
+  termCounts,
+  tfAdjustment,
+} from "../../src/stages/dedupe/model.js";
 import { type ComparisonSpec, DEFAULT_COMPARISONS, DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
 import type { LevelProbabilities } from "../../src/stages/dedupe/training.js";
 import { dedupeTable, GENERATED_CONTEXT, generatedCustomers, type PlainRecord } from "../helpers/dedupe-table.js";
@@ -75,9 +83,15 @@ describe("buildModel", () => {
   });
 
   it("keeps the frequencies of values more than one record holds, and the filled count", () => {
-    expect(model.termFrequencies.family).toEqual({ filled: 30, counts: { smith: 10, zolnay: 2 } });
-    expect(model.termFrequencies.email).toEqual({ filled: 30, counts: { "shared@example.com": 2 } });
-    expect(model.termFrequencies.email_local).toEqual({ filled: 30, counts: { shared: 2 } });
+    const frequencies = (feature: "family" | "email" | "email_local") => {
+      const tf = model.termFrequencies[feature];
+      return tf && { filled: tf.filled, counts: Object.fromEntries(termCounts(tf)) };
+    };
+    expect(frequencies("family")).toEqual({ filled: 30, counts: { smith: 10, zolnay: 2 } });
+    expect(frequencies("email")).toEqual({ filled: 30, counts: { "shared@example.com": 2 } });
+    expect(frequencies("email_local")).toEqual({ filled: 30, counts: { shared: 2 } });
+    // Stored as two parallel arrays, not an object keyed by value.
+    expect(model.termFrequencies.family).toMatchObject({ values: expect.any(Array), counts: expect.any(Array) });
     expect(model).toMatchObject({ version: 1, prior: 0.001, records: 30, seed: 99, specs: [FAMILY, EMAIL] });
   });
 
@@ -120,6 +134,35 @@ describe("term-frequency adjustment", () => {
     const laterScorer = new PairScorer(model, laterComparisons);
     const levels = Uint8Array.of(laterComparisons[0]?.level(0, 1) as number);
     expect(laterScorer.weight(levels, 0, 0)).toBeCloseTo(weightOf(0, 1), 12);
+  });
+
+  it("the scorer of a model just trained on the table (its own counts) weighs every pair as one that looks values up", () => {
+    const own = new PairScorer(model, comparisons, true);
+    for (const [i, j] of [
+      [0, 1],
+      [10, 11],
+      [0, 10],
+      [20, 21],
+    ] as const) {
+      const levels = Uint8Array.of(comparisons[0]?.level(i, j) as number);
+      expect(own.weight(levels, 0, i)).toBe(scorer.weight(levels, 0, i));
+    }
+  });
+
+  it("a model stored before the arrays (frequencies as an object keyed by value) scores the same", () => {
+    const keyed = JSON.parse(JSON.stringify(model)) as DedupeModel;
+    for (const [feature, tf] of Object.entries(keyed.termFrequencies)) {
+      if (tf) keyed.termFrequencies[feature as "family"] = { filled: tf.filled, counts: Object.fromEntries(termCounts(tf)) } as never;
+    }
+    expect(keyed.termFrequencies.family).not.toHaveProperty("values");
+    const old = new PairScorer(keyed, comparisons);
+    for (const [i, j] of [
+      [0, 1],
+      [10, 11],
+    ] as const) {
+      const levels = Uint8Array.of(comparisons[0]?.level(i, j) as number);
+      expect(old.weight(levels, 0, i)).toBe(scorer.weight(levels, 0, i));
+    }
   });
 
   it("tfAdjustment is log2(u / tf), bounded to ±10", () => {

@@ -35,6 +35,25 @@ export interface OutsideIds {
   max: number;
 }
 
+/**
+ * The cluster ids of the rows not `inside`. Cluster ids are record ids, so mostly a bitmap over them (a Set of
+ * a million ids cost 0.1 s); a Set when the ids run far beyond the records (a store that has seen many more).
+ */
+export function outsideIds(clusterIds: Float64Array, inside: Uint8Array): OutsideIds {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let row = 0; row < inside.length; row++) {
+    if (inside[row] !== 1 && (clusterIds[row] as number) > max) max = clusterIds[row] as number;
+  }
+  if (max > 4 * inside.length + 1_000_000) {
+    const set = new Set<number>();
+    for (let row = 0; row < inside.length; row++) if (inside[row] !== 1) set.add(clusterIds[row] as number);
+    return { has: (id) => set.has(id), max };
+  }
+  const bitmap = new Uint8Array(Number.isFinite(max) ? max + 1 : 0);
+  for (let row = 0; row < inside.length; row++) if (inside[row] !== 1) bitmap[clusterIds[row] as number] = 1;
+  return { has: (id) => Number.isInteger(id) && id >= 0 && id <= max && bitmap[id] === 1, max };
+}
+
 export function assignClusterIds(
   recordIds: ArrayLike<number>,
   component: Int32Array,

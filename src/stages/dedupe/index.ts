@@ -128,7 +128,7 @@ function* dedupePhases(
   }
 
   options.phase?.("scoring");
-  const scorer = new PairScorer(model, comparisons);
+  const scorer = new PairScorer(model, comparisons, training !== undefined);
   const width = comparisons.length;
   const keep: number[] = [];
   const weights: number[] = [];
