@@ -6,12 +6,12 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import {
-  assembleTable,
   type FeatureColumn,
   type FeaturePart,
   FeaturePartBuilder,
   partReads,
   type RecordTable,
+  withDerived,
 } from "../stages/dedupe/features.js";
 import { compileComparison } from "../stages/dedupe/levels.js";
 import type { ComparisonSpec, FeatureName } from "../stages/dedupe/spec.js";
@@ -67,10 +67,13 @@ if (port) {
       ids.push(record.id);
     }
     db.close();
-    held = { part: builder.build(), recordIds: Float64Array.from(ids) };
+    // Its own derived features (email parts, phone tails, street numbers), made while the main thread still
+    // reads, and sent with the part.
+    const recordIds = Float64Array.from(ids);
+    const derived = withDerived(recordIds, builder.build());
+    own = derived.table;
+    held = { part: derived.part, recordIds };
     port.postMessage(held satisfies FeatureWorkerReply);
-    // Its own derived features (email parts, phone tails, street numbers), made while the main thread blocks.
-    own = assembleTable(held.recordIds, [held.part]);
   } catch (error) {
     port.postMessage(failure(error));
   }

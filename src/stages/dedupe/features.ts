@@ -257,6 +257,11 @@ export interface FeaturePart {
   columns: FeatureColumn[];
   /** Per record: the hash of this part's values (fingerprints combine the parts'). */
   hashes: Uint32Array;
+  /**
+   * The features derived from this part alone, when the thread that read it derived them already (withDerived):
+   * the table then takes them as they are instead of deriving them again.
+   */
+  derived?: { features: FeatureName[]; columns: FeatureColumn[] };
 }
 
 /** Interns one part's features (FEATURE_PARTS[part], plus the attribute columns with the last part), a record at a time. */
@@ -310,27 +315,33 @@ export function fingerprintOf(parts: readonly FeaturePart[], row: number): numbe
 }
 
 /**
- * The table from its parts: derived features are computed here, once per distinct value. A thread holding only
- * some parts (the comparing helper) gets the derived features of the ones it has.
+ * The table from its parts: derived features are computed here, once per distinct value (unless a part brings
+ * its own: withDerived). A thread holding only some parts (the comparing helper) gets the derived features of the
+ * ones it has.
  */
 export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePart[]): RecordTable {
   const size = recordIds.length;
   const built = new Map<FeatureName, FeatureColumn>();
+  const brought = new Set<FeatureName>();
   for (const part of parts) {
     if (part.hashes.length !== size) throw new RangeError(`feature part of ${part.hashes.length} records for a table of ${size}`);
     for (const [f, feature] of part.features.entries()) built.set(feature, part.columns[f] as FeatureColumn);
+    for (const [f, feature] of (part.derived?.features ?? []).entries()) {
+      built.set(feature, part.derived?.columns[f] as FeatureColumn);
+      brought.add(feature);
+    }
   }
   for (const { feature, from, derive } of DERIVED) {
     const parent = built.get(from);
-    if (parent) built.set(feature, derivedColumn(parent, derive));
+    if (parent && !brought.has(feature)) built.set(feature, derivedColumn(parent, derive));
   }
   // A house number from a column of its own (FEBRL, German shops) where the street line has none.
   const streetNumber = built.get("street_number");
   const houseNumber = built.get("house_number");
-  if (streetNumber && houseNumber) built.set("street_number", overlay(streetNumber, houseNumber));
+  if (streetNumber && houseNumber && !brought.has("street_number")) built.set("street_number", overlay(streetNumber, houseNumber));
   const givenCode = built.get("given_metaphone");
   const familyCode = built.get("family_metaphone");
-  if (givenCode && familyCode) built.set("name_phonetic", phoneticPair(givenCode, familyCode));
+  if (givenCode && familyCode && !brought.has("name_phonetic")) built.set("name_phonetic", phoneticPair(givenCode, familyCode));
   return {
     size,
     recordIds,
@@ -341,6 +352,20 @@ export function assembleTable(recordIds: Float64Array, parts: readonly FeaturePa
       return column;
     },
   };
+}
+
+/**
+ * The part with the features derived from it alone, and the table of just that part. The reading thread of the
+ * second part derives its features (email parts, phone tails, street numbers: a million distinct values each)
+ * while the main thread is still reading the first, instead of the main thread deriving them after.
+ */
+export function withDerived(recordIds: Float64Array, part: FeaturePart): { part: FeaturePart; table: RecordTable } {
+  const table = assembleTable(recordIds, [part]);
+  const own = new Set(part.features);
+  const features = [...DERIVED.map((entry) => entry.feature), "name_phonetic" as const].filter(
+    (feature, k, all) => all.indexOf(feature) === k && table.has(feature) && !own.has(feature),
+  );
+  return { part: { ...part, derived: { features, columns: features.map((feature) => table.column(feature)) } }, table };
 }
 
 /** The base features a feature is made from (itself for a base or attribute feature). */

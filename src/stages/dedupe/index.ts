@@ -10,7 +10,7 @@ import type { RecordTable } from "./features.js";
 import { type CompiledComparison, comparisonFeatures, compileComparison } from "./levels.js";
 import { buildModel, type DedupeModel, PairScorer, probabilityOf } from "./model.js";
 import type { ComparisonSpec, DedupeSettings, FeatureName } from "./spec.js";
-import { type TrainingReport, train } from "./training.js";
+import { estimateURounds, type TrainingReport, train } from "./training.js";
 import { type ComparisonVectors, comparisonVectors } from "./vectors.js";
 
 export interface ScoredPairs {
@@ -120,7 +120,14 @@ function* dedupePhases(
   let training: TrainingReport | undefined;
   if (!model) {
     options.phase?.("training");
-    const parameters = train(table, comparisons, settings.blockingRules, candidates, vectors, settings);
+    // u from random pairs, each round's comparisons shared with the helper as the candidates' were.
+    const estimated = yield* estimateURounds(
+      table,
+      comparisons,
+      { seed: settings.seed, budget: settings.uPairBudget, minPerLevel: settings.uMinPerLevel },
+      (pairs) => compareOnBothThreads(used, comparisons, pairs, options.helper),
+    );
+    const parameters = train(table, comparisons, settings.blockingRules, candidates, vectors, settings, estimated);
     model = buildModel(used, table, parameters, settings.seed);
     training = parameters.report;
     lap("training");

@@ -17,7 +17,7 @@ import { type CandidatePairs, ruleKeys } from "./blocking.js";
 import type { RecordTable } from "./features.js";
 import { type CompiledComparison, comparisonFeatures } from "./levels.js";
 import { type BlockingRule, isSortedRule, relatedFeatures } from "./spec.js";
-import { type ComparisonVectors, countVectors, distinctVectors, type VectorCounts } from "./vectors.js";
+import { type ComparisonVectors, comparisonVectors, countVectors, distinctVectors, type VectorCounts } from "./vectors.js";
 
 /** Probabilities per comparison, per level (index 0, the null level, unused). */
 export type LevelProbabilities = number[][];
@@ -44,47 +44,127 @@ export function seededRandom(seed: number): () => number {
 const FLOOR = 1e-6;
 const PSEUDO_MATCHES = 0.5;
 
-export function estimateU(
+/** Random pairs for u are drawn and compared this many at a time (between rounds: enough of every level yet?). */
+export const U_ROUND = 50_000;
+
+/** The random pairs u is counted on, drawn in rounds: the same seed gives the same pairs on every machine. */
+export class RandomPairs {
+  private readonly random: () => number;
+
+  constructor(
+    private readonly n: number,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  next(count: number): RowPairs {
+    const a = new Int32Array(count);
+    const b = new Int32Array(count);
+    for (let k = 0; k < count; k++) {
+      const i = Math.floor(this.random() * this.n);
+      let j = Math.floor(this.random() * (this.n - 1));
+      if (j >= i) j++;
+      a[k] = i;
+      b[k] = j;
+    }
+    return { a, b, count };
+  }
+}
+
+/** How often each level of each comparison occurred among the random pairs compared so far. */
+export class LevelTally {
+  readonly counts: Float64Array[];
+  pairs = 0;
+
+  constructor(comparisons: readonly CompiledComparison[]) {
+    this.counts = comparisons.map((comparison) => new Float64Array(comparison.levelCount));
+  }
+
+  add(vectors: ComparisonVectors): void {
+    const width = vectors.comparisons;
+    for (let c = 0; c < width; c++) {
+      const levels = this.counts[c] as Float64Array;
+      for (let p = 0; p < vectors.pairs; p++) {
+        const level = vectors.levels[p * width + c] as number;
+        levels[level] = (levels[level] as number) + 1;
+      }
+    }
+    this.pairs += vectors.pairs;
+  }
+
+  enough(minPerLevel: number): boolean {
+    return this.counts.every((levels) => levels.every((count, level) => level === 0 || count >= minPerLevel));
+  }
+}
+
+/** Pairs of table rows, a[k] with b[k]. */
+export interface RowPairs {
+  a: Int32Array;
+  b: Int32Array;
+  count: number;
+}
+
+/**
+ * u by random pairs, as a generator over `compare` (which computes the levels of a round of pairs and may yield
+ * while another thread computes part of them: the dedupe stage's loop in index.ts). Every pair once when there
+ * are few; else seeded rounds until every level is seen `minPerLevel` times or the budget is spent. The same
+ * records and seed give the same pairs, rounds and u however the levels are computed.
+ */
+export function* estimateURounds<Yielded, Sent>(
   table: RecordTable,
   comparisons: readonly CompiledComparison[],
   { seed, budget, minPerLevel }: { seed: number; budget: number; minPerLevel: number },
-): { u: LevelProbabilities; pairs: number } {
-  const random = seededRandom(seed);
-  const counts = comparisons.map((comparison) => new Float64Array(comparison.levelCount));
-  const n = table.size;
-  let sampled = 0;
-  const enough = () => counts.every((levels) => levels.every((count, level) => level === 0 || count >= minPerLevel));
-  const allPairs = (n * (n - 1)) / 2;
-  if (n >= 2 && allPairs <= budget && !enough()) {
-    // Few records: every pair once, rather than the budget in random draws of the same few pairs.
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        comparisons.forEach((comparison, c) => {
-          const levels = counts[c] as Float64Array;
-          const level = comparison.level(i, j);
-          levels[level] = (levels[level] as number) + 1;
-        });
-        sampled++;
-      }
-    }
-  } else if (n >= 2) {
-    const round = 50_000;
-    while (sampled < budget && !enough()) {
-      for (let k = 0; k < round && sampled < budget; k++) {
-        const i = Math.floor(random() * n);
-        let j = Math.floor(random() * (n - 1));
-        if (j >= i) j++;
-        comparisons.forEach((comparison, c) => {
-          const levels = counts[c] as Float64Array;
-          const level = comparison.level(i, j);
-          levels[level] = (levels[level] as number) + 1;
-        });
-        sampled++;
-      }
+  compare: (pairs: RowPairs) => Generator<Yielded, ComparisonVectors, Sent>,
+): Generator<Yielded, { u: LevelProbabilities; pairs: number }, Sent> {
+  const tally = new LevelTally(comparisons);
+  const everyPair = tally.enough(minPerLevel) ? undefined : everyPairWithin(table.size, budget);
+  if (everyPair) tally.add(yield* compare(everyPair));
+  else if (table.size >= 2 && (table.size * (table.size - 1)) / 2 > budget) {
+    const pairs = new RandomPairs(table.size, seed);
+    while (tally.pairs < budget && !tally.enough(minPerLevel)) {
+      tally.add(yield* compare(pairs.next(Math.min(U_ROUND, budget - tally.pairs))));
     }
   }
-  const u = comparisons.map((comparison, c) => {
-    const levels = counts[c] as Float64Array;
+  return { u: uFromTally(tally, comparisons, minPerLevel), pairs: tally.pairs };
+}
+
+/** estimateURounds with every level computed on this thread. */
+export function estimateU(
+  table: RecordTable,
+  comparisons: readonly CompiledComparison[],
+  settings: { seed: number; budget: number; minPerLevel: number },
+): { u: LevelProbabilities; pairs: number } {
+  // biome-ignore lint/correctness/useYield: computes in place; the generator form is what the two-thread loop needs
+  const rounds = estimateURounds(table, comparisons, settings, function* (pairs) {
+    return comparisonVectors(comparisons, pairs.a, pairs.b, pairs.count);
+  });
+  for (;;) {
+    const step = rounds.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Few records: every pair once, rather than the budget in random draws of the same few pairs (else undefined). */
+export function everyPairWithin(n: number, budget: number): RowPairs | undefined {
+  const allPairs = (n * (n - 1)) / 2;
+  if (n < 2 || allPairs > budget) return undefined;
+  const a = new Int32Array(allPairs);
+  const b = new Int32Array(allPairs);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      a[k] = i;
+      b[k++] = j;
+    }
+  }
+  return { a, b, count: allPairs };
+}
+
+/** u per comparison and level from the tally (add-half smoothing); a rare exact level from the value shares. */
+export function uFromTally(tally: LevelTally, comparisons: readonly CompiledComparison[], minPerLevel: number): LevelProbabilities {
+  return comparisons.map((comparison, c) => {
+    const levels = tally.counts[c] as Float64Array;
     let observed = 0;
     for (let level = 1; level < levels.length; level++) observed += levels[level] as number;
     const probabilities = Array.from(levels, (count, level) => (level === 0 ? 1 : (count + 0.5) / (observed + 0.5 * (levels.length - 1))));
@@ -103,7 +183,6 @@ export function estimateU(
     }
     return probabilities;
   });
-  return { u, pairs: sampled };
 }
 
 /** Starting m: most matches agree exactly, fewer at each looser level, few are "else". */
@@ -198,12 +277,16 @@ export function train(
   candidates: CandidatePairs,
   vectors: ComparisonVectors,
   settings: { seed: number; uPairBudget: number; uMinPerLevel: number; maxBlockSize: number },
+  /** u made already (the stage's loop, on two threads); otherwise estimated here. */
+  estimated?: { u: LevelProbabilities; pairs: number },
 ): TrainedParameters {
-  const { u, pairs: randomPairs } = estimateU(table, comparisons, {
-    seed: settings.seed,
-    budget: settings.uPairBudget,
-    minPerLevel: settings.uMinPerLevel,
-  });
+  const { u, pairs: randomPairs } =
+    estimated ??
+    estimateU(table, comparisons, {
+      seed: settings.seed,
+      budget: settings.uPairBudget,
+      minPerLevel: settings.uMinPerLevel,
+    });
   const m0 = comparisons.map((comparison) => initialM(comparison.levelCount));
   const sums = comparisons.map((comparison) => new Float64Array(comparison.levelCount));
   const sessionsPer = new Array<number>(comparisons.length).fill(0);

@@ -8,8 +8,8 @@
  */
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
+import { StringTable, stringHash } from "../string-table.js";
 import { valueShape } from "./shape.js";
-import { StringTable, stringHash } from "./string-table.js";
 
 /** Sources that get a bit of their own (a small integer stays a V8 small integer); later ones count by pairs. */
 const MASK_SOURCES = 30;

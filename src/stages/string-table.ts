@@ -1,6 +1,6 @@
 /**
- * A set of strings, each given a dense index (0, 1, 2, … in order of arrival), for counting distinct values
- * over a million records: open addressing over typed arrays (a 32-bit hash and the index per slot), and the
+ * A set of strings, each given a dense index (0, 1, 2, … in order of arrival), for interning dedupe's feature
+ * columns and counting report's distinct values over a million records: open addressing over typed arrays (a 32-bit hash and the index per slot), and the
  * strings themselves in one array. Exact: a hash only finds the slot, and equal hashes are compared as
  * strings. Measured against a Map<string, number> on the 1M store's columns, one column at a time, it took
  * 173 ms instead of 467 for a million unique ids and 316 instead of 469 for 831,266 distinct emails: fewer

@@ -1,0 +1,64 @@
+// The store reads dedupe's features in two parts on two threads (pipeline/feature-table.ts), and the thread of
+// the second part derives that part's features itself (withDerived) before handing them over: the table put
+// together from the parts must hold exactly what one thread reading every record builds.
+import { describe, expect, it } from "vitest";
+import { emptyValues } from "../../src/model/record.js";
+import {
+  assembleTable,
+  FEATURE_PARTS,
+  FeaturePartBuilder,
+  type FeatureInput,
+  RecordTableBuilder,
+  withDerived,
+} from "../../src/stages/dedupe/features.js";
+import { FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
+import { normalizeRecord } from "../../src/stages/normalize/index.js";
+import { featureValue, GENERATED_CONTEXT, generatedCustomers } from "../helpers/dedupe-table.js";
+
+const { records } = generatedCustomers(600, 23);
+// A house number in a column of its own on some rows (street_number overlays it where the street line has none).
+const inputs: FeatureInput[] = records.map(({ attributes, ...fields }, row) => {
+  const normalized = normalizeRecord({ ...emptyValues(), ...fields }, GENERATED_CONTEXT);
+  const house: Record<string, string> = row % 5 === 0 ? { street_number: String(row) } : {};
+  return { values: normalized.values, keys: normalized.keys, attributes: { ...attributes, ...house } };
+});
+const attributeColumns = ["street_number"];
+const recordIds = Float64Array.from(inputs, (_, row) => row + 1);
+
+function partsOf(): ReturnType<FeaturePartBuilder["build"]>[] {
+  return FEATURE_PARTS.map((_, part) => {
+    const builder = new FeaturePartBuilder(part, attributeColumns);
+    for (const input of inputs) builder.add(input);
+    return builder.build();
+  });
+}
+
+describe("a table assembled from parts", () => {
+  const single = new RecordTableBuilder(attributeColumns);
+  inputs.forEach((input, row) => single.add(row + 1, input));
+  const whole = single.build();
+  const [first, second] = partsOf();
+  if (!first || !second) throw new Error("two parts expected");
+  const derived = withDerived(recordIds, second);
+  const assembled = assembleTable(recordIds, [first, derived.part]);
+  const features: FeatureName[] = [...FEATURES, "attr:street_number"];
+
+  it("holds every feature's value on every row as one thread's table does, the second part derived on its own", () => {
+    for (const feature of features) {
+      expect([feature, assembled.has(feature)]).toEqual([feature, whole.has(feature)]);
+      if (!whole.has(feature)) continue;
+      const want = inputs.map((_, row) => featureValue(whole, feature, row));
+      expect([feature, inputs.map((_, row) => featureValue(assembled, feature, row))]).toEqual([feature, want]);
+      expect([feature, assembled.column(feature).filled]).toEqual([feature, whole.column(feature).filled]);
+    }
+  });
+
+  it("brings the derived features of its own part only, and the house numbers are overlaid once", () => {
+    const brought = derived.part.derived?.features ?? [];
+    expect(brought).toEqual(expect.arrayContaining(["email_local", "email_domain", "phone_last8", "street_number"]));
+    expect(brought).not.toContain("given_metaphone");
+    expect(brought).not.toContain("name_phonetic");
+    const overlaid = inputs.filter((input, row) => input.attributes?.street_number && featureValue(whole, "street_number", row));
+    expect(overlaid.length).toBeGreaterThan(0);
+  });
+});
