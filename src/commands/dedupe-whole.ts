@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import { count, number } from "../io/count.js";
 import { readStoreFeatureTable } from "../pipeline/feature-table.js";
-import { workersFor } from "../pipeline/store-scan.js";
+import { INLINE_BELOW, workersFor } from "../pipeline/store-scan.js";
 import { clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds } from "../stages/dedupe/cluster-ids.js";
 import type { RecordTable } from "../stages/dedupe/features.js";
@@ -50,7 +50,7 @@ export async function wholeStoreRun(context: RunContext): Promise<RunWork | Unch
     storePath: path,
     busyTimeoutMs: options.busyTimeoutMs,
     attributeColumns: options.attributeColumns,
-    workers: workersFor(currentRecordCount(db), options.workers),
+    workers: workersFor(currentRecordCount(db, INLINE_BELOW), options.workers),
     progress: async (records) => {
       say(`dedupe: reading records: ${number(records)}`);
       await letInterruptsThrough();

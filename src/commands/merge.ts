@@ -208,7 +208,7 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
   try {
     const dedupe = latestRun(db);
     // An empty store has nothing to merge, and dedupe records no run for it: no refusal that no run could lift.
-    if (!dedupe && currentRecordCount(db) > 0) {
+    if (!dedupe && currentRecordCount(db, 1) > 0) {
       throw new UsageError("dedupe has not run on this store: merge builds one customer per dedupe cluster", "run roster dedupe first");
     }
     refuseUndecided(db, dedupe);

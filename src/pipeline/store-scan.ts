@@ -12,7 +12,7 @@ import { RANGE_STAGES, type RangeStage, type RangeStageName, type ResultOf, type
 import type { WorkerSetup } from "./worker.js";
 
 /** Below this many records, starting workers (each loads the stage's dictionaries) costs more than it saves. */
-const INLINE_BELOW = 30_000;
+export const INLINE_BELOW = 30_000;
 
 /** Worker threads for a store of `records`: as requested (ROSTER_WORKERS), else by size and cores. */
 export function workersFor(records: number, requested: number | undefined): number {

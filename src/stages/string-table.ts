@@ -24,6 +24,8 @@ export class StringTable {
   /** Slot → its string's hash, so that growing and probing need not touch the strings. */
   private hashes = new Int32Array(FIRST_CAPACITY);
   private readonly texts: string[] = [];
+  /** Index → its string's hash (dedupe keeps them with a feature column: key hashes and fingerprints). */
+  private byIndex = new Int32Array(FIRST_CAPACITY);
 
   /** `hash` may be replaced (tests collide every string on purpose); it must be a pure function of the text. */
   constructor(private readonly hash: (text: string) => number = stringHash) {}
@@ -35,6 +37,16 @@ export class StringTable {
   /** Every string interned, in order of arrival (index order). */
   strings(): readonly string[] {
     return this.texts;
+  }
+
+  /** Each string's hash (as an unsigned 32-bit number), in index order. */
+  valueHashes(): Uint32Array {
+    return new Uint32Array(this.byIndex.buffer, 0, this.texts.length).slice();
+  }
+
+  /** The hash of the string at `index`. */
+  hashAt(index: number): number {
+    return (this.byIndex[index] as number) >>> 0;
   }
 
   /** The text's index; a new text gets the next one (size - 1 after the call). */
@@ -50,6 +62,12 @@ export class StringTable {
     }
     const index = this.texts.length;
     this.texts.push(text);
+    if (index >= this.byIndex.length) {
+      const bigger = new Int32Array(this.byIndex.length * 2);
+      bigger.set(this.byIndex);
+      this.byIndex = bigger;
+    }
+    this.byIndex[index] = hash;
     this.slots[slot] = index + 1;
     this.hashes[slot] = hash;
     if (2 * this.texts.length > this.slots.length) this.grow();

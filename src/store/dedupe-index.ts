@@ -33,7 +33,9 @@ export function readDedupeIndex(db: Db): DedupeIndex | undefined {
   const clusters = rows.find((row) => row.name === "cluster_ids");
   if (!ids || !clusters || rows.some((row) => row.runId !== ids.runId)) return undefined;
   const rules = new Map<string, Uint32Array>();
-  for (const row of rows) if (row.name.startsWith("rule:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
+  // "keys:": key hashes made from the values' string-table hashes; an index of older "rule:" rows (another hash)
+  // is not used, so that run reads the whole store once.
+  for (const row of rows) if (row.name.startsWith("keys:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
   const decisions = rows.find((row) => row.name === "decisions")?.data.toString("utf8") ?? "";
   const index = {
     runId: ids.runId,
@@ -81,7 +83,7 @@ export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
   insert.run("decisions", index.runId, Buffer.from(index.decisions, "utf8"));
   // A rule no record has a key for (a field nobody fills) is stored empty rather than as a block of zeros.
   for (const [rule, hashes] of index.rules)
-    insert.run(`rule:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
+    insert.run(`keys:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
 }
 
 /**

@@ -22,8 +22,9 @@ export function unnormalizedCount(db: Db): number {
   return db.prepare("SELECT count(*) FROM current_records WHERE keys IS NULL").pluck().get() as number;
 }
 
-export function currentRecordCount(db: Db): number {
-  return db.prepare("SELECT count(*) FROM current_records").pluck().get() as number;
+/** How many current records, counted up to `atMost` (enough to choose threads: a full count scans every record). */
+export function currentRecordCount(db: Db, atMost = Number.MAX_SAFE_INTEGER): number {
+  return db.prepare("SELECT count(*) FROM (SELECT 1 FROM current_records LIMIT ?)").pluck().get(atMost) as number;
 }
 
 export interface DedupeStoreRecord {

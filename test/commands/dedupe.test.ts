@@ -514,6 +514,25 @@ describe("dedupe in the store: incremental runs", () => {
     expect(second.clusters).toMatchObject({ created: 1, joined: 0 });
   });
 
+  it("an index an older roster wrote (its key hashes under 'rule:') is not used: that run reads every record, keeping ids", async () => {
+    const s = await dedupedStore();
+    const before = clusterOf(s.store);
+    const db = new Database(s.store);
+    db.prepare("UPDATE dedupe_index SET name = 'rule:' || substr(name, 6) WHERE name LIKE 'keys:%'").run();
+    db.close();
+    await importRows(s, "app.csv", APP, "app");
+    const second = await dedupe(s.store);
+    expect(second).toMatchObject({ run: "incremental", scored: APP.length, trained: false });
+    expect(second.read).toBe(second.records);
+    const after = clusterOf(s.store);
+    for (const [reference, id] of before) expect(after.get(reference)).toBe(id);
+    // The run wrote an index of its own: the next one reads only what it needs again.
+    expect(query(s.store, "SELECT count(*) AS n FROM dedupe_index WHERE name LIKE 'rule:%'")).toEqual([{ n: 0 }]);
+    await importRows(s, "shop-next.jsonl", SHOP_NEXT, "shop");
+    const third = await dedupe(s.store);
+    expect(third.read).toBeLessThan(third.records);
+  });
+
   it("a first run on one clean source, then a second source: its duplicates join the first source's clusters", async () => {
     const s = newStore();
     await importRows(s, "crm.csv", CRM, "crm");

@@ -6,8 +6,8 @@ import { emptyValues } from "../../src/model/record.js";
 import {
   assembleTable,
   FEATURE_PARTS,
-  FeaturePartBuilder,
   type FeatureInput,
+  FeaturePartBuilder,
   RecordTableBuilder,
   withDerived,
 } from "../../src/stages/dedupe/features.js";
@@ -35,7 +35,7 @@ function partsOf(): ReturnType<FeaturePartBuilder["build"]>[] {
 
 describe("a table assembled from parts", () => {
   const single = new RecordTableBuilder(attributeColumns);
-  inputs.forEach((input, row) => single.add(row + 1, input));
+  for (const [row, input] of inputs.entries()) single.add(row + 1, input);
   const whole = single.build();
   const [first, second] = partsOf();
   if (!first || !second) throw new Error("two parts expected");

@@ -12,17 +12,24 @@ export class ColumnBuilder {
   private counts = new Uint32Array(1024);
   filled = 0;
 
-  add(row: number, value: string | null): void {
+  /** Sets the row's value; returns its id (-1: missing). */
+  add(row: number, value: string | null): number {
     if (row >= this.ids.length) this.ids = grow(this.ids, row + 1);
     if (value === null) {
       this.ids[row] = -1;
-      return;
+      return -1;
     }
     const id = this.table.intern(value);
     if (id >= this.counts.length) this.counts = grow(this.counts, id + 1);
     this.ids[row] = id;
     this.counts[id] = (this.counts[id] as number) + 1;
     this.filled++;
+    return id;
+  }
+
+  /** The hash of value `id` (stringHash). */
+  hashAt(id: number): number {
+    return this.table.hashAt(id);
   }
 
   get values(): readonly string[] {
@@ -31,7 +38,8 @@ export class ColumnBuilder {
 
   build(size: number): FeatureColumn {
     const values = this.table.strings();
-    return { ids: this.ids.slice(0, size), values, counts: this.counts.slice(0, values.length), filled: this.filled };
+    const counts = this.counts.slice(0, values.length);
+    return { ids: this.ids.slice(0, size), values, counts, hashes: this.table.valueHashes(), filled: this.filled };
   }
 }
 
@@ -62,7 +70,7 @@ export function derivedColumn(parent: FeatureColumn, derive: (value: string) => 
       filled++;
     }
   }
-  return { ids, values, counts, filled };
+  return { ids, values, counts, hashes: table.valueHashes(), filled };
 }
 
 /** `base` where it has a value, else `fallback` (values re-interned into one table). */

@@ -20,6 +20,11 @@ export interface FeatureColumn {
   readonly values: readonly string[];
   /** Per value: how many records hold it (term frequencies). */
   readonly counts: Uint32Array;
+  /**
+   * Per value: its hash (string-table.ts's stringHash, made while interning), from which blocking-key hashes and
+   * fingerprints are combined without hashing the strings again. It depends on the value alone.
+   */
+  readonly hashes: Uint32Array;
   /** How many records hold any value. */
   readonly filled: number;
 }
@@ -264,6 +269,9 @@ export interface FeaturePart {
   derived?: { features: FeatureName[]; columns: FeatureColumn[] };
 }
 
+/** A missing value's part in a record's fingerprint (a value's is its hash). */
+const MISSING_HASH = 0x6d15_51a7;
+
 /** Interns one part's features (FEATURE_PARTS[part], plus the attribute columns with the last part), a record at a time. */
 export class FeaturePartBuilder {
   private readonly base: readonly BaseFeature[];
@@ -287,9 +295,9 @@ export class FeaturePartBuilder {
     for (let f = 0; f < this.columns.length; f++) {
       const value =
         f < base ? EXTRACT[this.base[f] as BaseFeature](input, this.folds) : attributeFeature(input, this.attributes[f - base] as string);
-      (this.columns[f] as ColumnBuilder).add(row, value);
-      hash = fnv1a(hash, value === null ? "\u0000" : value);
-      hash = fnv1a(hash, "\u0001");
+      const column = this.columns[f] as ColumnBuilder;
+      const id = column.add(row, value);
+      hash = Math.imul(hash ^ (id < 0 ? MISSING_HASH : column.hashAt(id)), 0x01000193);
     }
     this.hashes[row] = hash;
   }

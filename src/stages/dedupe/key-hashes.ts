@@ -5,31 +5,22 @@
  * never on a table's interning, so hashes made from the whole store and from a few records agree. A collision
  * only adds a record to read: the candidates are blocked again on their real values.
  */
-import { type FeatureColumn, fnv1a, type RecordTable } from "./features.js";
+import type { FeatureColumn, RecordTable } from "./features.js";
 import { type BlockingRule, type EqualityRule, isSortedRule } from "./spec.js";
 
 /** No key: a feature of the rule is missing. */
 export const NO_KEY = 0;
 
-/** Each row's key hash under each equality rule (undefined for sorted rules), features hashed once per value. */
+/** Each row's key hash under each equality rule (undefined for sorted rules), from the columns' value hashes. */
 export function ruleKeyHashes(table: RecordTable, rules: readonly BlockingRule[]): (Uint32Array | undefined)[] {
-  const valueHashes = new Map<string, Uint32Array>();
-  const hashesOf = (feature: string, column: FeatureColumn) => {
-    let hashes = valueHashes.get(feature);
-    if (!hashes) {
-      hashes = Uint32Array.from(column.values, (value) => fnv1a(0x811c9dc5, value));
-      valueHashes.set(feature, hashes);
-    }
-    return hashes;
-  };
-  return rules.map((rule) => (isSortedRule(rule) ? undefined : keyHashes(table, rule, hashesOf)));
+  return rules.map((rule) => (isSortedRule(rule) ? undefined : keyHashes(table, rule)));
 }
 
-function keyHashes(table: RecordTable, rule: EqualityRule, hashesOf: (feature: string, column: FeatureColumn) => Uint32Array): Uint32Array {
+function keyHashes(table: RecordTable, rule: EqualityRule): Uint32Array {
   const out = new Uint32Array(table.size);
   if (!rule.on.every((feature) => table.has(feature))) return out;
   const columns = rule.on.map((feature) => table.column(feature));
-  const values = rule.on.map((feature, f) => hashesOf(feature, columns[f] as FeatureColumn));
+  const values = columns.map((column) => column.hashes);
   for (let row = 0; row < table.size; row++) {
     let hash = 0x811c9dc5;
     let missing = false;
