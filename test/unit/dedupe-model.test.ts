@@ -113,6 +113,18 @@ describe("term-frequency adjustment", () => {
   const model = buildModel([FAMILY], table, { m: M.slice(0, 1), u: U.slice(0, 1), prior: 0.001 }, 1);
   const scorer = new PairScorer(model, comparisons);
   const weightOf = (i: number, j: number) => scorer.weight(Uint8Array.of(comparisons[0]?.level(i, j) as number), 0, i);
+  /** Smith–Smith, Zolnay–Zolnay, Smith–Zolnay and two rare names weigh the same with `other` as with `scorer`. */
+  const expectSameWeights = (other: PairScorer) => {
+    for (const [i, j] of [
+      [0, 1],
+      [10, 11],
+      [0, 10],
+      [20, 21],
+    ] as const) {
+      const levels = Uint8Array.of(comparisons[0]?.level(i, j) as number);
+      expect(other.weight(levels, 0, i)).toBe(scorer.weight(levels, 0, i));
+    }
+  };
 
   it("agreeing on Smith (10 of 30) weighs less than on Zolnay (2 of 30), which weighs less than a unique name would", () => {
     const smith = weightOf(0, 1);
@@ -144,16 +156,7 @@ describe("term-frequency adjustment", () => {
   });
 
   it("the scorer of a model just trained on the table (its own counts) weighs every pair as one that looks values up", () => {
-    const own = new PairScorer(model, comparisons, true);
-    for (const [i, j] of [
-      [0, 1],
-      [10, 11],
-      [0, 10],
-      [20, 21],
-    ] as const) {
-      const levels = Uint8Array.of(comparisons[0]?.level(i, j) as number);
-      expect(own.weight(levels, 0, i)).toBe(scorer.weight(levels, 0, i));
-    }
+    expectSameWeights(new PairScorer(model, comparisons, true));
   });
 
   it("a model stored before the arrays (frequencies as an object keyed by value) scores the same", () => {
@@ -162,14 +165,7 @@ describe("term-frequency adjustment", () => {
       if (tf) keyed.termFrequencies[feature as "family"] = { filled: tf.filled, counts: Object.fromEntries(termCounts(tf)) } as never;
     }
     expect(keyed.termFrequencies.family).not.toHaveProperty("values");
-    const old = new PairScorer(keyed, comparisons);
-    for (const [i, j] of [
-      [0, 1],
-      [10, 11],
-    ] as const) {
-      const levels = Uint8Array.of(comparisons[0]?.level(i, j) as number);
-      expect(old.weight(levels, 0, i)).toBe(scorer.weight(levels, 0, i));
-    }
+    expectSameWeights(new PairScorer(keyed, comparisons));
   });
 
   it("tfAdjustment is log2(u / tf), bounded to ±10", () => {
