@@ -328,19 +328,34 @@ function updatedIndex(
     }
   }
   const recordIds = merged.slice(0, size);
-  const clusterIds = new Float64Array(size);
-  for (let row = 0; row < size; row++) {
-    const source = from[row] as number;
-    clusterIds[row] = clusterOf.get(recordIds[row] as number) ?? (source >= 0 ? (index.clusterIds[source] as number) : Number.NaN);
+  // The old rows come over in runs (a gone row or an added one ends a run): each run copied in one go.
+  const runs: [to: number, fromStart: number, fromEnd: number][] = [];
+  for (let row = 0; row < size; ) {
+    const start = from[row] as number;
+    if (start < 0) {
+      row++;
+      continue;
+    }
+    let end = row + 1;
+    while (end < size && from[end] === start + (end - row)) end++;
+    runs.push([row, start, start + (end - row)]);
+    row = end;
+  }
+  const carried = <T extends Float64Array | Uint32Array>(out: T, old: T): T => {
+    for (const [to, start, end] of runs) out.set(old.subarray(start, end), to);
+    return out;
+  };
+  const clusterIds = carried(new Float64Array(size).fill(Number.NaN), index.clusterIds);
+  for (const [id, clusterId] of clusterOf) {
+    const row = rowOf(recordIds, id);
+    if (row >= 0) clusterIds[row] = clusterId;
   }
   const dirtyRows = dirtyIds.map((id) => [rowOf(recordIds, id), rowOf(table.recordIds, id)] as const);
   const byName = new Map<string, Uint32Array>();
   rules.forEach((rule, r) => {
     const stored = index.rules.get(rule.name) as Uint32Array;
     const fresh = tableHashes[r] as Uint32Array;
-    const hashes = new Uint32Array(size);
-    if (stored.length > 0)
-      for (let row = 0; row < size; row++) if ((from[row] as number) >= 0) hashes[row] = stored[from[row] as number] as number;
+    const hashes = stored.length > 0 ? carried(new Uint32Array(size), stored) : new Uint32Array(size);
     for (const [row, tableRow] of dirtyRows) hashes[row] = fresh[tableRow] as number;
     byName.set(rule.name, hashes);
   });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { clusterSizeList } from "../../src/commands/dedupe-clusters.js";
 import { assignClusterIds, outsideIds } from "../../src/stages/dedupe/cluster-ids.js";
 
 /** Runs one assignment; `component` may use any labels. */
@@ -187,4 +188,29 @@ describe("outsideIds", () => {
       );
     });
   }
+});
+
+describe("clusterSizeList", () => {
+  const bySorting = (ids: (number | null)[]) => {
+    const counts = new Map<number, number>();
+    for (const id of ids) if (id !== null && !Number.isNaN(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return [...counts.values()].sort((x, y) => x - y);
+  };
+  it("gives each cluster's size, records without a cluster left out, for ids near the records' count and far beyond", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 2 ** 40 }), fc.constant(null), fc.constant(Number.NaN)),
+          {
+            maxLength: 80,
+          },
+        ),
+        (ids) => {
+          const sizes = clusterSizeList(ids).sort((x, y) => x - y);
+          expect(sizes).toEqual(bySorting(ids));
+          expect(clusterSizeList(Float64Array.from(ids, (id) => id ?? Number.NaN)).sort((x, y) => x - y)).toEqual(bySorting(ids));
+        },
+      ),
+    );
+  });
 });
