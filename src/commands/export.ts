@@ -13,8 +13,10 @@ import { scanStore, workersFor } from "../pipeline/store-scan.js";
 import { type ExportWhat, resolveColumns } from "../stages/export/columns.js";
 import { type ExportFormat, type RowFormatOptions, rowFormatter } from "../stages/export/format.js";
 import { parseWhere } from "../stages/export/where.js";
+import { latestRun } from "../store/dedupe.js";
 import { checkSinceRun, exportKeyRanges, exportTableRows } from "../store/export.js";
-import { openStore } from "../store/open.js";
+import { latestMergeRun } from "../store/merge.js";
+import { type Db, openStore } from "../store/open.js";
 import type { ExportSetup, LeftOut, Unencodable } from "./export-range.js";
 
 export interface ExportOptions {
@@ -54,6 +56,8 @@ export interface ExportResult {
   columns: string[];
   rows: number;
   leftOut: LeftOut | null;
+  /** Why there is nothing to export yet (no merge for customers, no dedupe for pairs), and what to run; else null. */
+  notYet: { reason: string; hint: string } | null;
   seconds: number;
 }
 
@@ -139,11 +143,23 @@ export async function runExport(options: ExportOptions, io: ExportIo): Promise<E
       columns: columns.map((c) => c.name),
       rows: written,
       leftOut: options.requireConsent ? leftOut : null,
+      notYet: written === 0 ? notYet(db, options.what) : null,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
     db.close();
   }
+}
+
+/** An empty export of what a later stage makes, before that stage ever ran on the store: why, and what to run. */
+function notYet(db: Db, what: ExportWhat): ExportResult["notYet"] {
+  if (what === "customers" && latestMergeRun(db) === undefined) {
+    return { reason: "no customers yet: merge has not run on this store", hint: "run roster dedupe, then roster merge" };
+  }
+  if (what === "pairs" && latestRun(db) === undefined) {
+    return { reason: "no pairs yet: dedupe has not run on this store", hint: "run roster dedupe" };
+  }
+  return null;
 }
 
 /** A character the encoding lacks is an error naming the row and field, never a silent "?". */

@@ -83,6 +83,21 @@ describe("roster export (built binary)", () => {
     }, 60_000);
   }
 
+  it("customers before any merge, pairs before any dedupe: the header, exit 0, and a warning saying what to run", () => {
+    const customers = cli(["--store", store, "export", "customers"], { cwd: dir });
+    expect(customers.code).toBe(0);
+    expect(customers.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(customers.stderr).toContain("warning: no customers yet: merge has not run on this store: run roster dedupe, then roster merge");
+    const pairs = cli(["--store", store, "--json", "export", "pairs", "-o", join(dir, "pairs.csv")], { cwd: dir });
+    expect(pairs.code).toBe(0);
+    expect(pairs.stderr).toContain("no pairs yet: dedupe has not run on this store: run roster dedupe");
+    expect(JSON.parse(pairs.stdout)).toMatchObject({ rows: 0, not_yet: { hint: "run roster dedupe" } });
+    // Records exist from the first import on: no warning.
+    const records = cli(["--store", store, "export", "records", "--fields", "id", "-o", join(dir, "ids.csv")], { cwd: dir });
+    expect(records.code).toBe(0);
+    expect(records.stderr).not.toContain("warning");
+  }, 60_000);
+
   it("usage errors exit 2 with a message naming what is wrong", () => {
     const run = (args: string[], env: Record<string, string> = {}) => cli(["--store", store, "export", ...args], { cwd: dir, env });
     const where = run(["--where", "cluster_size>=two"]);

@@ -89,6 +89,7 @@ export async function exportCommand(what: string | undefined, raw: Record<string
     ].filter((part) => part !== "");
     terminal.info(`--require-consent left out ${count(total, "customer")}${why.length > 0 ? `: ${why.join(", ")}` : ""}`);
   }
+  if (result.notYet) terminal.warn(`${result.notYet.reason}: ${result.notYet.hint}`);
   if (globals.json) terminal.result(resultJson(result));
   else terminal.info(`exported ${count(result.rows, NOUNS[result.what])} as ${result.format}${result.out ? ` to ${result.out}` : ""}`);
 }
@@ -112,6 +113,7 @@ function resultJson(result: ExportResult) {
     columns: result.columns,
     rows: result.rows,
     left_out: result.leftOut,
+    not_yet: result.notYet,
     seconds: result.seconds,
   };
 }
