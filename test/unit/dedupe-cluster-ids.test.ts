@@ -214,3 +214,22 @@ describe("clusterSizeList", () => {
     );
   });
 });
+
+describe("assignClusterIds on a first run", () => {
+  it("gives what the general rules give (checked by holding nothing outside, which takes the general way)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 10_000 }), fc.nat()), { minLength: 1, maxLength: 60 }), (rows) => {
+        // Distinct record ids, and labels that are row numbers (as cluster.ts makes them).
+        const ids = [...new Set(rows.map(([id]) => id))];
+        const n = ids.length;
+        const recordIds = Float64Array.from(ids);
+        const component = Int32Array.from(rows.slice(0, n), ([, label]) => label % n);
+        const previous = new Array<number | null>(n).fill(null);
+        const fast = assignClusterIds(recordIds, component, previous);
+        const general = assignClusterIds(recordIds, component, previous, { has: () => false, max: Number.NEGATIVE_INFINITY });
+        expect(Array.from(fast.clusterId)).toEqual(Array.from(general.clusterId));
+        expect([fast.kept, fast.created, fast.joined]).toEqual([general.kept, general.created, general.joined]);
+      }),
+    );
+  });
+});

@@ -67,6 +67,9 @@ export function assignClusterIds(
     );
   }
 
+  const first = firstRunIds(recordIds, component, previous, outside);
+  if (first) return first;
+
   // Clusters, each with its records, in order of their smallest record id.
   const indexOfLabel = new Map<number, number>();
   const members: number[][] = [];
@@ -149,4 +152,34 @@ export function assignClusterIds(
   const clusterId = new Float64Array(n);
   for (let c = 0; c < members.length; c++) for (const i of members[c]!) clusterId[i] = idOf[c]!;
   return { clusterId, kept, created, joined: heirOf.size - kept };
+}
+
+/**
+ * The first run's ids (no record had a cluster, none are held outside): every cluster is new and takes its
+ * smallest record id, which no other cluster can hold, as the rules above give. In typed arrays, for labels that
+ * are row numbers (cluster.ts's), where the general way's Maps and arrays per cluster cost 0.7 s on a million
+ * records; undefined otherwise.
+ */
+function firstRunIds(
+  recordIds: ArrayLike<number>,
+  component: Int32Array,
+  previous: ArrayLike<number | null>,
+  outside: OutsideIds | undefined,
+): ClusterIdAssignment | undefined {
+  const n = component.length;
+  if (outside !== undefined) return undefined;
+  for (let i = 0; i < n; i++) {
+    const old = previous[i];
+    if ((old !== null && old !== undefined) || component[i]! < 0 || component[i]! >= n) return undefined;
+  }
+  const smallest = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  let created = 0;
+  for (let i = 0; i < n; i++) {
+    const label = component[i]!;
+    if (smallest[label] === Number.POSITIVE_INFINITY) created++;
+    if (recordIds[i]! < smallest[label]!) smallest[label] = recordIds[i]!;
+  }
+  const clusterId = new Float64Array(n);
+  for (let i = 0; i < n; i++) clusterId[i] = smallest[component[i]!]!;
+  return { clusterId, kept: 0, created, joined: 0 };
 }
