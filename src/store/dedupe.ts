@@ -17,7 +17,11 @@ import { writeInTurn } from "./write-turns.js";
 
 /** Current records normalize has not reached yet (no keys). */
 export function unnormalizedCount(db: Db): number {
-  // Most runs find none: the first one found ends the scan, and only then are they counted.
+  // Most runs find none. A keys row names an existing record (a foreign key), so as many keys rows as records
+  // means every record has its keys: two counts over narrow b-trees instead of a scan of every record (0.4 s).
+  const every = db.prepare("SELECT (SELECT count(*) FROM record_keys) >= (SELECT count(*) FROM records)").pluck().get();
+  if (every === 1) return 0;
+  // Else the first one found ends the scan, and only then are they counted.
   if (db.prepare("SELECT 1 FROM current_records WHERE keys IS NULL LIMIT 1").get() === undefined) return 0;
   return db.prepare("SELECT count(*) FROM current_records WHERE keys IS NULL").pluck().get() as number;
 }
