@@ -260,7 +260,7 @@ export function fnv1a(hash: number, text: string): number {
 export interface FeaturePart {
   features: FeatureName[];
   columns: FeatureColumn[];
-  /** Per record: the hash of this part's values (fingerprints combine the parts'). */
+  /** Per record: the hash of this part's values, combined from each value's hash (fingerprints combine the parts'). */
   hashes: Uint32Array;
   /**
    * The features derived from this part alone, when the thread that read it derived them already (withDerived):
