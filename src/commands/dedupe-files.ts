@@ -117,6 +117,7 @@ export async function dedupeFiles(options: DedupeOptions, io: DedupeIo): Promise
       normalizedFirst: 0,
       trained: true,
       retrainReason: undefined,
+      readWholeBecause: undefined,
       unusedComparisons: outcome.unusedComparisons,
       rules: outcome.rules,
       capped: outcome.capped,

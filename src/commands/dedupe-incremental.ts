@@ -29,21 +29,33 @@ import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRes
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, rowOf, strongThreshold, withDecisions } from "./dedupe-clusters.js";
 
-/** The run near new and changed records, "nothing changed", or undefined: read the whole store instead. */
-export async function nearRun(context: RunContext): Promise<RunWork | Unchanged | undefined> {
+/** Why a run reads the whole store instead of the records near the changes. */
+export interface ReadWhole {
+  whole: string;
+}
+
+const whole = (because: string): ReadWhole => ({ whole: because });
+
+/** The run near new and changed records, "nothing changed", or why the whole store must be read instead. */
+export async function nearRun(context: RunContext): Promise<RunWork | Unchanged | ReadWhole> {
   const { db, options, run, stored, key, say } = context;
   const { settings } = options;
-  if (options.retrain || options.full || !run || !stored || run.settings !== key) return undefined;
+  if (options.retrain) return whole("--retrain");
+  if (options.full) return whole("--full");
+  if (!run || !stored) return whole("the first run on this store");
+  if (run.settings !== key) return whole("the dedupe settings changed since the last run");
   const rules = settings.blockingRules;
-  if (rules.some(isSortedRule)) return undefined;
+  if (rules.some(isSortedRule)) return whole("a sorted-neighbourhood blocking rule needs every record");
   // A model stored by another version of roster reads features this one lacks: the whole-store run retrains.
-  if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0) return undefined;
+  if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0)
+    return whole("the stored model was made by another version of roster");
   const index = readDedupeIndex(db);
-  if (!index || index.runId !== run.id || rules.some((rule) => !index.rules.has(rule.name))) return undefined;
+  if (!index || index.runId !== run.id) return whole("the last run left no index (roster batches rm drops it)");
+  if (rules.some((rule) => !index.rules.has(rule.name))) return whole("the last run's index was made by an older roster");
   // A decision made, changed or undone since the last run can move clusters no change reaches: the whole store
   // is clustered again.
   const decisionsNow = decisionsDigest(db);
-  if (decisionsNow !== index.decisions) return undefined;
+  if (decisionsNow !== index.decisions) return whole("people's decisions changed since the last run");
   const lap = lapTimer();
 
   // 1. What changed.
@@ -53,9 +65,9 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   const changes = lap();
   const newCount = maybe.filter((id) => rowOf(index.recordIds, id) < 0).length;
   const current = index.recordIds.length - gone.length + newCount;
-  if (stored.model.records * 2 < current) return undefined; // retrain: the whole store is read
+  if (stored.model.records * 2 < current) return whole("the store has grown enough to train again");
   const fresh = await readTable(context, maybe);
-  if (fresh.table.size !== maybe.length) return undefined; // records changed under us: read everything
+  if (fresh.table.size !== maybe.length) return whole("records changed while dedupe read them");
   const before = fingerprintsOf(db, maybe);
   const dirtyIds = maybe.filter((id, row) => before.get(id) !== fresh.fingerprints[row]);
   if (dirtyIds.length === 0 && gone.length === 0)
@@ -65,7 +77,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   const newlyFilled = settings.comparisons
     .filter((spec) => !modelled.has(spec.name))
     .some((spec) => comparisonFeatures(spec).some((feature) => fresh.table.has(feature) && fresh.table.column(feature).filled > 0));
-  if (newlyFilled) return undefined;
+  if (newlyFilled) return whole("records now fill a field the stored model does not compare");
   let reading = lap();
 
   // 2. The stored records sharing a key with a changed one.
@@ -102,7 +114,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   // 3. Score the pairs that touch a changed record, on a table of just these records.
   const tableIds = [...new Set([...dirtyIds, ...candidates])].sort((a, b) => a - b);
   const near = await readTable(context, tableIds);
-  if (near.table.size !== tableIds.length) return undefined;
+  if (near.table.size !== tableIds.length) return whole("records changed while dedupe read them");
   const table = near.table;
   const dirty = new Uint8Array(table.size);
   for (let row = 0; row < table.size; row++) if (dirtySet.has(table.recordIds[row] as number)) dirty[row] = 1;

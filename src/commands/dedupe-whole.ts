@@ -40,7 +40,7 @@ export function retrainReasonFor(context: RunContext, table: RecordTable, record
  * The run that reads every current record: the first run, a retrain, --full, changed settings, or an incremental
  * run when the index the last run left cannot be used (nearRun said so).
  */
-export async function wholeStoreRun(context: RunContext): Promise<RunWork | Unchanged> {
+export async function wholeStoreRun(context: RunContext, because?: string): Promise<RunWork | Unchanged> {
   const { db, path, options, run, stored, key, say } = context;
   const { settings } = options;
   const previous = run ? storedFingerprints(db) : new Map<number, number>();
@@ -116,6 +116,7 @@ export async function wholeStoreRun(context: RunContext): Promise<RunWork | Unch
   return {
     mode: full ? "full" : "incremental",
     retrainReason,
+    readWholeBecause: because,
     current: table.size,
     scored: full ? table.size : dirtyCount,
     read: table.size,

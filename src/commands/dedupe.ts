@@ -76,6 +76,8 @@ export interface DedupeResult {
   trained: boolean;
   /** Why the model was trained again, when it was. */
   retrainReason: string | undefined;
+  /** Why every record was read rather than those near the changes (any run after the first can say). */
+  readWholeBecause: string | undefined;
   unusedComparisons: string[];
   rules: RuleReport[];
   capped: CappedBlock[];
@@ -105,6 +107,8 @@ export async function runDedupe(options: DedupeOptions, io: DedupeIo): Promise<D
 export interface RunWork {
   mode: "full" | "incremental";
   retrainReason: string | undefined;
+  /** Why the whole store was read (nearRun's reason), for a run that read it. */
+  readWholeBecause?: string | undefined;
   /** Current records in the store. */
   current: number;
   /** Records blocked and scored (new and changed ones, or all). */
@@ -186,7 +190,8 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
     };
     const { nearRun } = await import("./dedupe-incremental.js");
     const { wholeStoreRun } = await import("./dedupe-whole.js");
-    const work = (await nearRun(context)) ?? (await wholeStoreRun(context));
+    const near = await nearRun(context);
+    const work = "whole" in near ? await wholeStoreRun(context, near.whole) : near;
     if ("unchanged" in work) {
       return {
         ...base,
@@ -196,6 +201,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
         read: work.read,
         trained: false,
         retrainReason: undefined,
+        readWholeBecause: undefined,
         unusedComparisons: [],
         rules: [],
         capped: [],
@@ -218,6 +224,7 @@ async function dedupeStore(options: DedupeOptions, io: DedupeIo): Promise<Dedupe
       read: work.read,
       trained: outcome.training !== undefined,
       retrainReason: work.retrainReason,
+      readWholeBecause: work.readWholeBecause,
       unusedComparisons: outcome.unusedComparisons,
       rules: outcome.rules,
       capped: outcome.capped,

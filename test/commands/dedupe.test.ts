@@ -522,7 +522,12 @@ describe("dedupe in the store: incremental runs", () => {
     db.close();
     await importRows(s, "app.csv", APP, "app");
     const second = await dedupe(s.store);
-    expect(second).toMatchObject({ run: "incremental", scored: APP.length, trained: false });
+    expect(second).toMatchObject({
+      run: "incremental",
+      scored: APP.length,
+      trained: false,
+      readWholeBecause: "the last run's index was made by an older roster",
+    });
     expect(second.read).toBe(second.records);
     const after = clusterOf(s.store);
     for (const [reference, id] of before) expect(after.get(reference)).toBe(id);
@@ -531,6 +536,7 @@ describe("dedupe in the store: incremental runs", () => {
     await importRows(s, "shop-next.jsonl", SHOP_NEXT, "shop");
     const third = await dedupe(s.store);
     expect(third.read).toBeLessThan(third.records);
+    expect(third.readWholeBecause).toBeUndefined();
   });
 
   it("a first run on one clean source, then a second source: its duplicates join the first source's clusters", async () => {

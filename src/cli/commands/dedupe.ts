@@ -133,6 +133,8 @@ function printSummary(terminal: Terminal, result: DedupeResult): void {
   }
   if (result.trained && result.mode === "files") terminal.info(c.dim("trained a model on these files (files mode: not stored)"));
   else if (result.trained) terminal.info(c.dim(`trained a new model (${result.retrainReason}): roster dedupe --show-model prints it`));
+  // A run after the first that read every record although only some changed: say why (it took longer).
+  if (result.run === "incremental" && result.readWholeBecause) terminal.info(c.dim(`read every record: ${result.readWholeBecause}`));
   if (result.unusedComparisons.length > 0)
     terminal.info(c.dim(`not compared (no record fills them): ${result.unusedComparisons.join(", ")}`));
   const rules = result.rules.filter((rule) => rule.used);
@@ -180,6 +182,7 @@ function resultJson(result: DedupeResult) {
     normalized_first: result.normalizedFirst,
     trained: result.trained,
     retrain_reason: result.retrainReason ?? null,
+    read_whole_because: result.readWholeBecause ?? null,
     unused_comparisons: result.unusedComparisons,
     threshold: result.threshold,
     review_threshold: result.reviewThreshold,
