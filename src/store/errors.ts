@@ -6,8 +6,11 @@ export function toStoreError(error: unknown, storePath: string): StoreError | un
   if (typeof code !== "string" || !code.startsWith("SQLITE_")) return undefined;
   const message = (error as Error).message;
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    // Plain SQLITE_BUSY is the busy timeout running out; the others (a stale WAL snapshot, recovery) come at once
+    // and are named, so that a report of one says which.
+    const why = code === "SQLITE_BUSY" ? "waited past the busy timeout" : code;
     return new StoreError(
-      `store ${storePath} is locked by another process (waited past the busy timeout)`,
+      `store ${storePath} is locked by another process (${why})`,
       "let the other roster run finish and try again, or raise ROSTER_BUSY_TIMEOUT (milliseconds)",
     );
   }
