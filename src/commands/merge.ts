@@ -7,6 +7,7 @@
  * Merge trusts dedupe's clusters, so it refuses to run on records dedupe has not seen: the customers would be
  * built from clusters that do not hold them.
  */
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { UsageError } from "../errors.js";
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
@@ -29,6 +30,8 @@ import {
   sourcesWithoutRecords,
 } from "../store/merge.js";
 import { notClusteredSince, readChanges } from "../store/merge-changes.js";
+import { finishOf } from "../store/merge-write.js";
+import { MergeWriterThread } from "../store/merge-writer.js";
 import type { Db } from "../store/open.js";
 import { openStore } from "../store/open.js";
 
@@ -41,6 +44,8 @@ export interface MergeOptions {
   /** Re-plan every cluster, not only those that changed since the last merge run. */
   full?: boolean;
   auditArgs: string[];
+  /** ROSTER_WORKERS: 0 writes on the main thread after planning; 1 or more on a writing thread while it plans. */
+  workers?: number | undefined;
 }
 
 export interface MergeIo {
@@ -90,6 +95,8 @@ export interface MergeResult {
   /** Sources merge.sources lists that no current record has (a typo, or a source not imported yet). */
   unknownSources: string[];
   seconds: number;
+  /** Whether the plan was written on a thread of its own while it was made (store/merge-writer.ts). */
+  writingThread: boolean;
   /** Seconds per phase: reading the store, planning, writing the plan (0 when nothing is written). */
   phases: { reading: number; planning: number; writing: number };
 }
@@ -119,6 +126,13 @@ export function mergeCounts(result: MergeResult) {
     derived_fields: result.derived,
   };
 }
+
+/**
+ * From this many clusters to plan, a machine with a second core writes on a thread of its own while this one
+ * plans (store/merge-writer.ts): the bench's first merge of 823,707 clusters went from about 20 s to about 15
+ * (BENCHMARKS.md "merge"); a small plan would spend more on starting the thread than it saves.
+ */
+const WRITING_THREAD_PAYS_FROM = 50_000;
 
 /** A turn of the event loop between phases, so Ctrl-C on a terminal stops the run there. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -219,63 +233,81 @@ export async function runMerge(options: MergeOptions, io: MergeIo): Promise<Merg
     await nextTurn();
     progress.update(`merge: planning ${count(read.clusters.size, "cluster")}`);
     await nextTurn();
-    const plan = planMerge({
-      clusters: read.clusters,
-      previous: { customers: stored.customers, reservedIds: stored.reservedIds },
-      settings: options.settings,
-    });
-    const planned = performance.now();
-    phases.planning = (planned - started) / 1000 - phases.reading;
-    const changed = plan.changed || stored.carried.recordIds.length > 0;
-    // The customers outside the part carry on unchanged: counted as a full run would count them.
-    const counts = {
-      ...plan.counts,
-      customers: plan.counts.customers + input.untouched,
-      unchanged: plan.counts.unchanged + input.untouched,
-    };
-    const result: MergeResult = {
-      store: path,
-      dryRun: options.dryRun,
-      run: options.dryRun ? "dry-run" : changed ? "applied" : "unchanged",
-      mode: input.mode,
-      fullBecause: input.fullBecause,
-      planned: read.clusters.size,
-      changed,
-      mergeRunId: null,
-      dedupeRunId: dedupe?.id ?? null,
-      changedSinceDedupe: input.changedSinceDedupe ?? changedSinceDedupe(db, dedupe?.readAt ?? ""),
-      records: input.records,
-      counts,
-      ...tally(plan),
-      aliases: plan.aliases,
-      retired: plan.retired,
-      carried: stored.carried.recordIds.length,
-      assigned: plan.moves.recordIds.filter((id) => !stored.owned.has(id)).length,
-      examples: {
-        created: plan.create.slice(0, EXAMPLES).map((c) => ({ customerId: c.customerId, recordIds: c.recordIds })),
-        updated: plan.update.slice(0, EXAMPLES).map((c) => ({ customerId: c.customerId, changedFields: c.changedFields })),
-      },
-      unknownSources: sourcesWithoutRecords(db, options.settings.sources),
-      seconds: 0,
-      phases,
-    };
-    if (result.run === "applied" && dedupe) {
-      await nextTurn();
-      progress.update("merge: writing");
-      const runCounts = { ...mergeCounts(result), mode: result.mode, planned_clusters: result.planned };
-      result.mergeRunId = applyMergePlan(db, {
-        plan,
-        basedOn: { mergeRun: lastMerge, dedupeRun: dedupe.id },
-        carried: stored.carried,
-        startedAt,
-        settings: JSON.stringify(options.settings),
-        counts: runCounts,
-        auditArgs: options.auditArgs,
-      }).runId;
-      phases.writing = (performance.now() - planned) / 1000;
+    const writing =
+      !options.dryRun &&
+      dedupe !== undefined &&
+      (options.workers ?? (availableParallelism() > 1 && read.clusters.size >= WRITING_THREAD_PAYS_FROM ? 1 : 0)) > 0
+        ? new MergeWriterThread({
+            storePath: path,
+            busyTimeoutMs: options.busyTimeoutMs,
+            now: new Date().toISOString(),
+            basedOn: { mergeRun: lastMerge, dedupeRun: dedupe.id },
+            carried: stored.carried,
+          })
+        : undefined;
+    try {
+      const plan = planMerge(
+        { clusters: read.clusters, previous: { customers: stored.customers, reservedIds: stored.reservedIds }, settings: options.settings },
+        writing,
+      );
+      const planned = performance.now();
+      phases.planning = (planned - started) / 1000 - phases.reading;
+      const changed = plan.changed || stored.carried.recordIds.length > 0;
+      // The customers outside the part carry on unchanged: counted as a full run would count them.
+      const counts = {
+        ...plan.counts,
+        customers: plan.counts.customers + input.untouched,
+        unchanged: plan.counts.unchanged + input.untouched,
+      };
+      const result: MergeResult = {
+        store: path,
+        dryRun: options.dryRun,
+        run: options.dryRun ? "dry-run" : changed ? "applied" : "unchanged",
+        mode: input.mode,
+        fullBecause: input.fullBecause,
+        planned: read.clusters.size,
+        changed,
+        mergeRunId: null,
+        dedupeRunId: dedupe?.id ?? null,
+        changedSinceDedupe: input.changedSinceDedupe ?? changedSinceDedupe(db, dedupe?.readAt ?? ""),
+        records: input.records,
+        counts,
+        ...tally(plan),
+        aliases: plan.aliases,
+        retired: plan.retired,
+        carried: stored.carried.recordIds.length,
+        assigned: plan.moves.recordIds.filter((id) => !stored.owned.has(id)).length,
+        examples: {
+          created: plan.create.slice(0, EXAMPLES).map((c) => ({ customerId: c.customerId, recordIds: c.recordIds })),
+          updated: plan.update.slice(0, EXAMPLES).map((c) => ({ customerId: c.customerId, changedFields: c.changedFields })),
+        },
+        unknownSources: sourcesWithoutRecords(db, options.settings.sources),
+        seconds: 0,
+        writingThread: writing !== undefined,
+        phases,
+      };
+      if (result.run === "applied" && dedupe) {
+        await nextTurn();
+        progress.update("merge: writing");
+        const write = {
+          plan,
+          basedOn: { mergeRun: lastMerge, dedupeRun: dedupe.id },
+          carried: stored.carried,
+          startedAt,
+          settings: JSON.stringify(options.settings),
+          counts: { ...mergeCounts(result), mode: result.mode, planned_clusters: result.planned },
+          auditArgs: options.auditArgs,
+        };
+        result.mergeRunId = writing ? await writing.finish(finishOf(write)) : applyMergePlan(db, write).runId;
+        // With the writing thread, most of the writing happened while planning: this is what was left.
+        phases.writing = (performance.now() - planned) / 1000;
+      } else await writing?.abort();
+      result.seconds = (performance.now() - started) / 1000;
+      return result;
+    } catch (error) {
+      await writing?.abort(); // rolls back what the thread wrote; after its own failure, a no-op
+      throw error;
     }
-    result.seconds = (performance.now() - started) / 1000;
-    return result;
   } finally {
     progress.stop();
     db.close();

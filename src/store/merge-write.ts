@@ -6,9 +6,9 @@
 import { StoreError } from "../errors.js";
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
 import type { RecordValues } from "../model/record.js";
-import type { MergePlan } from "../stages/merge/plan.js";
+import type { CustomerUpdate, MergePlan, PlannedCustomer } from "../stages/merge/plan.js";
 import { writeAudit } from "./audit.js";
-import { insertRows } from "./insert-rows.js";
+import { insertFlatRows, insertRows } from "./insert-rows.js";
 import type { StoredCustomers } from "./merge.js";
 import type { Db } from "./open.js";
 import { storedProvenanceJson } from "./provenance-json.js";
@@ -87,81 +87,92 @@ export interface MergeWrite {
 }
 
 const CUSTOMER_COLUMNS = ["id", ...CANONICAL_FIELDS, "provenance", "first_merged_at", "last_changed_at"];
+/** Values per customers row in the flat chunks the writer takes. */
+export const CUSTOMER_ROW_LENGTH = CUSTOMER_COLUMNS.length;
 const UPDATE_CUSTOMER = `UPDATE customers SET ${CANONICAL_FIELDS.map((field) => `${field} = ?`).join(", ")},
   provenance = ?, last_changed_at = ? WHERE id = ?`;
 
 /**
- * Applies a merge plan in one transaction. New customers first and retirements last, so that every
- * customer_records and customer_aliases row names a customer row at every step (foreign keys are on). A customer
- * whose id became an alias is deleted (its records now belong to the survivor, and its old id resolves through
- * customer_aliases); a retired one is kept, marked retired_at, so its id is never given to another customer.
+ * The stored provenance leaves out what the row's own values say (provenance-json.ts): a field has a value when
+ * its column is not NULL, which is what the readers see.
  */
-export function applyMergePlan(db: Db, write: MergeWrite): { runId: number } {
-  // A full merge writes a million rows in one transaction: with SQLite's default 2 MB page cache the B-tree pages
-  // went out to the WAL and came back over and over (inserting 823,707 customers: 17 s, 10 s with 64 MB).
-  const cacheSize = db.pragma("cache_size", { simple: true }) as number;
-  db.pragma(`cache_size = ${WRITE_CACHE_KIB}`);
-  try {
-    return applyInTurn(db, write);
-  } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
-  }
+const valueIn = (values: RecordValues) => (field: CanonicalField) => values[field] !== null && values[field] !== undefined;
+
+/** A new customer's row (CUSTOMER_COLUMNS order) appended to a flat chunk of rows: what MergePlanWriter takes. */
+export function pushCustomerRow(rows: unknown[], customer: PlannedCustomer, now: string): void {
+  rows.push(customer.customerId);
+  for (const field of CANONICAL_FIELDS) rows.push(customer.values[field]);
+  rows.push(storedProvenanceJson(customer.provenance, valueIn(customer.values)), now, now);
 }
 
-/** SQLite's cache_size while a plan is written: negative means KiB (64 MiB). */
-const WRITE_CACHE_KIB = -65536;
+/** What is written after the new customers and the records' assignments: the rest of the plan and the run. */
+export interface MergeFinish {
+  update: readonly CustomerUpdate[];
+  aliases: MergePlan["aliases"];
+  retired: readonly number[];
+  dedupeRun: number;
+  startedAt: string;
+  settings: string;
+  counts: Record<string, unknown>;
+  auditArgs: string[];
+}
 
-function applyInTurn(db: Db, write: MergeWrite): { runId: number } {
-  return writeInTurn(db, () => {
-    const lastMerge = latestMergeRun(db)?.id ?? null;
-    if (lastMerge !== write.basedOn.mergeRun) {
+/**
+ * The writes of one merge plan, in the order foreign keys need (every customer_records and customer_aliases row
+ * names a customer row at every step): the new customers, then the records' customers (a chunk's new customers
+ * before the records assigned to them; the carried records before the plan's moves, so that a carried record the
+ * plan moves to another customer ends there), then `finish`. A customer whose id became an alias is deleted (its
+ * records now belong to the survivor, and its old id resolves through customer_aliases); a retired one is kept,
+ * marked retired_at, so its id is never given to another customer. The caller holds the transaction: the
+ * main thread's applyMergePlan, or the writing thread (merge-writer.ts) that takes chunks while planning goes on.
+ */
+export class MergePlanWriter {
+  constructor(
+    private readonly db: Db,
+    private readonly now: string,
+  ) {}
+
+  /** Refuses (nothing written) when another merge or dedupe run finished since the plan's input was read. */
+  checkBasedOn(basedOn: MergeWrite["basedOn"]): void {
+    if ((latestMergeRun(this.db)?.id ?? null) !== basedOn.mergeRun) {
       throw new StoreError("another merge run finished while this one was working: nothing was written", "run roster merge again");
     }
-    if (latestDedupeRunId(db) !== write.basedOn.dedupeRun) {
+    if (latestDedupeRunId(this.db) !== basedOn.dedupeRun) {
       throw new StoreError("a dedupe run finished while merge was working: nothing was written", "run roster merge again");
     }
-    const { plan } = write;
-    const now = new Date().toISOString();
-    // One row array, refilled: insertRows copies each row's values before asking for the next.
-    const row: unknown[] = new Array(CUSTOMER_COLUMNS.length);
-    const fieldCount = CANONICAL_FIELDS.length;
-    // The stored provenance leaves out what the row's own values say (provenance-json.ts): a field has a value
-    // when its column is not NULL, which is what the readers see.
-    const valueIn = (values: RecordValues) => (field: CanonicalField) => values[field] !== null && values[field] !== undefined;
-    insertRows(db, "INSERT INTO customers", CUSTOMER_COLUMNS, plan.create.length, (k) => {
-      const customer = plan.create[k]!;
-      row[0] = customer.customerId;
-      for (let f = 0; f < fieldCount; f++) row[1 + f] = customer.values[CANONICAL_FIELDS[f]!];
-      row[1 + fieldCount] = storedProvenanceJson(customer.provenance, valueIn(customer.values));
-      row[2 + fieldCount] = now;
-      row[3 + fieldCount] = now;
-      return row;
+  }
+
+  /** New customers: CUSTOMER_ROW_LENGTH values a row (pushCustomerRow). */
+  insertCustomers(rows: readonly unknown[]): void {
+    insertFlatRows(this.db, "INSERT INTO customers", CUSTOMER_COLUMNS, rows);
+  }
+
+  /**
+   * recordIds[k] now belongs to customerIds[k]. Measured on the bench's first merge (1,000,000 rows): dropping
+   * customer_records_by_customer and building it after costs as much as keeping it (customer ids come in
+   * ascending order, so the index is appended to); the foreign-key look-ups are most of the 2.5 s.
+   */
+  assign(recordIds: ArrayLike<number>, customerIds: ArrayLike<number>): void {
+    const pair: unknown[] = [0, 0]; // refilled: insertRows copies each row's values before asking for the next
+    insertRows(this.db, "INSERT OR REPLACE INTO customer_records", ["record_id", "customer_id"], recordIds.length, (k) => {
+      pair[0] = recordIds[k];
+      pair[1] = customerIds[k];
+      return pair;
     });
+  }
+
+  finish(rest: MergeFinish): number {
+    const { db, now } = this;
     const update = db.prepare(UPDATE_CUSTOMER);
-    for (const customer of plan.update) {
+    for (const customer of rest.update) {
       const values = CANONICAL_FIELDS.map((field) => customer.values[field]);
       update.run(...values, storedProvenanceJson(customer.provenance, valueIn(customer.values)), now, customer.customerId);
     }
-
-    // Carried first, moves after: a carried record the plan moves to another customer ends there. One pair array,
-    // refilled (a million of them on a first merge). Measured on the bench's first merge (1,000,000 rows): dropping
-    // customer_records_by_customer and building it after costs as much as keeping it (customer ids come in
-    // ascending order, so the index is appended to); the foreign-key look-ups are most of the 2.5 s.
-    const pair: unknown[] = [0, 0];
-    const assign = (recordIds: readonly number[], customerIds: readonly number[]) =>
-      insertRows(db, "INSERT OR REPLACE INTO customer_records", ["record_id", "customer_id"], recordIds.length, (k) => {
-        pair[0] = recordIds[k];
-        pair[1] = customerIds[k];
-        return pair;
-      });
-    assign(write.carried.recordIds, write.carried.customerIds);
-    assign(plan.moves.recordIds, plan.moves.customerIds);
-
     const redirectAliases = db.prepare("UPDATE customer_aliases SET customer_id = ? WHERE customer_id = ?");
     const redirectRecords = db.prepare("UPDATE customer_records SET customer_id = ? WHERE customer_id = ?");
     const addAlias = db.prepare("INSERT INTO customer_aliases (alias_id, customer_id, created_at) VALUES (?, ?, ?)");
     const removeCustomer = db.prepare("DELETE FROM customers WHERE id = ?");
-    for (const { from, to } of plan.aliases) {
+    for (const { from, to } of rest.aliases) {
       // Aliases of the customer that joins another resolve to the survivor in one step, and so do the rows of its
       // records' older versions.
       redirectAliases.run(to, from);
@@ -170,16 +181,78 @@ function applyInTurn(db: Db, write: MergeWrite): { runId: number } {
       removeCustomer.run(from);
     }
     const retire = db.prepare("UPDATE customers SET retired_at = ?, last_changed_at = ? WHERE id = ?");
-    for (const id of plan.retired) retire.run(now, now, id);
+    for (const id of rest.retired) retire.run(now, now, id);
 
     // The state after the writes, for the next run to compare with; kept with the counts (no personal data).
-    const counts = JSON.stringify({ ...write.counts, state: mergeStateNow(db) });
+    const counts = JSON.stringify({ ...rest.counts, state: mergeStateNow(db) });
     const runId = Number(
       db
         .prepare("INSERT INTO merge_runs (dedupe_run_id, started_at, finished_at, settings, counts) VALUES (?, ?, ?, ?, ?)")
-        .run(write.basedOn.dedupeRun, write.startedAt, new Date().toISOString(), write.settings, counts).lastInsertRowid,
+        .run(rest.dedupeRun, rest.startedAt, new Date().toISOString(), rest.settings, counts).lastInsertRowid,
     );
-    writeAudit(db, "merge", write.auditArgs, "ok", { merge_run: runId, dedupe_run: write.basedOn.dedupeRun, ...write.counts });
-    return { runId };
-  });
+    writeAudit(db, "merge", rest.auditArgs, "ok", { merge_run: runId, dedupe_run: rest.dedupeRun, ...rest.counts });
+    return runId;
+  }
+}
+
+/** New customers per chunk handed to the writer: bounded memory, and the writing thread starts early. */
+export const CUSTOMERS_PER_CHUNK = 5000;
+
+/**
+ * The connection's settings while a plan is written, restored by the returned function. A full merge writes a
+ * million rows in one transaction: with SQLite's default 2 MB page cache the B-tree pages went out to the WAL and
+ * came back over and over (inserting 823,707 customers: 17 s, 10 s with 64 MB). Each many-row INSERT keeps a
+ * statement journal (to undo just that statement on a constraint failure): with temp_store = MEMORY it stays in
+ * memory instead of a temporary file (the bench's first merge wrote 284,000 pages to /var/tmp and back).
+ */
+export function writeSettings(db: Db): () => void {
+  const cacheSize = db.pragma("cache_size", { simple: true }) as number;
+  const tempStore = db.pragma("temp_store", { simple: true }) as number;
+  db.pragma(`cache_size = ${WRITE_CACHE_KIB}`);
+  db.pragma("temp_store = MEMORY");
+  return () => {
+    db.pragma(`cache_size = ${cacheSize}`);
+    db.pragma(`temp_store = ${tempStore}`);
+  };
+}
+
+/** SQLite's cache_size while a plan is written: negative means KiB (64 MiB). */
+const WRITE_CACHE_KIB = -65536;
+
+/** Applies a whole merge plan in one transaction, on this thread. Killed half-way, the store keeps the previous customers. */
+export function applyMergePlan(db: Db, write: MergeWrite): { runId: number } {
+  const restore = writeSettings(db);
+  try {
+    return writeInTurn(db, () => {
+      const now = new Date().toISOString();
+      const writer = new MergePlanWriter(db, now);
+      writer.checkBasedOn(write.basedOn);
+      const { plan } = write;
+      for (let k = 0; k < plan.create.length; k += CUSTOMERS_PER_CHUNK) {
+        const rows: unknown[] = [];
+        for (const customer of plan.create.slice(k, k + CUSTOMERS_PER_CHUNK)) pushCustomerRow(rows, customer, now);
+        writer.insertCustomers(rows);
+      }
+      writer.assign(write.carried.recordIds, write.carried.customerIds);
+      writer.assign(plan.moves.recordIds, plan.moves.customerIds);
+      return { runId: writer.finish(finishOf(write)) };
+    });
+  } finally {
+    restore();
+  }
+}
+
+/** The part of a MergeWrite that `finish` writes. */
+export function finishOf(write: MergeWrite): MergeFinish {
+  const { plan } = write;
+  return {
+    update: plan.update,
+    aliases: plan.aliases,
+    retired: plan.retired,
+    dedupeRun: write.basedOn.dedupeRun,
+    startedAt: write.startedAt,
+    settings: write.settings,
+    counts: write.counts,
+    auditArgs: write.auditArgs,
+  };
 }

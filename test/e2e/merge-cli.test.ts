@@ -84,6 +84,7 @@ describe("merge on the store", () => {
         "full_because",
         "planned_clusters",
         "phases",
+        "writing_thread",
         "changed",
         "merge_run_id",
         "dedupe_run_id",

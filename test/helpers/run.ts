@@ -75,8 +75,8 @@ export function cli(args: string[], options: { cwd: string; env?: Record<string,
  * pages into the WAL: the run holds the write lock (a probe's BEGIN IMMEDIATE is refused) and the WAL has frames
  * no commit covers. Returns the run and the WAL size at the kill (0: it finished before a kill could land).
  */
-export async function killWhileWriting(args: string[], options: { cwd: string; store: string }) {
-  const { child, done } = cliAsync(args, { cwd: options.cwd });
+export async function killWhileWriting(args: string[], options: { cwd: string; store: string; env?: Record<string, string> }) {
+  const { child, done } = cliAsync(args, { cwd: options.cwd, ...(options.env ? { env: options.env } : {}) });
   const walSize = () => (existsSync(`${options.store}-wal`) ? statSync(`${options.store}-wal`).size : 0);
   const probe = new Database(options.store, { timeout: 0 });
   let killedAtWal = 0;

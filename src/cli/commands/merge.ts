@@ -7,6 +7,7 @@ import { count, number as n } from "../../io/count.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "./normalize.js";
 
 const MergeFlags = z.object({ dryRun: z.boolean().optional(), full: z.boolean().optional() });
 
@@ -19,6 +20,7 @@ export function mergeOptionsFrom(raw: Record<string, unknown>, globals: Globals)
     dryRun: flags.dryRun === true,
     full: flags.full === true,
     auditArgs: auditArgs({ "--dry-run": flags.dryRun, "--full": flags.full }),
+    workers: workerCount(globals.terminal.streams.env.ROSTER_WORKERS),
   };
 }
 
@@ -103,6 +105,7 @@ function resultJson(result: MergeResult) {
     full_because: result.fullBecause,
     planned_clusters: result.planned,
     phases: result.phases,
+    writing_thread: result.writingThread,
     changed: result.changed,
     merge_run_id: result.mergeRunId,
     dedupe_run_id: result.dedupeRunId,

@@ -81,6 +81,16 @@ export interface MergePlan {
   counts: { customers: number; created: number; updated: number; unchanged: number; moved: number; aliased: number; retired: number };
 }
 
+/**
+ * Told of each new customer and each record's new customer as the plan makes them (a writer can start before the
+ * plan is done: store/merge-writer.ts). A cluster's moves come before its new customer; the plan itself still
+ * holds everything.
+ */
+export interface PlanSink {
+  created(customer: PlannedCustomer): void;
+  moved(recordId: number, customerId: number): void;
+}
+
 interface ClusterEntry {
   clusterId: number;
   records: readonly MergeRecord[];
@@ -184,7 +194,7 @@ function heirs(clusters: readonly ClusterEntry[], customerOf: RecordIndex, custo
   return heir;
 }
 
-export function planMerge(input: MergeInput): MergePlan {
+export function planMerge(input: MergeInput, sink?: PlanSink): MergePlan {
   const customers = input.previous.customers;
   const clusters = orderedClusters(input.clusters);
   const customerOf = previousCustomerIndex(clusters, customers);
@@ -234,6 +244,7 @@ export function planMerge(input: MergeInput): MergePlan {
       if (p < 0 || customers[p]!.customerId !== customerId) {
         moves.recordIds.push(record.id);
         moves.customerIds.push(customerId);
+        sink?.moved(record.id, customerId);
       }
     }
     recordIds.sort((a, b) => a - b);
@@ -242,6 +253,7 @@ export function planMerge(input: MergeInput): MergePlan {
     const before = kept[c]! >= 0 ? customers[kept[c]!]! : undefined;
     if (before === undefined) {
       create.push(planned);
+      sink?.created(planned);
       return;
     }
     if (sameGolden(before, planned)) unchanged.push(customerId);
