@@ -10,7 +10,7 @@ import { ageBand, clusterSizeBand, daysBetween, histogramMedian, personAgeBand }
 import { DistinctTally } from "../../src/stages/report/distinct-tally.js";
 import { FileTally } from "../../src/stages/report/file-tally.js";
 import { buildDuplicates, buildProfile, consentClass } from "../../src/stages/report/profile.js";
-import { valueShape } from "../../src/stages/report/shape.js";
+import { shapeKey, valueShape } from "../../src/stages/report/shape.js";
 
 describe("valueShape", () => {
   it.each([
@@ -40,6 +40,41 @@ describe("valueShape", () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(" ", "-", "+", "@", ".", "(", ")", "/", "#", "·"), maxLength: 20 }), (text) => {
         expect(valueShape(text)).toBe(text);
+      }),
+    );
+  });
+});
+
+describe("shapeKey: the shape counted without building it", () => {
+  const texts = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 30 }),
+    fc.string({ unit: fc.constantFrom("a", "Z", "7", "１", "张", "𠀋", "ë", "Ø", " ", "-", "@", "·", "😀"), maxLength: 12 }),
+  );
+
+  it("values of one shape share a key, whatever the characters (a shape's own key too)", () => {
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(shapeKey(valueShape(text))).toBe(shapeKey(text));
+      }),
+    );
+  });
+
+  it("values of other shapes get other keys", () => {
+    fc.assert(
+      fc.property(texts, texts, (a, b) => {
+        expect(shapeKey(a) === shapeKey(b)).toBe(valueShape(a) === valueShape(b));
+      }),
+      { numRuns: 2000 },
+    );
+    // Shapes that differ in one class, in their length, or only beyond the BMP (two emoji, kept as themselves).
+    const keys = ["", "a", "A", "9", "汉", "aa", "a9", "9a", "+99 999", "+99 9999", "😀", "😁", "汉汉"].map(shapeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("is a safe integer and never throws", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (text) => {
+        expect(Number.isSafeInteger(shapeKey(text))).toBe(true);
       }),
     );
   });

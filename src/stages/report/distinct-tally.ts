@@ -9,7 +9,7 @@
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
 import { StringTable, stringHash } from "../string-table.js";
-import { valueShape } from "./shape.js";
+import { shapeKey } from "./shape.js";
 
 /** Sources that get a bit of their own (a small integer stays a V8 small integer); later ones count by pairs. */
 const MASK_SOURCES = 30;
@@ -89,8 +89,8 @@ export class DistinctTally {
     }
     const canonicalShapes: Counts = Object.fromEntries(
       CANONICAL_FIELDS.map((field, i) => {
-        const shapes = new Set<string>();
-        for (const value of (this.values[i] as StringTable).strings()) shapes.add(valueShape(value));
+        const shapes = new Set<number>();
+        for (const value of (this.values[i] as StringTable).strings()) shapes.add(shapeKey(value));
         return [field, shapes.size];
       }),
     );

@@ -9,10 +9,11 @@
 import { CANONICAL_FIELDS, type CanonicalField } from "../../fields/canonical.js";
 import type { RecordValues } from "../../model/record.js";
 import type { ShapedField, ShapedScope } from "./figures.js";
-import { valueShape } from "./shape.js";
+import { shapeKey, valueShape } from "./shape.js";
 
 interface FieldCounts {
-  rawShapes: Map<string, number>;
+  /** Shape key (shape.ts shapeKey) → values of that shape. */
+  rawShapes: Map<number, number>;
   rewritten: number;
   unusable: number;
 }
@@ -21,14 +22,18 @@ const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unus
 const newScope = (): FieldCounts[] => CANONICAL_FIELDS.map(newCounts);
 
 /** The canonical values' shapes are only reported over all records (CleaningEffect), so only given there. */
-function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: Partial<Record<CanonicalField, number>>): ShapedScope {
+function shapedScope(
+  scope: readonly FieldCounts[],
+  shapeOf: ReadonlyMap<number, string>,
+  canonicalShapes?: Partial<Record<CanonicalField, number>>,
+): ShapedScope {
   const shaped: ShapedScope = {};
   CANONICAL_FIELDS.forEach((field, i) => {
     const counts = scope[i] as FieldCounts;
     const after = canonicalShapes?.[field] ?? 0;
     if (counts.rawShapes.size === 0 && after === 0 && counts.rewritten === 0) return;
     const result: ShapedField = {
-      rawShapes: counts.rawShapes,
+      rawShapes: new Map([...counts.rawShapes].map(([key, n]) => [shapeOf.get(key) as string, n])),
       canonicalShapes: after,
       rewritten: counts.rewritten,
       unusable: counts.unusable,
@@ -40,6 +45,8 @@ function shapedScope(scope: readonly FieldCounts[], canonicalShapes?: Partial<Re
 
 export class ShapeTally {
   private readonly sources = new Map<string, FieldCounts[]>();
+  /** Shape key → the shape, built from the first value of that key. */
+  private readonly shapeOf = new Map<number, string>();
 
   /**
    * One record: its raw (mapped, not normalized) values, its canonical ones, and the fields with an error
@@ -59,8 +66,12 @@ export class ShapeTally {
       if (before === null && after === null) continue;
       const counts = scope[i] as FieldCounts;
       if (before !== null) {
-        const rawShape = valueShape(before);
-        counts.rawShapes.set(rawShape, (counts.rawShapes.get(rawShape) ?? 0) + 1);
+        const key = shapeKey(before);
+        const seen = counts.rawShapes.get(key);
+        if (seen === undefined) {
+          counts.rawShapes.set(key, 1);
+          if (!this.shapeOf.has(key)) this.shapeOf.set(key, valueShape(before));
+        } else counts.rawShapes.set(key, seen + 1);
         if (after === null || errorFields?.has(field)) counts.unusable++;
       }
       if (before !== after) counts.rewritten++;
@@ -79,8 +90,8 @@ export class ShapeTally {
       });
     }
     return {
-      all: shapedScope(all, canonicalShapes),
-      bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope)])),
+      all: shapedScope(all, this.shapeOf, canonicalShapes),
+      bySource: new Map([...this.sources].map(([source, scope]) => [source, shapedScope(scope, this.shapeOf)])),
     };
   }
 }
