@@ -11,9 +11,10 @@ import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "../workers.js";
 import { explanationJson, modelJson, printExplanation, printModel } from "./dedupe-output.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { normalizeOptionsFrom, perSourceSettings, workerCount } from "./normalize.js";
+import { normalizeOptionsFrom, perSourceSettings } from "./normalize.js";
 
 const probability = z.coerce.number().gt(0, "must be above 0").max(1, "must be at most 1");
 

@@ -7,7 +7,7 @@ import { EXPORT_KINDS, type ExportWhat } from "../../stages/export/columns.js";
 import { exportFormatFor } from "../../stages/export/format.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
-import { workerCount } from "./normalize.js";
+import { workerCount } from "../workers.js";
 
 const list = (value: string | undefined) =>
   value === undefined

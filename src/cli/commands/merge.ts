@@ -7,7 +7,7 @@ import { count, number as n } from "../../io/count.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
-import { workerCount } from "./normalize.js";
+import { workerCount } from "../workers.js";
 
 const MergeFlags = z.object({ dryRun: z.boolean().optional(), full: z.boolean().optional() });
 

@@ -9,6 +9,7 @@ import { FORMATS } from "../../io/sniff.js";
 import type { Terminal } from "../../io/terminal.js";
 import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "../workers.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
 
 const NormalizeFlags = z.object({
@@ -56,15 +57,6 @@ export function perSourceSettings(globals: Globals): NormalizeOptions["perSource
       { dateOrder: settings.date_order, country: settings.country?.toUpperCase() },
     ]),
   );
-}
-
-/** ROSTER_WORKERS: worker threads for normalize and validate (0 = none); unset = by input size and cores. */
-export function workerCount(value: string | undefined): number | undefined {
-  if (value === undefined || value === "") return undefined;
-  const count = Number(value);
-  if (!Number.isInteger(count) || count < 0 || count > 64)
-    throw new UsageError(`ROSTER_WORKERS must be a whole number from 0 to 64, not ${JSON.stringify(value)}`);
-  return count;
 }
 
 export async function normalizeCommand(files: string[], raw: Record<string, unknown>, context: CliContext): Promise<void> {

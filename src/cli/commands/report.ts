@@ -13,8 +13,9 @@ import { renderText } from "../../stages/report/render-text.js";
 import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "../workers.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { perSourceSettings, workerCount } from "./normalize.js";
+import { perSourceSettings } from "./normalize.js";
 
 export const REPORT_FORMATS = ["text", "json", "markdown", "html"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -24,8 +24,9 @@ import { KNOWN_RULE_IDS } from "../../stages/validate/rules.js";
 import { failOnGate } from "../gate.js";
 import { type Globals, parseOptions, READING_FLAGS, resolveGlobals } from "../globals.js";
 import type { CliContext } from "../program.js";
+import { workerCount } from "../workers.js";
 import { parseDelimiter, parseMapFlags } from "./import.js";
-import { perSourceSettings, workerCount } from "./normalize.js";
+import { perSourceSettings } from "./normalize.js";
 
 const ValidateFlags = z.object({
   format: z.enum(REPORT_FORMATS).optional(),
