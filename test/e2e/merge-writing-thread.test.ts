@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCustomersCsv } from "../../bench/generate-customers.mjs";
 import { cli, killWhileWriting, query } from "../helpers/run.js";
-import { copyStore } from "../helpers/temp.js";
+import { copyStore, tempDir } from "../helpers/temp.js";
 
 const ONE_THREAD = { ROSTER_WORKERS: "0" };
 const WRITING_THREAD = { ROSTER_WORKERS: "1" };
@@ -95,14 +95,21 @@ describe("merge's writing thread", () => {
   }, 120_000);
 
   it("killed in the middle of the thread's transaction: no customer written, the next run does it all", async () => {
-    const copy = copyStore(dir);
-    const { killed, killedAtWal } = await killWhileWriting(["merge"], { cwd: copy.dir, store: copy.store, env: WRITING_THREAD });
+    // A store big enough that the thread holds its transaction for a while (it takes the lock with its first
+    // chunk and commits after planning ends), killed as soon as a probe finds the lock held: inside it.
+    const big = tempDir();
+    const store = join(big, "roster.db");
+    await writeCustomersCsv(join(big, "big.csv"), { rows: 30_000, seed: 12, truth: false });
+    expect(cli(["import", "big.csv"], { cwd: big }).code).toBe(0);
+    expect(cli(["dedupe"], { cwd: big }).code).toBe(0);
+    const { killed, killedAtWal } = await killWhileWriting(["merge"], { cwd: big, store, env: WRITING_THREAD, whenLocked: true });
     expect(killedAtWal).toBeGreaterThan(0);
     expect(killed).toMatchObject({ code: null, signal: "SIGKILL" });
-    expect(query(copy.store, "PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
-    expect(query(copy.store, "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM customer_records) AS n")).toEqual([{ n: 0 }]);
-    const again = cli(["merge"], { cwd: copy.dir, env: WRITING_THREAD });
+    expect(query(store, "PRAGMA integrity_check")).toEqual([{ integrity_check: "ok" }]);
+    expect(query(store, "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM customer_records) AS n")).toEqual([{ n: 0 }]);
+    const again = cli(["--json", "merge"], { cwd: big, env: WRITING_THREAD });
     expect(again.code, again.stderr).toBe(0);
-    expect(query(copy.store, "SELECT (SELECT count(*) FROM customer_records) - (SELECT count(*) FROM records) AS n")).toEqual([{ n: 0 }]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ run: "applied", writing_thread: true });
+    expect(query(store, "SELECT (SELECT count(*) FROM customer_records) - (SELECT count(*) FROM records) AS n")).toEqual([{ n: 0 }]);
   }, 180_000);
 });

@@ -75,7 +75,11 @@ export function cli(args: string[], options: { cwd: string; env?: Record<string,
  * pages into the WAL: the run holds the write lock (a probe's BEGIN IMMEDIATE is refused) and the WAL has frames
  * no commit covers. Returns the run and the WAL size at the kill (0: it finished before a kill could land).
  */
-export async function killWhileWriting(args: string[], options: { cwd: string; store: string; env?: Record<string, string> }) {
+export async function killWhileWriting(
+  args: string[],
+  /** `whenLocked`: kill as soon as the run holds the write lock, WAL or not (a writer whose pages fit its cache). */
+  options: { cwd: string; store: string; env?: Record<string, string>; whenLocked?: boolean },
+) {
   const { child, done } = cliAsync(args, { cwd: options.cwd, ...(options.env ? { env: options.env } : {}) });
   const walSize = () => (existsSync(`${options.store}-wal`) ? statSync(`${options.store}-wal`).size : 0);
   const probe = new Database(options.store, { timeout: 0 });
@@ -88,7 +92,7 @@ export async function killWhileWriting(args: string[], options: { cwd: string; s
         probe.exec("ROLLBACK");
       } catch (error) {
         if (!String((error as { code?: string }).code).startsWith("SQLITE_BUSY")) throw error;
-        const size = walSize();
+        const size = options.whenLocked ? Math.max(1, walSize()) : walSize();
         if (size > 0) {
           child.kill("SIGKILL");
           killedAtWal = size;
