@@ -129,8 +129,9 @@ export function mergeCounts(result: MergeResult) {
 
 /**
  * From this many clusters to plan, a machine with a second core writes on a thread of its own while this one
- * plans (store/merge-writer.ts): the bench's first merge of 823,707 clusters went from about 20 s to about 15
- * (BENCHMARKS.md "merge"); a small plan would spend more on starting the thread than it saves.
+ * plans (store/merge-writer.ts): the bench's first merge of 823,707 clusters took 18.8-21.7 s on one thread and
+ * 15.6-19.7 s with it, run after run (BENCHMARKS.md "merge"); a small plan would spend more on starting the
+ * thread than it saves.
  */
 const WRITING_THREAD_PAYS_FROM = 50_000;
 
