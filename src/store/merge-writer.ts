@@ -12,7 +12,15 @@ import { isMainThread, parentPort, Worker, workerData } from "node:worker_thread
 import { RosterError, StoreError } from "../errors.js";
 import type { PlannedCustomer, PlanSink } from "../stages/merge/plan.js";
 import type { StoredCustomers } from "./merge.js";
-import { CUSTOMERS_PER_CHUNK, type MergeFinish, MergePlanWriter, type MergeWrite, pushCustomerRow, writeSettings } from "./merge-write.js";
+import {
+  CUSTOMER_ROW_LENGTH,
+  CUSTOMERS_PER_CHUNK,
+  type MergeFinish,
+  MergePlanWriter,
+  type MergeWrite,
+  pushCustomerRow,
+  writeSettings,
+} from "./merge-write.js";
 import { openStore } from "./open.js";
 import { WriteTurns } from "./write-turns.js";
 
@@ -45,7 +53,6 @@ export class MergeWriterThread implements PlanSink {
   private customers: unknown[] = [];
   private recordIds: number[] = [];
   private customerIds: number[] = [];
-  private rowsInChunk = 0;
 
   constructor(private readonly setup: MergeWriterSetup) {
     this.worker = new Worker(new URL(import.meta.url), { workerData: { mergeWriter: setup } });
@@ -59,7 +66,7 @@ export class MergeWriterThread implements PlanSink {
 
   created(customer: PlannedCustomer): void {
     pushCustomerRow(this.customers, customer, this.setup.now);
-    if (++this.rowsInChunk >= CUSTOMERS_PER_CHUNK) this.flush();
+    if (this.customers.length >= CUSTOMERS_PER_CHUNK * CUSTOMER_ROW_LENGTH) this.flush();
   }
 
   moved(recordId: number, customerId: number): void {
@@ -89,7 +96,6 @@ export class MergeWriterThread implements PlanSink {
     this.customers = [];
     this.recordIds = [];
     this.customerIds = [];
-    this.rowsInChunk = 0;
   }
 
   private post(message: Message, transfer: ArrayBuffer[] = []): void {
