@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { toStoreError } from "./errors.js";
 import { MIGRATIONS, type Migration, SCHEMA_VERSION } from "./schema.js";
-import { writeInTurn } from "./write-turns.js";
+import { isBusy, pauseMs, writeInTurn } from "./write-turns.js";
 
 export type Db = Database.Database;
 
@@ -48,7 +48,7 @@ export function openStore(storePath: string, options: OpenOptions): OpenedStore 
   try {
     db = new Database(path, { timeout: options.busyTimeoutMs });
     const marked = checkIsRosterStore(db, path);
-    db.pragma("journal_mode = WAL");
+    enableWal(db, options.busyTimeoutMs);
     // NORMAL is durable against a killed process in WAL mode; only a power cut may lose the last commit.
     db.pragma("synchronous = NORMAL");
     const migratedFrom = migrate(db, path, marked);
@@ -57,6 +57,24 @@ export function openStore(storePath: string, options: OpenOptions): OpenedStore 
   } catch (error) {
     db?.close();
     throw toStoreError(error, path) ?? error;
+  }
+}
+
+/**
+ * Switch the store to WAL (a no-op once it is). A new store starts in rollback mode, where two processes opening
+ * it at the same moment can deadlock on the switch: each holds a shared lock and wants the exclusive one, and
+ * SQLite answers one of them SQLITE_BUSY at once instead of calling the busy handler. That one simply tries again.
+ */
+function enableWal(db: Db, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      pauseMs(10 + Math.floor(Math.random() * 20));
+    }
   }
 }
 

@@ -13,7 +13,12 @@ const FRESH_MS = 2000;
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-function isBusy(error: unknown): boolean {
+/** Block this thread for `ms` (a turn's pause is short, and the writer has nothing else to do meanwhile). */
+export function pauseMs(ms: number): void {
+  Atomics.wait(pause, 0, 0, ms);
+}
+
+export function isBusy(error: unknown): boolean {
   return String((error as { code?: unknown }).code ?? "").startsWith("SQLITE_BUSY");
 }
 
@@ -52,7 +57,7 @@ export class WriteTurns {
 
   /** After a commit: if another process is waiting for the lock, let it have a turn. */
   afterCommit(): void {
-    if (this.othersWaiting()) Atomics.wait(pause, 0, 0, STEP_ASIDE_MS);
+    if (this.othersWaiting()) pauseMs(STEP_ASIDE_MS);
   }
 
   private announce(): void {
