@@ -101,11 +101,11 @@ export function clusterSizes(
   const bySize: Record<string, number> = {};
   let largest = 0;
   let clusters = 0;
-  for (const size of clusterSizeList(clusterIds)) {
-    clusters++;
+  for (const [size, n] of clusterSizeCounts(clusterIds)) {
+    clusters += n;
     largest = Math.max(largest, size);
     const band = SIZE_BANDS.find(([, low, high]) => size >= low && size <= high);
-    if (band) bySize[band[0]] = (bySize[band[0]] ?? 0) + 1;
+    if (band) bySize[band[0]] = (bySize[band[0]] ?? 0) + n;
   }
   return {
     count: clusters,
@@ -123,39 +123,51 @@ export function clusterSizes(
 }
 
 /**
- * The size of every cluster (records without a cluster left out), in no particular order. Cluster ids are record
- * ids: mostly counted in an array indexed by id; sorted, and runs of equal ids counted, when they are not
- * whole numbers near the record count (a sort of a million was 0.1 s of an incremental run).
+ * How many clusters have each size (records without a cluster left out): size → clusters. Cluster ids are
+ * record ids: mostly counted in an array indexed by id; sorted, and runs of equal ids counted, when they are not
+ * whole numbers near the record count (a sort of a million was 0.1 s of an incremental run). A summary of a
+ * million records has a few dozen sizes, so nothing per cluster is kept.
  */
-export function clusterSizeList(clusterIds: ArrayLike<number | null>): number[] {
+export function clusterSizeCounts(clusterIds: ArrayLike<number | null>): Map<number, number> {
   const n = clusterIds.length;
+  // A typed array's elements are plain numbers (NaN for none): read through one, the loops stay monomorphic.
+  const values = clusterIds instanceof Float64Array ? clusterIds : Float64Array.from({ length: n }, (_, k) => clusterIds[k] ?? Number.NaN);
   let max = -1;
   let counted = true;
   for (let k = 0; k < n; k++) {
-    const id = clusterIds[k];
-    if (id === null || id === undefined || Number.isNaN(id)) continue;
+    const id = values[k] as number;
+    if (Number.isNaN(id)) continue;
     if (!Number.isInteger(id) || id < 0) counted = false;
     else if (id > max) max = id;
   }
-  const sizes: number[] = [];
+  const bySize = new Map<number, number>();
+  const tally = (size: number) => bySize.set(size, (bySize.get(size) ?? 0) + 1);
   if (counted && max <= 4 * n + 1_000_000) {
     const counts = new Uint32Array(max + 1);
     for (let k = 0; k < n; k++) {
-      const id = clusterIds[k];
-      if (id !== null && id !== undefined && !Number.isNaN(id)) counts[id] = (counts[id] as number) + 1;
+      const id = values[k] as number;
+      if (!Number.isNaN(id)) counts[id] = (counts[id] as number) + 1;
     }
-    for (const count of counts) if (count > 0) sizes.push(count);
-    return sizes;
+    // Sizes 1 to 4 are nearly every cluster: counted in an array, the rest in the map.
+    const small = new Float64Array(5);
+    for (let id = 0; id <= max; id++) {
+      const size = counts[id] as number;
+      if (size === 0) continue;
+      if (size < 5) small[size] = (small[size] as number) + 1;
+      else tally(size);
+    }
+    for (let size = 1; size < 5; size++) if ((small[size] as number) > 0) bySize.set(size, small[size] as number);
+    return bySize;
   }
-  // Sorted, a cluster's records are one run of equal ids.
-  const sorted = Float64Array.from({ length: n }, (_, k) => clusterIds[k] ?? Number.NaN).sort();
+  // Sorted, a cluster's records are one run of equal ids (NaN sorts last).
+  const sorted = Float64Array.from(values).sort();
   for (let start = 0; start < sorted.length && !Number.isNaN(sorted[start] as number); ) {
     let end = start + 1;
     while (end < sorted.length && sorted[end] === sorted[start]) end++;
-    sizes.push(end - start);
+    tally(end - start);
     start = end;
   }
-  return sizes;
+  return bySize;
 }
 
 /**

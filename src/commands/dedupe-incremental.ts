@@ -25,7 +25,7 @@ import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-has
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
 import { type EqualityRule, isSortedRule } from "../stages/dedupe/spec.js";
 import { type CurrentDecision, currentDecisions, decisionsDigest } from "../store/decisions.js";
-import { edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
+import { type DedupeIndex, edgesAround, fingerprintsOf, readDedupeIndex, recordsGone, recordsToRescore } from "../store/dedupe-index.js";
 import type { RunContext, RunWork, Unchanged } from "./dedupe.js";
 import { letInterruptsThrough, rowOf, strongThreshold, withDecisions } from "./dedupe-clusters.js";
 
@@ -50,6 +50,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
   if (missingFeatures(stored.model.specs, new RecordTableBuilder(options.attributeColumns).build()).length > 0)
     return whole("the stored model was made by another version of roster");
   const index = readDedupeIndex(db);
+  if (index && "older" in index) return whole("the last run's index was made by an older roster");
   if (!index || index.runId !== run.id) return whole("the last run left no index (roster batches rm drops it)");
   if (rules.some((rule) => !index.rules.has(rule.name))) return whole("the last run's index was made by an older roster");
   // A decision made, changed or undone since the last run can move clusters no change reaches: the whole store
@@ -183,7 +184,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
       },
       moved: { ids: moved, clusterIds: moved.map((id) => clusterOf.get(id) as number) },
     },
-    index: { ...nextIndex, decisions: decisionsNow },
+    index: { ...nextIndex, decisions: decisionsNow, previous: index },
     phases: { changes, reading, ...outcome.phases, clustering: clusteringSeconds },
   };
 }
@@ -313,7 +314,7 @@ function reachedComponents(
 
 /** The index after this run: gone records out, new ones in (id order), changed hashes and clusters updated. */
 function updatedIndex(
-  index: NonNullable<ReturnType<typeof readDedupeIndex>>,
+  index: DedupeIndex,
   gone: Set<number>,
   dirtyIds: readonly number[],
   clusterOf: Map<number, number>,

@@ -20,34 +20,97 @@ export interface DedupeIndex {
   decisions: string;
 }
 
-const bytes = (array: Float64Array | Uint32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+/**
+ * Each array is stored in blocks of this many rows (`<array>@<block>`: 512 KB of float64s, 256 KB of hashes), with
+ * a `manifest` row naming the run, the row count and the arrays. An incremental run rewrites only the blocks that
+ * differ from the index it read: new records go at the end, so a run with 1% new records writes the last blocks
+ * of each array and the cluster ids' blocks that changed, not the whole 72 MB of a million records (0.4 s).
+ */
+export const INDEX_BLOCK_ROWS = 65_536;
 
-/** A copy: a Buffer from SQLite need not be aligned for a Float64Array. */
-function typed<T extends Float64Array | Uint32Array>(buffer: Buffer, make: new (data: ArrayBuffer) => T): T {
-  return new make(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer);
+interface Manifest {
+  rows: number;
+  /** The arrays with blocks; a rule no record has a key for is in `empty` instead (read as zeros, never stored). */
+  arrays: string[];
+  empty: string[];
 }
 
-export function readDedupeIndex(db: Db): DedupeIndex | undefined {
-  const rows = db.prepare("SELECT name, run_id AS runId, data FROM dedupe_index").all() as { name: string; runId: number; data: Buffer }[];
-  const ids = rows.find((row) => row.name === "record_ids");
-  const clusters = rows.find((row) => row.name === "cluster_ids");
-  if (!ids || !clusters || rows.some((row) => row.runId !== ids.runId)) return undefined;
+type IndexArray = Float64Array | Uint32Array;
+
+const bytes = (array: IndexArray) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+
+/** Block `b` of an array, as bytes (a view, no copy). */
+const block = (array: IndexArray, b: number) => bytes(array.subarray(b * INDEX_BLOCK_ROWS, (b + 1) * INDEX_BLOCK_ROWS));
+
+const blockCount = (rows: number) => Math.ceil(rows / INDEX_BLOCK_ROWS);
+
+const blockName = (array: string, b: number) => `${array}@${b}`;
+
+/** The stored index is one an older roster wrote (whole arrays, no manifest): not used, made anew by a whole-store run. */
+export interface OlderIndex {
+  older: true;
+}
+
+function readManifest(db: Db): { runId: number; manifest: Manifest } | undefined {
+  const row = db.prepare("SELECT run_id AS runId, data FROM dedupe_index WHERE name = 'manifest'").get() as
+    | { runId: number; data: Buffer }
+    | undefined;
+  return row && { runId: row.runId, manifest: JSON.parse(row.data.toString("utf8")) as Manifest };
+}
+
+/** One array put together from its blocks (each copied once, straight into place), or undefined if one is missing. */
+function readArray<T extends IndexArray>(
+  blockOf: (name: string) => Buffer | undefined,
+  name: string,
+  rows: number,
+  make: new (length: number) => T,
+): T | undefined {
+  const out = new make(rows);
+  const target = new Uint8Array(out.buffer);
+  const rowBytes = out.BYTES_PER_ELEMENT;
+  for (let b = 0; b < blockCount(rows); b++) {
+    const data = blockOf(blockName(name, b));
+    const expected = Math.min(INDEX_BLOCK_ROWS, rows - b * INDEX_BLOCK_ROWS) * rowBytes;
+    if (data === undefined || data.byteLength !== expected) return undefined;
+    data.copy(target, b * INDEX_BLOCK_ROWS * rowBytes);
+  }
+  return out;
+}
+
+export function readDedupeIndex(db: Db): DedupeIndex | OlderIndex | undefined {
+  const head = readManifest(db);
+  if (!head) {
+    const any = db.prepare("SELECT 1 FROM dedupe_index LIMIT 1").get();
+    return any === undefined ? undefined : { older: true };
+  }
+  const { runId, manifest } = head;
+  const rows = db.prepare("SELECT name, data FROM dedupe_index").raw().all() as [string, Buffer][];
+  const blocks = new Map(rows);
+  const blockOf = (name: string) => blocks.get(name);
+  const recordIds = readArray(blockOf, "record_ids", manifest.rows, Float64Array);
+  const clusterIds = readArray(blockOf, "cluster_ids", manifest.rows, Float64Array);
+  if (!recordIds || !clusterIds) return undefined;
   const rules = new Map<string, Uint32Array>();
-  // "keys:": key hashes made from the values' string-table hashes; an index of older "rule:" rows (another hash)
-  // is not used, so that run reads the whole store once.
-  for (const row of rows) if (row.name.startsWith("keys:")) rules.set(row.name.slice(5), typed(row.data, Uint32Array));
-  const decisions = rows.find((row) => row.name === "decisions")?.data.toString("utf8") ?? "";
-  const index = {
-    runId: ids.runId,
-    recordIds: typed(ids.data, Float64Array),
-    clusterIds: typed(clusters.data, Float64Array),
-    rules,
-    decisions,
-  };
-  const size = index.recordIds.length;
-  if (index.clusterIds.length !== size || [...rules.values()].some((hashes) => hashes.length !== size && hashes.length > 0))
-    return undefined;
-  return index;
+  for (const name of manifest.arrays) {
+    if (!name.startsWith("keys:")) continue;
+    const hashes = readArray(blockOf, name, manifest.rows, Uint32Array);
+    if (!hashes) return undefined;
+    rules.set(name.slice(5), hashes);
+  }
+  for (const name of manifest.empty) rules.set(name.slice(5), new Uint32Array(manifest.rows));
+  const decisions = blocks.get("decisions")?.toString("utf8") ?? "";
+  return { runId, recordIds, clusterIds, rules, decisions };
+}
+
+/** The record ids and cluster ids of the index, when the given run wrote it (merge reads just these). */
+export function readIndexClusters(db: Db, runId: number): { recordIds: Float64Array; clusterIds: Float64Array } | undefined {
+  const head = readManifest(db);
+  if (!head || head.runId !== runId) return undefined;
+  const get = db.prepare("SELECT data FROM dedupe_index WHERE name = ?").pluck();
+  const blockOf = (name: string) => get.get(name) as Buffer | undefined;
+  const recordIds = readArray(blockOf, "record_ids", head.manifest.rows, Float64Array);
+  const clusterIds = readArray(blockOf, "cluster_ids", head.manifest.rows, Float64Array);
+  return recordIds && clusterIds ? { recordIds, clusterIds } : undefined;
 }
 
 /** The decisions digest the last run followed ("" when it kept none). */
@@ -58,7 +121,7 @@ export function indexedDecisions(db: Db): string {
 
 /** The run whose index is stored, if any (without reading the index). */
 export function indexRunId(db: Db): number | undefined {
-  return db.prepare("SELECT run_id FROM dedupe_index WHERE name = 'record_ids'").pluck().get() as number | undefined;
+  return readManifest(db)?.runId;
 }
 
 /** Current records without keys in batches finished at or after `since` (from their first record id on). */
@@ -74,16 +137,50 @@ export function unnormalizedSince(db: Db, since: string): number {
     .get(since) as number;
 }
 
-/** Replaces the index (inside the run's write transaction). */
-export function writeDedupeIndex(db: Db, index: DedupeIndex): void {
-  db.exec("DELETE FROM dedupe_index");
-  const insert = db.prepare("INSERT INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
-  insert.run("record_ids", index.runId, bytes(index.recordIds));
-  insert.run("cluster_ids", index.runId, bytes(index.clusterIds));
-  insert.run("decisions", index.runId, Buffer.from(index.decisions, "utf8"));
-  // A rule no record has a key for (a field nobody fills) is stored empty rather than as a block of zeros.
-  for (const [rule, hashes] of index.rules)
-    insert.run(`keys:${rule}`, index.runId, hashes.some((hash) => hash !== 0) ? bytes(hashes) : Buffer.alloc(0));
+/**
+ * Writes the index (inside the run's write transaction). Given the index this run started from, only the blocks
+ * that differ from it are written, if that index is still the stored one (`roster batches rm` drops it; then, as
+ * on a full run, everything is written anew).
+ */
+export function writeDedupeIndex(db: Db, index: DedupeIndex, previous?: DedupeIndex): void {
+  const stored = previous !== undefined && readManifest(db)?.runId === previous.runId ? previous : undefined;
+  if (!stored) db.exec("DELETE FROM dedupe_index");
+  const put = db.prepare("INSERT OR REPLACE INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
+  const remove = db.prepare("DELETE FROM dedupe_index WHERE name = ?");
+  const rows = index.recordIds.length;
+  const manifest: Manifest = { rows, arrays: [], empty: [] };
+  const write = (name: string, array: IndexArray, before: IndexArray | undefined) => {
+    const blocks = blockCount(array.length);
+    for (let b = 0; b < blocks; b++) {
+      const data = block(array, b);
+      if (before === undefined || b >= blockCount(before.length) || !data.equals(block(before, b)))
+        put.run(blockName(name, b), index.runId, data);
+    }
+    if (before) for (let b = blocks; b < blockCount(before.length); b++) remove.run(blockName(name, b));
+  };
+  const anyKey = (hashes: Uint32Array) => hashes.some((hash) => hash !== 0);
+  // A rule whose hashes were all zero had no blocks: compared with nothing, every block of it is written.
+  const storedKeys = (rule: string) => {
+    const hashes = stored?.rules.get(rule);
+    return hashes && anyKey(hashes) ? hashes : undefined;
+  };
+  write("record_ids", index.recordIds, stored?.recordIds);
+  write("cluster_ids", index.clusterIds, stored?.clusterIds);
+  manifest.arrays.push("record_ids", "cluster_ids");
+  for (const [rule, hashes] of index.rules) {
+    const name = `keys:${rule}`;
+    const before = storedKeys(rule);
+    // A rule no record has a key for (a field nobody fills) has no blocks rather than blocks of zeros.
+    if (anyKey(hashes)) {
+      write(name, hashes, before);
+      manifest.arrays.push(name);
+    } else {
+      if (before) for (let b = 0; b < blockCount(before.length); b++) remove.run(blockName(name, b));
+      manifest.empty.push(name);
+    }
+  }
+  put.run("decisions", index.runId, Buffer.from(index.decisions, "utf8"));
+  put.run("manifest", index.runId, Buffer.from(JSON.stringify(manifest), "utf8"));
 }
 
 /**

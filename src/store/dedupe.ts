@@ -193,8 +193,11 @@ export interface DedupePlan {
   };
   /** Record ids that are no longer current (their fingerprints and clusters go). */
   forget: readonly number[];
-  /** The index the next incremental run reads (dedupe-index.ts), without its run id (this run's). */
-  index: Omit<DedupeIndex, "runId">;
+  /**
+   * The index the next incremental run reads (dedupe-index.ts), without its run id (this run's); with the index
+   * an incremental run started from, whose unchanged blocks are not written again.
+   */
+  index: Omit<DedupeIndex, "runId"> & { previous?: DedupeIndex | undefined };
   /** The audit line, written in the same transaction (ids and counts only). */
   audit: { args: readonly string[]; details: () => unknown };
 }
@@ -247,7 +250,8 @@ export function applyDedupePlan(db: Db, plan: DedupePlan): { runId: number; mode
         .run(modelId, plan.startedAt, plan.readAt, new Date().toISOString(), plan.mode, plan.settings, JSON.stringify(plan.summary()))
         .lastInsertRowid,
     );
-    writeDedupeIndex(db, { ...plan.index, runId });
+    const { previous, ...index } = plan.index;
+    writeDedupeIndex(db, { ...index, runId }, previous);
     writeAudit(db, "dedupe", plan.audit.args, "ok", plan.audit.details());
     return { runId, modelId };
   });

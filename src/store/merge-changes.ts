@@ -8,7 +8,7 @@
  */
 import { type Assignments, changedPart } from "../stages/merge/changed-part.js";
 import type { PreviousCustomer } from "../stages/merge/plan.js";
-import { fillWantedIds } from "./dedupe-index.js";
+import { fillWantedIds, readIndexClusters } from "./dedupe-index.js";
 import {
   carriedCustomers,
   errorFindingsNow,
@@ -62,27 +62,16 @@ interface AssignmentsRead {
   rows: [number, number];
 }
 
-/** A copy: a Buffer from SQLite need not be aligned for a Float64Array. */
-const float64s = (data: Buffer) => new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
-
 /**
  * Every current record with its cluster and its own customer row. The records and clusters come from the index
- * the latest dedupe run left (dedupe_index: record ids and cluster ids as float64 arrays in id order, the same as
+ * the latest dedupe run left (dedupe_index: record ids and cluster ids in id order, the same as
  * dedupe_records then; no batch was removed since, or the index would be gone), which reads in milliseconds where
  * joining dedupe_records to customer_records took seconds; customer_records is read in one query beside it.
  */
 function readAssignments(db: Db, dedupeRunId: number): AssignmentsRead | undefined {
-  const blobs = new Map(
-    (
-      db
-        .prepare("SELECT name, data FROM dedupe_index WHERE run_id = ? AND name IN ('record_ids', 'cluster_ids')")
-        .raw()
-        .all(dedupeRunId) as [string, Buffer][]
-    ).map(([name, data]) => [name, float64s(data)]),
-  );
-  const recordIds = blobs.get("record_ids");
-  const clusterIds = blobs.get("cluster_ids");
-  if (recordIds === undefined || clusterIds === undefined || recordIds.length !== clusterIds.length) return undefined;
+  const indexed = readIndexClusters(db, dedupeRunId);
+  if (indexed === undefined) return undefined;
+  const { recordIds, clusterIds } = indexed;
   const customerIds = new Array<number>(recordIds.length).fill(-1);
   // customer_records as two JSON arrays built by SQLite (pairs in the same order): a tenth of the time of a
   // million rows handed to JavaScript one by one.

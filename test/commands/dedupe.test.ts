@@ -514,11 +514,30 @@ describe("dedupe in the store: incremental runs", () => {
     expect(second.clusters).toMatchObject({ created: 1, joined: 0 });
   });
 
-  it("an index an older roster wrote (its key hashes under 'rule:') is not used: that run reads every record, keeping ids", async () => {
+  it("an index an older roster wrote (whole arrays, key hashes under 'rule:') is not used: that run reads every record, keeping ids", async () => {
     const s = await dedupedStore();
     const before = clusterOf(s.store);
+    // The index as an older roster stored it: each array in one row, no manifest.
     const db = new Database(s.store);
-    db.prepare("UPDATE dedupe_index SET name = 'rule:' || substr(name, 6) WHERE name LIKE 'keys:%'").run();
+    const blocks = db.prepare("SELECT name, run_id, data FROM dedupe_index WHERE name LIKE '%@%' ORDER BY name").all() as {
+      name: string;
+      run_id: number;
+      data: Buffer;
+    }[];
+    const arrays = new Map<string, { runId: number; parts: [number, Buffer][] }>();
+    for (const { name, run_id, data } of blocks) {
+      const [array, b] = name.split("@") as [string, string];
+      const entry = arrays.get(array) ?? { runId: run_id, parts: [] };
+      entry.parts.push([Number(b), data]);
+      arrays.set(array, entry);
+    }
+    expect([...arrays.keys()]).toEqual(expect.arrayContaining(["record_ids", "cluster_ids", "keys:email"]));
+    db.prepare("DELETE FROM dedupe_index WHERE name <> 'decisions'").run();
+    const insert = db.prepare("INSERT INTO dedupe_index (name, run_id, data) VALUES (?, ?, ?)");
+    for (const [array, { runId, parts }] of arrays) {
+      const whole = Buffer.concat(parts.sort(([x], [y]) => x - y).map(([, data]) => data));
+      insert.run(array.startsWith("keys:") ? `rule:${array.slice(5)}` : array, runId, whole);
+    }
     db.close();
     await importRows(s, "app.csv", APP, "app");
     const second = await dedupe(s.store);
@@ -532,7 +551,7 @@ describe("dedupe in the store: incremental runs", () => {
     const after = clusterOf(s.store);
     for (const [reference, id] of before) expect(after.get(reference)).toBe(id);
     // The run wrote an index of its own: the next one reads only what it needs again.
-    expect(query(s.store, "SELECT count(*) AS n FROM dedupe_index WHERE name LIKE 'rule:%'")).toEqual([{ n: 0 }]);
+    expect(query(s.store, "SELECT count(*) AS n FROM dedupe_index WHERE name LIKE 'rule:%' OR name = 'record_ids'")).toEqual([{ n: 0 }]);
     await importRows(s, "shop-next.jsonl", SHOP_NEXT, "shop");
     const third = await dedupe(s.store);
     expect(third.read).toBeLessThan(third.records);

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clusterSizeList } from "../../src/commands/dedupe-clusters.js";
+import { clusterSizeCounts } from "../../src/commands/dedupe-clusters.js";
 import { assignClusterIds, outsideIds } from "../../src/stages/dedupe/cluster-ids.js";
 
 /** Runs one assignment; `component` may use any labels. */
@@ -190,12 +190,16 @@ describe("outsideIds", () => {
   }
 });
 
-describe("clusterSizeList", () => {
+describe("clusterSizeCounts", () => {
+  // Plainly: each cluster's size, then how many clusters have each size.
   const bySorting = (ids: (number | null)[]) => {
     const counts = new Map<number, number>();
     for (const id of ids) if (id !== null && !Number.isNaN(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
-    return [...counts.values()].sort((x, y) => x - y);
+    const bySize = new Map<number, number>();
+    for (const size of counts.values()) bySize.set(size, (bySize.get(size) ?? 0) + 1);
+    return [...bySize].sort(([x], [y]) => x - y);
   };
+  const sorted = (sizes: Map<number, number>) => [...sizes].sort(([x], [y]) => x - y);
   it("gives each cluster's size, records without a cluster left out, for ids near the records' count and far beyond", () => {
     fc.assert(
       fc.property(
@@ -206,9 +210,8 @@ describe("clusterSizeList", () => {
           },
         ),
         (ids) => {
-          const sizes = clusterSizeList(ids).sort((x, y) => x - y);
-          expect(sizes).toEqual(bySorting(ids));
-          expect(clusterSizeList(Float64Array.from(ids, (id) => id ?? Number.NaN)).sort((x, y) => x - y)).toEqual(bySorting(ids));
+          expect(sorted(clusterSizeCounts(ids))).toEqual(bySorting(ids));
+          expect(sorted(clusterSizeCounts(Float64Array.from(ids, (id) => id ?? Number.NaN)))).toEqual(bySorting(ids));
         },
       ),
     );
