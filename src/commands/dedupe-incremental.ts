@@ -19,7 +19,7 @@ import { readStoreFeatureTable } from "../pipeline/feature-table.js";
 import type { CappedBlock } from "../stages/dedupe/blocking.js";
 import { type Clustering, clusterRecords } from "../stages/dedupe/cluster.js";
 import { assignClusterIds, outsideIds } from "../stages/dedupe/cluster-ids.js";
-import { type RecordTable, RecordTableBuilder } from "../stages/dedupe/features.js";
+import { concatTables, type RecordTable, RecordTableBuilder } from "../stages/dedupe/features.js";
 import { dedupeTableInTurns, missingFeatures } from "../stages/dedupe/index.js";
 import { NO_KEY, rowsSharingKeys, ruleKeyHashes } from "../stages/dedupe/key-hashes.js";
 import { comparisonFeatures } from "../stages/dedupe/levels.js";
@@ -112,11 +112,21 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
     for (const row of sharing.rows) if (!over.has(storedHashes[row] as number)) candidates.add(index.recordIds[row] as number);
   });
 
-  // 3. Score the pairs that touch a changed record, on a table of just these records.
-  const tableIds = [...new Set([...dirtyIds, ...candidates])].sort((a, b) => a - b);
-  const near = await readTable(context, tableIds);
-  if (near.table.size !== tableIds.length) return whole("records changed while dedupe read them");
-  const table = near.table;
+  // 3. Score the pairs that touch a changed record, on a table of just these records: the changed ones as read
+  // above, the stored ones they share keys with read now.
+  for (const id of dirtyIds) candidates.delete(id);
+  const storedIds = [...candidates].sort((a, b) => a - b);
+  const near = await readTable(context, storedIds);
+  if (near.table.size !== storedIds.length) return whole("records changed while dedupe read them");
+  const dirtyRows: number[] = [];
+  for (let row = 0; row < fresh.table.size; row++) if (dirtySet.has(fresh.table.recordIds[row] as number)) dirtyRows.push(row);
+  const table = concatTables(
+    [
+      { table: fresh.table, rows: dirtyRows },
+      { table: near.table, rows: Uint32Array.from({ length: near.table.size }, (_, row) => row) },
+    ],
+    options.attributeColumns,
+  );
   const dirty = new Uint8Array(table.size);
   for (let row = 0; row < table.size; row++) if (dirtySet.has(table.recordIds[row] as number)) dirty[row] = 1;
   const nearHashes = ruleKeyHashes(table, rules);
@@ -168,7 +178,7 @@ export async function nearRun(context: RunContext): Promise<RunWork | Unchanged 
     retrainReason: undefined,
     current,
     scored: dirtyIds.length,
-    read: new Set([...maybe, ...tableIds]).size,
+    read: new Set([...maybe, ...storedIds]).size,
     outcome,
     tableIds: table.recordIds,
     clustering,

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { emptyValues } from "../../src/model/record.js";
 import {
   assembleTable,
+  concatTables,
   FEATURE_PARTS,
   type FeatureInput,
   FeaturePartBuilder,
@@ -60,5 +61,49 @@ describe("a table assembled from parts", () => {
     expect(brought).not.toContain("name_phonetic");
     const overlaid = inputs.filter((input, row) => input.attributes?.street_number && featureValue(whole, "street_number", row));
     expect(overlaid.length).toBeGreaterThan(0);
+  });
+});
+
+describe("tables of some rows each, concatenated", () => {
+  const features: FeatureName[] = [...FEATURES, "attr:street_number"];
+  const tableOf = (rows: number[]) => {
+    const builder = new RecordTableBuilder(attributeColumns);
+    for (const row of rows) builder.add(row + 1, inputs[row] as FeatureInput);
+    return builder.build();
+  };
+  // Every third row from one table (read out of order), the others from a second, which also holds rows left out.
+  const ordered = inputs.map((_, row) => row);
+  const third = ordered.filter((row) => row % 3 === 0).reverse();
+  const others = ordered.filter((row) => row % 3 !== 0);
+  const a = tableOf(third);
+  const b = tableOf(ordered);
+  const together = concatTables(
+    [
+      { table: a, rows: third.map((_, k) => k) },
+      { table: b, rows: others },
+    ],
+    attributeColumns,
+  );
+  const whole = tableOf(ordered);
+
+  it("is the table of all the rows read together: ids in order, every value, id, count, hash and filled count", () => {
+    expect(Array.from(together.recordIds)).toEqual(Array.from(whole.recordIds));
+    for (const feature of features) {
+      expect([feature, together.has(feature)]).toEqual([feature, whole.has(feature)]);
+      if (!whole.has(feature)) continue;
+      const got = together.column(feature);
+      const want = whole.column(feature);
+      expect([feature, got.values]).toEqual([feature, want.values]);
+      expect([feature, Array.from(got.ids)]).toEqual([feature, Array.from(want.ids)]);
+      expect([feature, Array.from(got.counts)]).toEqual([feature, Array.from(want.counts)]);
+      expect([feature, Array.from(got.hashes)]).toEqual([feature, Array.from(want.hashes)]);
+      expect([feature, got.filled]).toEqual([feature, want.filled]);
+    }
+  });
+
+  it("of no rows is an empty table", () => {
+    const none = concatTables([{ table: a, rows: [] }], attributeColumns);
+    expect(none.size).toBe(0);
+    expect(none.column("email").filled).toBe(0);
   });
 });
