@@ -25,7 +25,7 @@ import { FileTally } from "../stages/report/file-tally.js";
 import { type Freshness, FreshnessTally } from "../stages/report/freshness-tally.js";
 import { closeNames, describeGate, evaluateGates, type GateResult, type ReportGate } from "../stages/report/gates.js";
 import { buildDuplicates, buildProfile } from "../stages/report/profile.js";
-import { ShapeTally } from "../stages/report/shape-tally.js";
+import { type FilledCounts, ShapeTally } from "../stages/report/shape-tally.js";
 import type { QualityReport } from "../stages/report/types.js";
 import type { CustomRuleConfig } from "../stages/validate/custom.js";
 import { localToday, Validator } from "../stages/validate/index.js";
@@ -101,6 +101,36 @@ function profileDimensions(db: Parameters<typeof hasAttribute>[0], by: readonly 
   );
 }
 
+/**
+ * The pass's records and filled values into the scopes SQL counted (findings, validity), over all records and per
+ * source; a source SQL found no finding for gets its scope here. A field gets its counts when it has a value.
+ */
+function withFilled(counted: StoreAggregates["counted"], filled: Map<string, FilledCounts>): void {
+  const add = (scope: CountedScope, counts: FilledCounts) => {
+    scope.records += counts.records;
+    CANONICAL_FIELDS.forEach((field, i) => {
+      const n = counts.filled[i] as number;
+      if (n === 0) return;
+      const fieldCounts = scope.fields[field] ?? { filled: 0, invalid: 0, distinct: 0, findings: [] };
+      fieldCounts.filled += n;
+      scope.fields[field] = fieldCounts;
+    });
+  };
+  for (const [source, counts] of filled) {
+    let scope = counted.bySource.get(source);
+    if (!scope) {
+      scope = { records: 0, dated: 0, ages: [], fields: {} };
+      counted.bySource.set(source, scope);
+    }
+    add(scope, counts);
+    add(counted.all, counts);
+  }
+  // Sources in name order, as SQL's GROUP BY source gave them.
+  const sorted = [...counted.bySource].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  counted.bySource.clear();
+  for (const [source, scope] of sorted) counted.bySource.set(source, scope);
+}
+
 /** The pass's figures into a scope SQL counted: distinct values per field, and freshness. */
 function withPassFigures(
   scope: CountedScope,
@@ -147,6 +177,7 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     progress.update("report: counting");
     const aggregates = await counting;
     const { counted, duplicates, histograms } = aggregates;
+    withFilled(counted, shapes.filledCounts());
     const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map(), canonicalShapes: {} };
     const shaped = shapes.result(distinctValues.canonicalShapes);
     withPassFigures(counted.all, distinctValues.all, fresh.all);

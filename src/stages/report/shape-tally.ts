@@ -16,10 +16,19 @@ interface FieldCounts {
   rawShapes: Map<number, number>;
   rewritten: number;
   unusable: number;
+  /** Records with a canonical value (an empty string is none). */
+  filled: number;
 }
 
-const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unusable: 0 });
+const newCounts = (): FieldCounts => ({ rawShapes: new Map(), rewritten: 0, unusable: 0, filled: 0 });
 const newScope = (): FieldCounts[] => CANONICAL_FIELDS.map(newCounts);
+
+/** Records and filled values of one scope: what SQL counted in a scan of its own before (completeness). */
+export interface FilledCounts {
+  records: number;
+  /** Per canonical field, in CANONICAL_FIELDS order. */
+  filled: number[];
+}
 
 /** The canonical values' shapes are only reported over all records (CleaningEffect), so only given there. */
 function shapedScope(
@@ -45,6 +54,7 @@ function shapedScope(
 
 export class ShapeTally {
   private readonly sources = new Map<string, FieldCounts[]>();
+  private readonly records = new Map<string, number>();
   /** Shape key → the shape, built from the first value of that key. */
   private readonly shapeOf = new Map<number, string>();
 
@@ -58,6 +68,7 @@ export class ShapeTally {
       scope = newScope();
       this.sources.set(source, scope);
     }
+    this.records.set(source, (this.records.get(source) ?? 0) + 1);
     for (let i = 0; i < CANONICAL_FIELDS.length; i++) {
       const field = CANONICAL_FIELDS[i] as (typeof CANONICAL_FIELDS)[number];
       const before = raw[field];
@@ -65,6 +76,7 @@ export class ShapeTally {
       const after = stored === "" ? null : stored;
       if (before === null && after === null) continue;
       const counts = scope[i] as FieldCounts;
+      if (after !== null) counts.filled++;
       if (before !== null) {
         const key = shapeKey(before);
         const seen = counts.rawShapes.get(key);
@@ -76,6 +88,16 @@ export class ShapeTally {
       }
       if (before !== after) counts.rewritten++;
     }
+  }
+
+  /** Records and filled canonical values per source (the pass counts them: one scan of the store fewer). */
+  filledCounts(): Map<string, FilledCounts> {
+    return new Map(
+      [...this.sources].map(([source, scope]) => [
+        source,
+        { records: this.records.get(source) ?? 0, filled: scope.map((counts) => counts.filled) },
+      ]),
+    );
   }
 
   /** `canonicalShapes`: field → distinct shapes of its canonical values (DistinctCounts.canonicalShapes). */
