@@ -5,7 +5,7 @@
  * (src/stages/report/).
  */
 import { CANONICAL_FIELDS, type CanonicalField } from "../fields/canonical.js";
-import { mappedValues, type StoredMapping, storedMapping } from "../fields/raw.js";
+import { MappedValuesReader, storedMapping } from "../fields/raw.js";
 import type { Severity } from "../model/finding.js";
 import { emptyValues, type RecordValues } from "../model/record.js";
 import type { CountedScope } from "../stages/report/figures.js";
@@ -114,13 +114,13 @@ export interface RawShapeRow {
  */
 export function* rawShapeRows(db: Db, now: string): Generator<RawShapeRow> {
   // Rows from CSV were stored as JSON strings only: plain JSON.parse is exact for them, and faster (records.ts).
-  const batches = new Map<number, { mapping: StoredMapping; fromJson: boolean }>();
+  const batches = new Map<number, MappedValuesReader>();
   for (const batch of db.prepare("SELECT id, mapping, format FROM batches").all() as {
     id: number;
     mapping: string | null;
     format: string;
   }[]) {
-    batches.set(batch.id, { mapping: storedMapping(batch.mapping), fromJson: batch.format === "json" || batch.format === "jsonl" });
+    batches.set(batch.id, new MappedValuesReader(storedMapping(batch.mapping), batch.format === "json" || batch.format === "jsonl"));
   }
   const errors = new Map<number, Set<string>>();
   for (const [id, field] of db
@@ -150,11 +150,11 @@ export function* rawShapeRows(db: Db, now: string): Generator<RawShapeRow> {
     // A literal of every field (one hidden class for every row), then filled: cheaper than growing {} per row.
     const canonical = emptyValues();
     for (let i = 0; i < FIELDS.length; i++) canonical[FIELDS[i] as CanonicalField] = (row[4 + i] as string | null) ?? null;
-    const batch = batches.get(row[2] as number) ?? { mapping: storedMapping(null), fromJson: true };
+    const batch = batches.get(row[2] as number) ?? new MappedValuesReader(storedMapping(null), true);
     const customer = row[ageAt + 2] as number | null;
     yield {
       source: row[1] as string,
-      raw: mappedValues(row[3] as string, batch.mapping, batch.fromJson),
+      raw: batch.read(row[3] as string),
       canonical,
       errorFields: errors.get(row[0] as number),
       days: row[ageAt] as number,
