@@ -16,6 +16,7 @@ import { count } from "../io/count.js";
 import type { Terminal } from "../io/terminal.js";
 import { GATE_PASSED, type GateOutcome, gateFailed } from "../model/gate.js";
 import { readFileRecords } from "../pipeline/file-records.js";
+import { grow } from "../stages/dedupe/feature-columns.js";
 import { normalizeRecord } from "../stages/normalize/index.js";
 import { assembleReport } from "../stages/report/assemble.js";
 import { CustomerTally } from "../stages/report/customer-tally.js";
@@ -34,6 +35,7 @@ import { openStore } from "../store/open.js";
 import { attributeNames, hasAttribute, largestRecordId, type ProfileDimension, rawShapeRows } from "../store/report.js";
 import { type StoreAggregates, storeAggregates, storeAggregatesInWorker } from "../store/report-worker.js";
 import { recentRuns, recordRun } from "../store/runs.js";
+import { clusterSizeCounts } from "./dedupe-clusters.js";
 import { defaultSource } from "./import.js";
 import type { NormalizeOptions } from "./normalize.js";
 import { fileEvidence, sourceContext } from "./source-contexts.js";
@@ -167,17 +169,27 @@ async function reportStore(options: ReportOptions, io: ReportIo): Promise<Report
     const distinct = parallel ? null : new DistinctTally();
     const freshness = new FreshnessTally();
     const customers = new CustomerTally();
+    let clusterIds = new Float64Array(1 << 16);
+    let clustered = 0;
     for (const row of rawShapeRows(db, request.now)) {
       shapes.add(row.source, row.raw, row.canonical, row.errorFields);
       distinct?.add(row.source, row.canonical);
       freshness.add(row.source, row.days, row.dated);
       if (row.customerId !== null) customers.add(row.customerId, row.source, row.days);
+      if (row.clusterId !== null) {
+        if (clustered === clusterIds.length) clusterIds = grow(clusterIds, clustered + 1);
+        clusterIds[clustered++] = row.clusterId;
+      }
     }
     const fresh = freshness.result();
     progress.update("report: counting");
     const aggregates = await counting;
     const { counted, duplicates, histograms } = aggregates;
     withFilled(counted, shapes.filledCounts());
+    if (duplicates) {
+      duplicates.clusterSizes = [...clusterSizeCounts(clusterIds.subarray(0, clustered))].sort(([a], [b]) => a - b);
+      duplicates.records = clustered;
+    }
     const distinctValues = distinct?.result() ?? aggregates.distinct ?? { all: {}, bySource: new Map(), canonicalShapes: {} };
     const shaped = shapes.result(distinctValues.canonicalShapes);
     withPassFigures(counted.all, distinctValues.all, fresh.all);

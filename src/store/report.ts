@@ -106,6 +106,8 @@ export interface RawShapeRow {
   dated: boolean;
   /** Its golden customer, when that one is active (not retired); else null. */
   customerId: number | null;
+  /** Its cluster (dedupe), or null. */
+  clusterId: number | null;
 }
 
 /**
@@ -141,7 +143,7 @@ export function* rawShapeRows(db: Db, now: string): Generator<RawShapeRow> {
   const rows = db
     .prepare(
       `SELECT r.id, r.source, r.batch_id, r.raw, ${FIELDS.map((f) => `r.${f}`).join(", ")},
-         ${ageDays("r", "b")}, ${ownDate("r")} IS NOT NULL, r.customer_id
+         ${ageDays("r", "b")}, ${ownDate("r")} IS NOT NULL, r.customer_id, r.cluster_id
        FROM current_records r JOIN batches b ON b.id = r.batch_id`,
     )
     .raw()
@@ -160,6 +162,7 @@ export function* rawShapeRows(db: Db, now: string): Generator<RawShapeRow> {
       days: row[ageAt] as number,
       dated: row[ageAt + 1] === 1,
       customerId: customer === null || retired.has(customer) ? null : customer,
+      clusterId: row[ageAt + 3] as number | null,
     };
   }
 }
@@ -192,17 +195,12 @@ export function duplicateCounts(db: Db): DuplicateCounts | null {
   } catch {
     // a summary edited by hand: no split count rather than no report
   }
-  const sizes = db
-    .prepare(
-      `SELECT size, count(*) AS clusters FROM (SELECT count(*) AS size FROM current_records WHERE cluster_id IS NOT NULL GROUP BY cluster_id)
-       GROUP BY size ORDER BY size`,
-    )
-    .raw()
-    .all() as [number, number][];
   const merged = db.prepare("SELECT 1 FROM merge_runs LIMIT 1").get() !== undefined;
+  // Cluster sizes (and the records in clusters) are counted in the pass over the rows, from their cluster_id: a
+  // GROUP BY over current_records took 1.6 s of a million records. The caller fills them in.
   return {
-    records: sizes.reduce((sum, [size, n]) => sum + size * n, 0),
-    clusterSizes: sizes,
+    records: 0,
+    clusterSizes: [],
     customers: merged ? activeCustomers(db) : null,
     splitByGuard,
     reviewBacklog: reviewQueueSize(db),
