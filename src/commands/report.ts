@@ -32,7 +32,7 @@ import type { CustomRuleConfig } from "../stages/validate/custom.js";
 import { localToday, Validator } from "../stages/validate/index.js";
 import { writeAudit } from "../store/audit.js";
 import { openStore } from "../store/open.js";
-import { attributeNames, hasAttribute, largestRecordId, type ProfileDimension, rawShapeRows } from "../store/report.js";
+import { attributeNames, emptyScope, hasAttribute, largestRecordId, type ProfileDimension, rawShapeRows } from "../store/report.js";
 import { type StoreAggregates, storeAggregates, storeAggregatesInWorker } from "../store/report-worker.js";
 import { recentRuns, recordRun } from "../store/runs.js";
 import { clusterSizeCounts } from "./dedupe-clusters.js";
@@ -121,7 +121,7 @@ function withFilled(counted: StoreAggregates["counted"], filled: Map<string, Fil
   for (const [source, counts] of filled) {
     let scope = counted.bySource.get(source);
     if (!scope) {
-      scope = { records: 0, dated: 0, ages: [], fields: {} };
+      scope = emptyScope();
       counted.bySource.set(source, scope);
     }
     add(scope, counts);

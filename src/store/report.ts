@@ -28,7 +28,7 @@ const ownDate = (record: string) =>
 const ageDays = (record: string, batch: string) =>
   `CAST(julianday(@now) - coalesce(${ownDate(record)}, julianday(${batch}.imported_at)) AS INTEGER)`;
 
-function emptyScope(): CountedScope {
+export function emptyScope(): CountedScope {
   return { records: 0, dated: 0, ages: [], fields: {} };
 }
 

@@ -5,7 +5,6 @@ import { describe, expect, it } from "vitest";
 import { emptyValues } from "../../src/model/record.js";
 import {
   assembleTable,
-  concatTables,
   FEATURE_PARTS,
   type FeatureInput,
   FeaturePartBuilder,
@@ -13,6 +12,7 @@ import {
   withDerived,
 } from "../../src/stages/dedupe/features.js";
 import { FEATURES, type FeatureName } from "../../src/stages/dedupe/spec.js";
+import { concatTables } from "../../src/stages/dedupe/table-concat.js";
 import { normalizeRecord } from "../../src/stages/normalize/index.js";
 import { featureValue, GENERATED_CONTEXT, generatedCustomers } from "../helpers/dedupe-table.js";
 
